@@ -1,0 +1,50 @@
+// Translation → encoded, consistency-checked snapshots in the cache. The last good snapshot stays when a new one
+// is inconsistent.
+import { translate, type Translation } from '@gatehouse/engine';
+import type { ResourceSnapshot } from '@gatehouse/api';
+import type { TranslatorPlugin } from '@gatehouse/plugin-sdk';
+import { Snapshot, checkConsistency, type SnapshotCache, type StrictEncoder } from '@gatehouse/xds';
+
+export interface PublishResult {
+  translation: Translation;
+  published: string[];
+  /** Problems that kept a gateway on its previous snapshot, by gateway. */
+  held: Record<string, string[]>;
+  durationMs: number;
+}
+
+export class Publisher {
+  private readonly previous = new Map<string, Snapshot>();
+
+  constructor(
+    private readonly cache: SnapshotCache,
+    private readonly encoder: StrictEncoder,
+    private readonly plugins: readonly TranslatorPlugin[],
+    private readonly defaultBindAddress: string,
+  ) {}
+
+  publish(resources: ResourceSnapshot): PublishResult {
+    const started = performance.now();
+    const translation = translate(resources, { plugins: this.plugins, defaultBindAddress: this.defaultBindAddress });
+    const published: string[] = [];
+    const held: Record<string, string[]> = {};
+    for (const [gateway, gx] of Object.entries(translation.gateways)) {
+      const { snapshot, failures } = Snapshot.build(gx.resources, this.encoder, this.previous.get(gateway));
+      const problems = [...failures.map((f) => `${f.typeUrl.split('.').pop()} ${f.name}: ${f.message}`), ...checkConsistency(snapshot)];
+      if (problems.length > 0) {
+        held[gateway] = problems;
+        continue;
+      }
+      this.previous.set(gateway, snapshot);
+      this.cache.setSnapshot(gateway, snapshot);
+      published.push(gateway);
+    }
+    for (const gone of this.cache.nodeGroups()) {
+      if (!(gone in translation.gateways)) {
+        this.cache.clearSnapshot(gone);
+        this.previous.delete(gone);
+      }
+    }
+    return { translation, published, held, durationMs: performance.now() - started };
+  }
+}

@@ -1,0 +1,226 @@
+// Standalone mode's source: a directory of YAML/JSON → immutable ResourceSnapshots, on start and on every change.
+import { watch, type FSWatcher } from 'node:fs';
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import {
+  KNOWN_KINDS,
+  describeRef,
+  isClusterScoped,
+  resourceKey,
+  type KubeObject,
+  type ResourceRef,
+  type ResourceSnapshot,
+  type SourceProblem,
+  type StoredResource,
+} from '@gatehouse/api';
+import type { FirstSeenStore } from './first-seen.js';
+import { MemoryFirstSeen } from './first-seen.js';
+import { parseDocuments, type ParsedFile } from './parse-documents.js';
+
+const EXTENSIONS = /\.(ya?ml|json)$/i;
+
+export interface DirectorySourceOptions {
+  dir: string;
+  /** Quiet time after the last change before re-reading (default 25 ms). */
+  debounceMs?: number;
+  /** Interval of the safety-net rescan (default 2000 ms). */
+  pollMs?: number;
+  firstSeen?: FirstSeenStore;
+  /** The clock, for creation times of resources first seen now. */
+  now?: () => string;
+}
+
+interface FileState {
+  stamp: string;
+  parsed: ParsedFile;
+  /** The last parse without syntax errors: what this file serves while it is broken. */
+  lastGood?: ParsedFile;
+}
+
+export class DirectorySource {
+  private readonly files = new Map<string, FileState>();
+  private readonly owners = new Map<string, string>(); // resource key → file that owns it
+  /** One non-recursive watcher per directory: robust to editors that replace files (new inode). */
+  private readonly watchers = new Map<string, FSWatcher>();
+  private dirs = new Set<string>();
+  private timer: NodeJS.Timeout | undefined;
+  private poll: NodeJS.Timeout | undefined;
+  private closed = false;
+  private running: Promise<void> = Promise.resolve();
+  private lastFingerprint = '';
+  private readonly firstSeen: FirstSeenStore;
+  private readonly now: () => string;
+
+  constructor(private readonly options: DirectorySourceOptions) {
+    this.firstSeen = options.firstSeen ?? new MemoryFirstSeen();
+    this.now = options.now ?? (() => new Date().toISOString());
+  }
+
+  /** Reads the directory once. */
+  async load(): Promise<ResourceSnapshot> {
+    await this.refresh();
+    return this.build();
+  }
+
+  /** Emits a snapshot now and after every change that alters the inputs. */
+  async watch(onSnapshot: (s: ResourceSnapshot) => void): Promise<void> {
+    const first = await this.load();
+    this.lastFingerprint = this.fingerprint();
+    onSnapshot(first);
+    this.syncWatchers(onSnapshot);
+    // Safety net for events a filesystem does not deliver (network mounts, some container volumes).
+    this.poll = setInterval(() => this.schedule(onSnapshot), this.options.pollMs ?? 2000);
+    this.poll.unref();
+  }
+
+  private syncWatchers(onSnapshot: (s: ResourceSnapshot) => void): void {
+    if (this.closed) return;
+    for (const [dir, w] of this.watchers) {
+      if (!this.dirs.has(dir)) (w.close(), this.watchers.delete(dir));
+    }
+    for (const dir of this.dirs) {
+      if (this.watchers.has(dir)) continue;
+      try {
+        const w = watch(dir, () => this.schedule(onSnapshot));
+        w.on('error', () => this.schedule(onSnapshot));
+        this.watchers.set(dir, w);
+      } catch {
+        // vanished between listing and watching: the next refresh settles it
+      }
+    }
+  }
+
+  private schedule(onSnapshot: (s: ResourceSnapshot) => void): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.running = this.running
+        .then(async () => {
+        await this.refresh();
+        this.syncWatchers(onSnapshot);
+        const fp = this.fingerprint();
+        if (fp === this.lastFingerprint) return;
+        this.lastFingerprint = fp;
+        onSnapshot(this.build());
+        })
+        .catch(() => undefined); // a failed refresh must not stop later ones
+    }, this.options.debounceMs ?? 25);
+  }
+
+  close(): void {
+    this.closed = true;
+    clearTimeout(this.timer);
+    clearInterval(this.poll);
+    for (const w of this.watchers.values()) w.close();
+    this.watchers.clear();
+    this.firstSeen.flush();
+  }
+
+  private fingerprint(): string {
+    return [...this.files.entries()].map(([f, s]) => `${f}@${s.stamp}`).sort().join('|');
+  }
+
+  /** Re-reads files whose size or mtime changed; forgets deleted ones. */
+  private async refresh(): Promise<void> {
+    const dir = this.options.dir;
+    const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+    const present = new Set<string>();
+    const dirs = new Set<string>([dir]);
+    for (const e of entries) {
+      if (e.isDirectory() && !relative(dir, join(e.parentPath, e.name)).split(/[\\/]/).some((p) => p.startsWith('.'))) dirs.add(join(e.parentPath, e.name));
+      if (!e.isFile() || !EXTENSIONS.test(e.name)) continue;
+      const full = join(e.parentPath, e.name);
+      const rel = relative(dir, full);
+      if (rel.split(/[\\/]/).some((part) => part.startsWith('.'))) continue; // editor temp files, .git
+      present.add(rel);
+      const st = await stat(full).catch(() => undefined);
+      if (!st) continue;
+      const stamp = `${st.size}:${st.mtimeMs}:${st.ino}`;
+      const prev = this.files.get(rel);
+      if (prev?.stamp === stamp) continue;
+      const text = await readFile(full, 'utf8').catch(() => undefined);
+      if (text === undefined) continue;
+      const parsed = parseDocuments(text);
+      const lastGood = parsed.syntaxError ? prev?.lastGood : parsed;
+      this.files.set(rel, { stamp, parsed, ...(lastGood ? { lastGood } : {}) });
+    }
+    for (const f of [...this.files.keys()]) if (!present.has(f)) this.files.delete(f);
+    this.dirs = dirs;
+  }
+
+  private build(): ResourceSnapshot {
+    const resources = new Map<string, StoredResource>();
+    const problems: SourceProblem[] = [];
+    const claims: Array<{ key: string; file: string; line: number; object: KubeObject; ref: ResourceRef; stale?: string }> = [];
+    for (const file of [...this.files.keys()].sort()) {
+      const state = this.files.get(file)!;
+      for (const p of state.parsed.problems) problems.push({ origin: { source: 'file', file, line: p.line }, severity: 'error', message: p.message });
+      // A file with a syntax error keeps serving its last good version.
+      const use = state.parsed.syntaxError && state.lastGood ? state.lastGood : state.parsed;
+      const stale = use !== state.parsed ? state.parsed.problems.map((p) => `line ${p.line}: ${p.message}`).join('; ') : undefined;
+      for (const { object, line } of use.objects) {
+        const ref = normalize(object);
+        claims.push({ key: resourceKey(ref), file, line, object, ref, ...(stale ? { stale } : {}) });
+      }
+    }
+    // Duplicates: the file that already owned a key keeps it; otherwise the first file in path order.
+    const byKey = new Map<string, typeof claims>();
+    for (const c of claims) byKey.set(c.key, [...(byKey.get(c.key) ?? []), c]);
+    const owners = new Map<string, string>();
+    for (const [key, list] of byKey) {
+      const prevOwner = this.owners.get(key);
+      const winner = list.find((c) => c.file === prevOwner) ?? list[0]!;
+      owners.set(key, winner.file);
+      for (const loser of list) {
+        if (loser === winner) continue;
+        problems.push({
+          origin: { source: 'file', file: loser.file, line: loser.line },
+          severity: 'warning',
+          message: `duplicate ${describeRef(loser.ref)}: already defined in ${winner.file}:${winner.line}; this copy in ${loser.file}:${loser.line} is ignored`,
+          ref: loser.ref,
+        });
+      }
+      const kindProblem = checkKind(winner.object);
+      if (kindProblem) {
+        problems.push({ origin: { source: 'file', file: winner.file, line: winner.line }, severity: kindProblem.severity, message: kindProblem.message, ref: winner.ref });
+        if (kindProblem.severity === 'error') continue;
+      }
+      if (winner.stale) {
+        problems.push({
+          origin: { source: 'file', file: winner.file, line: winner.line },
+          severity: 'warning',
+          ref: winner.ref,
+          message: `${winner.file} no longer parses (${winner.stale}); serving its last good version`,
+        });
+      }
+      let createdAt = winner.object.metadata.creationTimestamp ?? this.firstSeen.get(key);
+      if (!createdAt) this.firstSeen.set(key, (createdAt = this.now()));
+      resources.set(key, { key, ref: winner.ref, object: winner.object, origin: { source: 'file', file: winner.file, line: winner.line }, createdAt });
+    }
+    this.owners.clear();
+    for (const [k, f] of owners) this.owners.set(k, f);
+    this.firstSeen.flush();
+    return { resources, problems };
+  }
+}
+
+/** Fills the default namespace (the object is frozen afterwards: snapshots are immutable). */
+function normalize(object: KubeObject): ResourceRef {
+  if (!isClusterScoped(object.kind)) object.metadata.namespace ??= 'default';
+  deepFreeze(object);
+  return { kind: object.kind, namespace: isClusterScoped(object.kind) ? '' : object.metadata.namespace!, name: object.metadata.name };
+}
+
+function checkKind(object: KubeObject): { severity: 'error' | 'warning'; message: string } | undefined {
+  const versions = KNOWN_KINDS[object.kind];
+  if (!versions) return { severity: 'warning', message: `kind ${object.kind} (${object.apiVersion}) is not handled by Gatehouse; ignored` };
+  if (!versions.includes(object.apiVersion)) return { severity: 'error', message: `apiVersion: ${object.apiVersion} is not served for kind ${object.kind} (use ${versions[0]})` };
+  return undefined;
+}
+
+function deepFreeze<T>(o: T): T {
+  if (o && typeof o === 'object' && !Object.isFrozen(o)) {
+    Object.freeze(o);
+    for (const v of Object.values(o)) deepFreeze(v);
+  }
+  return o;
+}

@@ -1,0 +1,42 @@
+// translate(snapshot) → { ir, gateways (xDS per node group), reports }. Pure and deterministic.
+import { resourceKey, type ResourceSnapshot } from '@gatehouse/api';
+import type { IR } from '@gatehouse/ir';
+import type { ResourceReport, TranslatorPlugin } from '@gatehouse/plugin-sdk';
+import { translateResources } from '@gatehouse/translator';
+import { translateXds, type GatewayXds } from '@gatehouse/xds-translator';
+
+export interface TranslateOptions {
+  plugins: readonly TranslatorPlugin[];
+  defaultBindAddress?: string;
+}
+
+export interface Translation {
+  ir: IR;
+  /** xDS resources and provenance per Gateway (`namespace/name`), the unit the xDS cache serves. */
+  gateways: Record<string, GatewayXds>;
+  reports: ResourceReport[];
+  /** Problems not tied to any resource (a document that does not parse). */
+  problems: Array<{ file?: string; line?: number; message: string }>;
+}
+
+export function translate(snapshot: ResourceSnapshot, options: TranslateOptions): Translation {
+  const { ir, book, pluginCtx } = translateResources(snapshot, {
+    plugins: options.plugins,
+    ...(options.defaultBindAddress ? { defaultBindAddress: options.defaultBindAddress } : {}),
+  });
+  const gateways = translateXds(ir, options.plugins, pluginCtx);
+  const problems: Translation['problems'] = [];
+  for (const p of snapshot.problems) {
+    const where = p.origin.file ? `${p.origin.file}${p.origin.line ? `:${p.origin.line}` : ''}: ` : '';
+    if (!p.ref) {
+      problems.push({ ...(p.origin.file ? { file: p.origin.file } : {}), ...(p.origin.line ? { line: p.origin.line } : {}), message: p.message });
+      continue;
+    }
+    if (p.severity === 'error') book.reject(p.ref, 'Invalid', where + p.message);
+    else book.warn(p.ref, 'SourceWarning', where + p.message);
+  }
+  const reports = book.finish();
+  // Keep only reports about resources that exist (or were refused at the source).
+  const known = new Set([...snapshot.resources.keys(), ...snapshot.problems.flatMap((p) => (p.ref ? [resourceKey(p.ref)] : []))]);
+  return { ir, gateways, reports: reports.filter((r) => known.has(resourceKey(r.ref))), problems };
+}

@@ -1,0 +1,95 @@
+// The intermediate representation: what the Gateway API resources mean, before any Envoy detail.
+// Types only. The translator builds it; plugins decorate it; the xds-translator turns it into Envoy resources.
+import type { ResourceRef } from '@gatehouse/api';
+
+/** The whole IR: one entry per Gateway that Gatehouse controls, in key order. */
+export interface IR {
+  gateways: GatewayIR[];
+  /** Every upstream referenced by any route, by cluster name (shared across gateways). */
+  upstreams: Record<string, UpstreamIR>;
+}
+
+export interface GatewayIR {
+  /** `namespace/name`, also the xDS node group. */
+  key: string;
+  ref: ResourceRef;
+  /** One per distinct (address, port): Gateway listeners on the same port share an Envoy listener. */
+  listeners: HttpListenerIR[];
+}
+
+export interface HttpListenerIR {
+  /** Envoy listener name, unique within a gateway, e.g. `http-8080`. */
+  name: string;
+  address: string;
+  port: number;
+  /** Gateway listener section names merged into this Envoy listener. */
+  sectionNames: string[];
+  /** Virtual hosts, in a deterministic order (exact hostnames, then wildcards, then `*`). */
+  virtualHosts: VirtualHostIR[];
+  /** Policies plugins attached at listener scope, by plugin name. */
+  policies: Record<string, unknown>;
+}
+
+export interface VirtualHostIR {
+  name: string;
+  /** Envoy domain patterns (`foo.example.com`, `*.example.com`, `*`). */
+  domains: string[];
+  /** Routes in Gateway API precedence order (first match wins in Envoy). */
+  routes: RouteIR[];
+  policies: Record<string, unknown>;
+}
+
+export type StringMatchIR = { type: 'Exact' | 'RegularExpression'; name: string; value: string };
+
+export interface RouteMatchIR {
+  path: { type: 'Exact' | 'PathPrefix' | 'RegularExpression'; value: string };
+  headers: StringMatchIR[];
+  queryParams: StringMatchIR[];
+  method?: string;
+}
+
+export interface WeightedBackendIR {
+  /** The cluster that serves this share; for an invalid backend, a name no cluster has (Envoy answers 500). */
+  clusterName: string;
+  weight: number;
+  /** False when the reference could not be resolved: its share of traffic gets HTTP 500 by design. */
+  valid: boolean;
+}
+
+export type RouteActionIR =
+  | { kind: 'forward'; backends: WeightedBackendIR[]; timeoutMs?: number }
+  | { kind: 'direct'; status: number; body?: string };
+
+export interface RouteIR {
+  /** Unique, stable name: `<ns>/<route>/rule/<i>/match/<j>`. */
+  name: string;
+  /** Provenance: the source resource and rule that produced this route. */
+  source: ResourceRef;
+  ruleIndex: number;
+  matchIndex: number;
+  match: RouteMatchIR;
+  action: RouteActionIR;
+  /** Policies plugins attached at route scope, by plugin name. */
+  policies: Record<string, unknown>;
+}
+
+export interface EndpointIR {
+  address: string;
+  port: number;
+  weight?: number;
+  ready: boolean;
+  zone?: string;
+}
+
+/** A resolved backend. `discovery: 'eds'` sends endpoints over EDS; `dns` lets Envoy resolve hostnames. */
+export interface UpstreamIR {
+  clusterName: string;
+  /** The resources that produced it (a Service and its EndpointSlices, an Upstream...). */
+  sources: ResourceRef[];
+  discovery: 'eds' | 'dns';
+  endpoints: EndpointIR[];
+  connectTimeoutMs: number;
+  /** Which plugin owns this upstream's cluster shape. */
+  plugin: string;
+  policies: Record<string, unknown>;
+}

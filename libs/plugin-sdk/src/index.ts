@@ -1,0 +1,9 @@
+// The public plugin contract. Plugins import only this package.
+export * from './envoy.js';
+export * from './stages.js';
+export * from './reports.js';
+export * from './plugin.js';
+export * from './names.js';
+export type * from '@gatehouse/ir';
+export type { Condition, ResourceRef, ResourceSnapshot, StoredResource, KubeObject } from '@gatehouse/api';
+export { describeRef, resourceKey, resourcesOfKind, parseDurationMs, msToProtoDuration, SERVICE_NAME_LABEL, GATEHOUSE_GROUP } from '@gatehouse/api';

@@ -1,0 +1,79 @@
+import type { ResourceRef, ResourceSnapshot } from '@gatehouse/api';
+import type { HttpListenerIR, IR, RouteIR, UpstreamIR, VirtualHostIR } from '@gatehouse/ir';
+import type { EnvoyMessage, XdsTypeUrl } from './envoy.js';
+import type { ReportSink } from './reports.js';
+import type { StagedHttpFilter } from './stages.js';
+
+/** What every hook receives. Read-only inputs plus a place to report problems. */
+export interface PluginContext {
+  readonly snapshot: ResourceSnapshot;
+  readonly reports: ReportSink;
+}
+
+/** A backendRef, already defaulted (namespace filled in, port as written). */
+export interface BackendTarget {
+  group: string;
+  kind: string;
+  namespace: string;
+  name: string;
+  port?: number;
+}
+
+/** Why a backendRef could not be resolved, with the Gateway API reason (`BackendNotFound`, `InvalidKind`...). */
+export interface BackendError {
+  reason: string;
+  message: string;
+}
+
+/**
+ * Resolves backendRefs of one group/kind into upstreams.
+ *
+ * @example
+ * { group: 'gatehouse.dev', kind: 'Upstream', resolve: (ctx, target) => ({ clusterName: ..., ... }) }
+ */
+export interface BackendResolver {
+  group: string;
+  kind: string;
+  resolve(ctx: PluginContext, target: BackendTarget): UpstreamIR | BackendError;
+}
+
+/** A resource a plugin adds to the snapshot beside the generated ones. */
+export interface GeneratedResource {
+  typeUrl: XdsTypeUrl;
+  name: string;
+  resource: EnvoyMessage;
+  /** The source resources it came from (for status and NACK attribution). */
+  sources: ResourceRef[];
+}
+
+/**
+ * A translation plugin. Implement only the hooks you need; every hook is optional. Hooks mutate the Envoy
+ * message they are given (`out`). A hook that throws rejects only the resource being processed.
+ *
+ * @example
+ * export const addHeader: TranslatorPlugin = {
+ *   name: 'add-header',
+ *   route(ctx, route, out) { out['requestHeadersToAdd'] = [{ header: { key: 'x-gw', value: 'gatehouse' } }]; },
+ * };
+ */
+export interface TranslatorPlugin {
+  readonly name: string;
+  /** backendRef kinds this plugin resolves into upstreams. */
+  readonly backends?: readonly BackendResolver[];
+  /** Shape the Cluster for an upstream this plugin owns (`upstream.plugin === name`) or any upstream. */
+  cluster?(ctx: PluginContext, upstream: UpstreamIR, out: EnvoyMessage): void;
+  /** Shape an Envoy Route. */
+  route?(ctx: PluginContext, route: RouteIR, out: EnvoyMessage): void;
+  /** Shape an Envoy VirtualHost. */
+  virtualHost?(ctx: PluginContext, vhost: VirtualHostIR, out: EnvoyMessage): void;
+  /** Shape an Envoy Listener (after its filter chains are built). */
+  listener?(ctx: PluginContext, listener: HttpListenerIR, out: EnvoyMessage): void;
+  /** HTTP filters to add to a listener's connection manager, each in a named stage. */
+  httpFilters?(ctx: PluginContext, listener: HttpListenerIR): StagedHttpFilter[];
+  /** Extra resources for a gateway's snapshot. */
+  resources?(ctx: PluginContext, ir: IR, gatewayKey: string): GeneratedResource[];
+}
+
+export function isBackendError(x: UpstreamIR | BackendError): x is BackendError {
+  return 'reason' in x && !('clusterName' in x);
+}

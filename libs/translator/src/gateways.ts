@@ -1,0 +1,137 @@
+// GatewayClass and Gateway processing: which Gateways are ours, and which of their listeners are usable.
+import {
+  CONTROLLER_NAME,
+  GATEWAY_GROUP,
+  describeRef,
+  resourcesOfKind,
+  type Gateway,
+  type GatewayClass,
+  type Listener,
+  type ResourceRef,
+  type ResourceSnapshot,
+  type StoredResource,
+} from '@gatehouse/api';
+import type { ListenerReport } from '@gatehouse/plugin-sdk';
+import { cond, type ReportBook } from './report-book.js';
+
+export const SUPPORTED_ROUTE_KINDS: Record<string, Array<{ group: string; kind: string }>> = {
+  HTTP: [{ group: GATEWAY_GROUP, kind: 'HTTPRoute' }],
+};
+
+/** A Gateway listener that routes can attach to. */
+export interface ListenerSlot {
+  gatewayRef: ResourceRef;
+  listener: Listener;
+  /** Envoy listener this slot is merged into (`http-<port>`). */
+  envoyListener: string;
+  address: string;
+  allowedKinds: Array<{ group: string; kind: string }>;
+  report: ListenerReport;
+  /** False when the listener is invalid or conflicted: routes cannot attach. */
+  usable: boolean;
+}
+
+export interface GatewayState {
+  stored: StoredResource & { object: Gateway };
+  key: string;
+  slots: ListenerSlot[];
+}
+
+export function acceptedClasses(snapshot: ResourceSnapshot, book: ReportBook): Set<string> {
+  const ours = new Set<string>();
+  for (const gc of resourcesOfKind<GatewayClass>(snapshot, 'GatewayClass')) {
+    if (gc.object.spec?.controllerName !== CONTROLLER_NAME) continue;
+    ours.add(gc.ref.name);
+    book.entry(gc.ref, gc.object.metadata.generation);
+    book.condition(gc.ref, cond('Accepted', true, 'Accepted', 'Handled by Gatehouse', gc.object.metadata.generation));
+  }
+  return ours;
+}
+
+function bindAddress(gw: Gateway, fallback: string): string {
+  const ip = gw.spec.addresses?.find((a) => (a.type ?? 'IPAddress') === 'IPAddress');
+  return ip?.value ?? fallback;
+}
+
+export function processGateways(snapshot: ResourceSnapshot, book: ReportBook, classes: Set<string>, defaultBindAddress: string): GatewayState[] {
+  const out: GatewayState[] = [];
+  for (const stored of resourcesOfKind<Gateway>(snapshot, 'Gateway')) {
+    const gw = stored.object;
+    const gen = gw.metadata.generation;
+    if (!classes.has(gw.spec?.gatewayClassName)) {
+      book.warn(stored.ref, 'NotReconciled', `${describeRef(stored.ref)}: spec.gatewayClassName: GatewayClass "${gw.spec?.gatewayClassName}" does not exist or is not controlled by ${CONTROLLER_NAME}; the Gateway is ignored`);
+      continue;
+    }
+    book.entry(stored.ref, gen);
+    const address = bindAddress(gw, defaultBindAddress);
+    const slots: ListenerSlot[] = (gw.spec.listeners ?? []).map((listener) => makeSlot(stored.ref, listener, address, gen));
+    markConflicts(slots, gen);
+    book.entry(stored.ref).listeners = slots.map((s) => s.report);
+    const usable = slots.some((s) => s.usable);
+    book.condition(stored.ref, cond('Accepted', true, 'Accepted', '', gen));
+    book.condition(stored.ref, cond('Programmed', usable, usable ? 'Programmed' : 'Invalid', usable ? '' : 'no listener is usable', gen));
+    for (const s of slots) {
+      if (!s.usable) {
+        const why = s.report.conditions.find((c) => c.status === (c.type === 'Conflicted' ? 'True' : 'False'));
+        book.warn(stored.ref, why?.reason ?? 'Invalid', `${describeRef(stored.ref)}: listener "${s.listener.name}": ${why?.message ?? 'not usable'}`);
+      }
+    }
+    out.push({ stored, key: `${stored.ref.namespace}/${stored.ref.name}`, slots });
+  }
+  return out;
+}
+
+function makeSlot(gatewayRef: ResourceRef, listener: Listener, address: string, gen?: number): ListenerSlot {
+  const supported = SUPPORTED_ROUTE_KINDS[listener.protocol];
+  const report: ListenerReport = { name: listener.name, attachedRoutes: 0, supportedKinds: [], conditions: [] };
+  const slot: ListenerSlot = { gatewayRef, listener, envoyListener: `http-${listener.port}`, address, allowedKinds: [], report, usable: false };
+  if (!supported) {
+    report.conditions.push(
+      cond('Accepted', false, 'UnsupportedProtocol', `protocol ${listener.protocol} is not supported yet (supported: ${Object.keys(SUPPORTED_ROUTE_KINDS).join(', ')})`, gen),
+      cond('Programmed', false, 'Invalid', 'listener not accepted', gen),
+    );
+    return slot;
+  }
+  const requested = listener.allowedRoutes?.kinds;
+  const allowed = requested
+    ? supported.filter((s) => requested.some((r) => r.kind === s.kind && (r.group ?? GATEWAY_GROUP) === s.group))
+    : supported;
+  const invalidKinds = requested?.filter((r) => !supported.some((s) => s.kind === r.kind && s.group === (r.group ?? GATEWAY_GROUP))) ?? [];
+  slot.allowedKinds = allowed;
+  report.supportedKinds = allowed;
+  if (invalidKinds.length > 0) {
+    report.conditions.push(cond('ResolvedRefs', false, 'InvalidRouteKinds', `route kinds not supported on ${listener.protocol}: ${invalidKinds.map((k) => k.kind).join(', ')}`, gen));
+  } else {
+    report.conditions.push(cond('ResolvedRefs', true, 'ResolvedRefs', '', gen));
+  }
+  report.conditions.push(cond('Accepted', true, 'Accepted', '', gen), cond('Conflicted', false, 'NoConflicts', '', gen), cond('Programmed', true, 'Programmed', '', gen));
+  slot.usable = allowed.length > 0;
+  return slot;
+}
+
+/** Listeners on one port must agree on protocol, and HTTP listeners on one port need distinct hostnames. */
+function markConflicts(slots: ListenerSlot[], gen?: number): void {
+  const byPort = new Map<number, ListenerSlot[]>();
+  for (const s of slots) byPort.set(s.listener.port, [...(byPort.get(s.listener.port) ?? []), s]);
+  for (const group of byPort.values()) {
+    const protocols = new Set(group.map((s) => s.listener.protocol));
+    if (protocols.size > 1) {
+      for (const s of group) setConflicted(s, 'ProtocolConflict', `port ${s.listener.port} is used with protocols ${[...protocols].join(', ')}`, gen);
+      continue;
+    }
+    const seen = new Map<string, string>();
+    for (const s of group) {
+      const host = s.listener.hostname ?? '';
+      const first = seen.get(host);
+      if (first !== undefined) setConflicted(s, 'HostnameConflict', `listener "${first}" already serves hostname "${host || '*'}" on port ${s.listener.port}`, gen);
+      else seen.set(host, s.listener.name);
+    }
+  }
+}
+
+function setConflicted(s: ListenerSlot, reason: string, message: string, gen?: number): void {
+  s.usable = false;
+  s.report.conditions = s.report.conditions
+    .filter((c) => c.type !== 'Conflicted' && c.type !== 'Programmed')
+    .concat(cond('Conflicted', true, reason, message, gen), cond('Programmed', false, 'Invalid', message, gen));
+}

@@ -1,0 +1,79 @@
+import { resourceKey, type Condition, type ResourceRef } from '@gatehouse/api';
+import type { ListenerReport, ReportSink, ResourceReport, RouteParentReport } from '@gatehouse/plugin-sdk';
+
+interface Entry {
+  ref: ResourceRef;
+  generation?: number;
+  rejected: boolean;
+  warned: boolean;
+  messages: string[];
+  conditions: Condition[];
+  parents?: RouteParentReport[];
+  listeners?: ListenerReport[];
+}
+
+/** Collects what translation concluded about each resource (Contour's status cache: record here, write once). */
+export class ReportBook implements ReportSink {
+  private readonly entries = new Map<string, Entry>();
+
+  entry(ref: ResourceRef, generation?: number): Entry {
+    const key = resourceKey(ref);
+    let e = this.entries.get(key);
+    if (!e) {
+      e = { ref, rejected: false, warned: false, messages: [], conditions: [] };
+      this.entries.set(key, e);
+    }
+    if (generation !== undefined) e.generation = generation;
+    return e;
+  }
+
+  reject(ref: ResourceRef, _reason: string, message: string): void {
+    const e = this.entry(ref);
+    e.rejected = true;
+    if (!e.messages.includes(message)) e.messages.push(message);
+  }
+
+  warn(ref: ResourceRef, _reason: string, message: string): void {
+    const e = this.entry(ref);
+    e.warned = true;
+    if (!e.messages.includes(message)) e.messages.push(message);
+  }
+
+  /** Sets (or replaces) a resource-level condition. */
+  condition(ref: ResourceRef, c: Condition): void {
+    const e = this.entry(ref);
+    e.conditions = e.conditions.filter((x) => x.type !== c.type).concat(c);
+  }
+
+  isRejected(ref: ResourceRef): boolean {
+    return this.entries.get(resourceKey(ref))?.rejected ?? false;
+  }
+
+  /** Final reports, sorted by key for deterministic output. */
+  finish(): ResourceReport[] {
+    return [...this.entries.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([, e]) => {
+        const parentRejected = e.parents?.some((p) => p.conditions.some((c) => c.type === 'Accepted' && c.status === 'False'));
+        const condRejected = e.conditions.some((c) => (c.type === 'Accepted' || c.type === 'ResolvedRefs') && c.status === 'False');
+        const rejected = e.rejected || parentRejected || condRejected;
+        const partial = e.parents?.some((p) => p.conditions.some((c) => c.status === 'False'));
+        const report: ResourceReport = {
+          ref: e.ref,
+          state: rejected ? 'rejected' : e.warned || partial ? 'warning' : 'accepted',
+          messages: e.messages,
+          conditions: e.conditions,
+        };
+        if (e.generation !== undefined) report.generation = e.generation;
+        if (e.parents) report.parents = e.parents;
+        if (e.listeners) report.listeners = e.listeners;
+        return report;
+      });
+  }
+}
+
+export function cond(type: string, ok: boolean, reason: string, message = '', observedGeneration?: number): Condition {
+  const c: Condition = { type, status: ok ? 'True' : 'False', reason, message };
+  if (observedGeneration !== undefined) c.observedGeneration = observedGeneration;
+  return c;
+}

@@ -1,0 +1,128 @@
+// Stage 3: IR → Envoy resources per gateway, with plugin hooks. Pure. A hook that throws drops only the
+// resource it was shaping and rejects that resource's sources.
+import {
+  XdsType,
+  describeRef,
+  emptyXdsResources,
+  type EnvoyMessage,
+  type IR,
+  type PluginContext,
+  type ResourceRef,
+  type RouteIR,
+  type StagedHttpFilter,
+  type TranslatorPlugin,
+  type UpstreamIR,
+  type XdsResources,
+  type XdsTypeUrl,
+} from '@gatehouse/plugin-sdk';
+import { envoyCluster, loadAssignment } from './clusters.js';
+import { envoyListener, routeConfiguration } from './listeners.js';
+import { envoyRoute } from './routes.js';
+
+/** Which source resources produced each Envoy resource: the key to NACK attribution and status. */
+export type Provenance = Record<XdsTypeUrl, Record<string, ResourceRef[]>>;
+
+export interface GatewayXds {
+  resources: XdsResources;
+  provenance: Provenance;
+}
+
+export function translateXds(ir: IR, plugins: readonly TranslatorPlugin[], ctx: PluginContext): Record<string, GatewayXds> {
+  const routeCache = new Map<RouteIR, EnvoyMessage | null>();
+  const clusterCache = new Map<string, { cluster: EnvoyMessage; endpoints?: EnvoyMessage } | null>();
+  const out: Record<string, GatewayXds> = {};
+
+  const guard = (plugin: TranslatorPlugin, refs: ResourceRef[], what: string, fn: () => void): boolean => {
+    try {
+      fn();
+      return true;
+    } catch (err) {
+      for (const ref of refs) ctx.reports.reject(ref, 'PluginError', `${describeRef(ref)}: plugin "${plugin.name}" failed on ${what}: ${(err as Error).message}`);
+      return false;
+    }
+  };
+
+  const route = (r: RouteIR): EnvoyMessage | null => {
+    if (!routeCache.has(r)) {
+      const msg = envoyRoute(r);
+      const ok = plugins.every((p) => !p.route || guard(p, [r.source], `route ${r.name}`, () => p.route!(ctx, r, msg)));
+      routeCache.set(r, ok ? msg : null);
+    }
+    return routeCache.get(r)!;
+  };
+
+  const cluster = (u: UpstreamIR) => {
+    if (!clusterCache.has(u.clusterName)) {
+      const msg = envoyCluster(u);
+      const ok = plugins.every((p) => !p.cluster || guard(p, u.sources, `cluster ${u.clusterName}`, () => p.cluster!(ctx, u, msg)));
+      clusterCache.set(u.clusterName, ok ? { cluster: msg, ...(u.discovery === 'eds' ? { endpoints: loadAssignment(u) } : {}) } : null);
+    }
+    return clusterCache.get(u.clusterName)!;
+  };
+
+  for (const gw of ir.gateways) {
+    const resources = emptyXdsResources();
+    const provenance = emptyProvenance();
+    const add = (type: XdsTypeUrl, name: string, msg: EnvoyMessage, sources: ResourceRef[]) => {
+      resources[type][name] = msg;
+      provenance[type][name] = dedupeRefs([...(provenance[type][name] ?? []), ...sources]);
+    };
+    for (const l of gw.listeners) {
+      const routeSources: ResourceRef[] = [];
+      const vhosts = l.virtualHosts.map((vh) => {
+        const routes: EnvoyMessage[] = [];
+        for (const r of vh.routes) {
+          const msg = route(r);
+          if (!msg) continue;
+          routes.push(msg);
+          routeSources.push(r.source);
+          if (r.action.kind !== 'forward') continue;
+          for (const b of r.action.backends) {
+            const u = b.valid ? ir.upstreams[b.clusterName] : undefined;
+            const built = u && cluster(u);
+            if (!u || !built) continue;
+            add(XdsType.Cluster, u.clusterName, built.cluster, [...u.sources, r.source]);
+            if (built.endpoints) add(XdsType.Endpoint, u.clusterName, built.endpoints, u.sources);
+          }
+        }
+        const msg: EnvoyMessage = { name: vh.name, domains: vh.domains, routes };
+        for (const p of plugins) if (p.virtualHost) guard(p, [gw.ref], `virtual host ${vh.name}`, () => p.virtualHost!(ctx, vh, msg));
+        return msg;
+      });
+      const filters: StagedHttpFilter[] = [];
+      let listenerOk = true;
+      for (const p of plugins) if (p.httpFilters) listenerOk &&= guard(p, [gw.ref], `listener ${l.name}`, () => filters.push(...p.httpFilters!(ctx, l)));
+      const listener = envoyListener(l, filters);
+      for (const p of plugins) if (p.listener) listenerOk &&= guard(p, [gw.ref], `listener ${l.name}`, () => p.listener!(ctx, l, listener));
+      if (!listenerOk) continue;
+      add(XdsType.Listener, l.name, listener, [gw.ref]);
+      add(XdsType.Route, l.name, routeConfiguration(l, vhosts), dedupeRefs(routeSources));
+    }
+    for (const p of plugins) {
+      if (!p.resources) continue;
+      guard(p, [gw.ref], `gateway ${gw.key}`, () => {
+        for (const g of p.resources!(ctx, ir, gw.key)) add(g.typeUrl, g.name, g.resource, g.sources);
+      });
+    }
+    out[gw.key] = { resources: sortResources(resources), provenance };
+  }
+  return out;
+}
+
+function emptyProvenance(): Provenance {
+  return { [XdsType.Cluster]: {}, [XdsType.Endpoint]: {}, [XdsType.Listener]: {}, [XdsType.Route]: {}, [XdsType.Secret]: {} };
+}
+
+function dedupeRefs(refs: ResourceRef[]): ResourceRef[] {
+  const seen = new Map<string, ResourceRef>();
+  for (const r of refs) seen.set(`${r.kind}/${r.namespace}/${r.name}`, r);
+  return [...seen.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r);
+}
+
+function sortResources(r: XdsResources): XdsResources {
+  const out = emptyXdsResources();
+  for (const type of Object.keys(r) as XdsTypeUrl[]) {
+    for (const name of Object.keys(r[type]).sort()) out[type][name] = r[type][name]!;
+  }
+  return out;
+}

@@ -1,0 +1,49 @@
+// snapshot.consistent(): every reference between resources resolves, so Envoy never waits on a missing one.
+import { CLUSTER_TYPE, ENDPOINT_TYPE, LISTENER_TYPE, ROUTE_TYPE, type Snapshot } from './snapshot.js';
+
+type M = Record<string, unknown>;
+
+/** Cluster names allowed to dangle on purpose (an invalid backend's share answers 500). */
+export const INTENTIONALLY_MISSING_CLUSTERS = new Set(['gatehouse-invalid-backend']);
+
+export function checkConsistency(s: Snapshot): string[] {
+  const problems: string[] = [];
+  const routes = s.get(ROUTE_TYPE);
+  const clusters = s.get(CLUSTER_TYPE);
+  const endpoints = s.get(ENDPOINT_TYPE);
+  for (const l of s.get(LISTENER_TYPE).values()) {
+    for (const name of rdsNames(l.message)) if (!routes.has(name)) problems.push(`listener ${l.name} uses route configuration ${name}, which is missing`);
+  }
+  for (const rc of routes.values()) {
+    for (const vh of (rc.message['virtualHosts'] as M[] | undefined) ?? []) {
+      for (const r of (vh['routes'] as M[] | undefined) ?? []) {
+        for (const c of routeClusters(r)) {
+          if (!clusters.has(c) && !INTENTIONALLY_MISSING_CLUSTERS.has(c)) problems.push(`route ${String(r['name'])} in ${rc.name} uses cluster ${c}, which is missing`);
+        }
+      }
+    }
+  }
+  for (const c of clusters.values()) {
+    if (c.message['type'] === 'EDS' && !endpoints.has(c.name)) problems.push(`EDS cluster ${c.name} has no ClusterLoadAssignment`);
+  }
+  return problems;
+}
+
+function rdsNames(listener: M): string[] {
+  const out: string[] = [];
+  for (const fc of (listener['filterChains'] as M[] | undefined) ?? []) {
+    for (const f of (fc['filters'] as M[] | undefined) ?? []) {
+      const rds = (f['typedConfig'] as M | undefined)?.['rds'] as M | undefined;
+      if (typeof rds?.['routeConfigName'] === 'string') out.push(rds['routeConfigName']);
+    }
+  }
+  return out;
+}
+
+function routeClusters(route: M): string[] {
+  const action = route['route'] as M | undefined;
+  if (!action) return [];
+  if (typeof action['cluster'] === 'string') return [action['cluster']];
+  const weighted = (action['weightedClusters'] as M | undefined)?.['clusters'] as M[] | undefined;
+  return (weighted ?? []).map((c) => String(c['name']));
+}

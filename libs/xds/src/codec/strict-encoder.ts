@@ -1,0 +1,178 @@
+// A strict encoder: every key must be a field of the proto, every enum a known name, every Any a loaded type.
+// protobufjs's own fromObject silently drops unknown fields — config would vanish without an error.
+import protobuf from 'protobufjs';
+
+export class EncodeError extends Error {
+  constructor(
+    readonly path: string,
+    readonly reason: string,
+  ) {
+    super(`${path}: ${reason}`);
+  }
+}
+
+const TYPE_URL_PREFIX = 'type.googleapis.com/';
+const WRAPPERS = new Set(['DoubleValue', 'FloatValue', 'Int64Value', 'UInt64Value', 'Int32Value', 'UInt32Value', 'BoolValue', 'StringValue', 'BytesValue'].map((n) => `.google.protobuf.${n}`));
+const INT_TYPES = new Set(['int32', 'uint32', 'sint32', 'fixed32', 'sfixed32', 'int64', 'uint64', 'sint64', 'fixed64', 'sfixed64']);
+
+type Plain = Record<string, unknown>;
+
+function isPlainObject(x: unknown): x is Plain {
+  return typeof x === 'object' && x !== null && !Array.isArray(x) && !(x instanceof Uint8Array);
+}
+
+/** Closest field name, for "did you mean" hints. */
+function suggest(key: string, type: protobuf.Type): string {
+  const lower = key.toLowerCase().replace(/_/g, '');
+  const hit = Object.keys(type.fields).find((f) => f.toLowerCase() === lower);
+  return hit ? ` (did you mean "${hit}"?)` : '';
+}
+
+export class StrictEncoder {
+  constructor(private readonly root: protobuf.Root) {}
+
+  lookupType(typeUrlOrName: string): protobuf.Type {
+    const name = typeUrlOrName.startsWith(TYPE_URL_PREFIX) ? typeUrlOrName.slice(TYPE_URL_PREFIX.length) : typeUrlOrName;
+    try {
+      return this.root.lookupType(name);
+    } catch {
+      throw new EncodeError('@type', `unknown message type ${name} (not in the loaded Envoy protos)`);
+    }
+  }
+
+  /** Encodes an Envoy message of the given type URL to protobuf bytes. Throws EncodeError with a field path. */
+  encode(typeUrl: string, message: Plain, path = ''): Uint8Array {
+    const type = this.lookupType(typeUrl);
+    const plain = this.normalizeMessage(type, message, path || type.name);
+    const err = type.verify(plain);
+    if (err) throw new EncodeError(path || type.name, err);
+    return type.encode(plain).finish();
+  }
+
+  private normalizeMessage(type: protobuf.Type, value: unknown, path: string): Plain {
+    const full = type.fullName;
+    if (full === '.google.protobuf.Any') return this.normalizeAny(value, path);
+    if (full === '.google.protobuf.Duration' && typeof value === 'string') return parseDuration(value, path);
+    if (full === '.google.protobuf.Struct' && isPlainObject(value)) return jsonToStruct(value);
+    if (WRAPPERS.has(full) && !isPlainObject(value)) return { value: this.normalizeScalar(type.fields['value']!, value, path) };
+    if (!isPlainObject(value)) throw new EncodeError(path, `expected an object for ${full.slice(1)}, got ${describe(value)}`);
+    const out: Plain = {};
+    const oneofSeen = new Map<string, string>();
+    for (const [key, v] of Object.entries(value)) {
+      if (v === undefined) continue;
+      const field = type.fields[key];
+      if (!field) throw new EncodeError(`${path}.${key}`, `unknown field of ${full.slice(1)}${suggest(key, type)}`);
+      if (field.partOf) {
+        const other = oneofSeen.get(field.partOf.name);
+        if (other) throw new EncodeError(`${path}.${key}`, `only one of "${other}" and "${key}" may be set (oneof ${field.partOf.name})`);
+        oneofSeen.set(field.partOf.name, key);
+      }
+      out[key] = this.normalizeField(field, v, `${path}.${key}`);
+    }
+    return out;
+  }
+
+  private normalizeField(field: protobuf.Field, value: unknown, path: string): unknown {
+    if (field instanceof protobuf.MapField) {
+      if (!isPlainObject(value)) throw new EncodeError(path, `expected a map (object), got ${describe(value)}`);
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.normalizeSingle(field, v, `${path}["${k}"]`)]));
+    }
+    if (field.repeated) {
+      if (!Array.isArray(value)) throw new EncodeError(path, `expected a list, got ${describe(value)}`);
+      return value.map((v, i) => this.normalizeSingle(field, v, `${path}[${i}]`));
+    }
+    return this.normalizeSingle(field, value, path);
+  }
+
+  private normalizeSingle(field: protobuf.Field, value: unknown, path: string): unknown {
+    const rt = field.resolvedType;
+    if (rt instanceof protobuf.Type) return this.normalizeMessage(rt, value, path);
+    if (rt instanceof protobuf.Enum) {
+      if (typeof value === 'string' && value in rt.values) return rt.values[value];
+      if (typeof value === 'number' && value in rt.valuesById) return value;
+      throw new EncodeError(path, `"${String(value)}" is not a value of ${rt.name} (one of ${Object.keys(rt.values).join(', ')})`);
+    }
+    return this.normalizeScalar(field, value, path);
+  }
+
+  private normalizeScalar(field: protobuf.Field, value: unknown, path: string): unknown {
+    const t = field.type;
+    if (t === 'string') {
+      if (typeof value !== 'string') throw new EncodeError(path, `expected a string, got ${describe(value)}`);
+      return value;
+    }
+    if (t === 'bool') {
+      if (typeof value !== 'boolean') throw new EncodeError(path, `expected true or false, got ${describe(value)}`);
+      return value;
+    }
+    if (t === 'bytes') {
+      if (value instanceof Uint8Array) return value;
+      if (typeof value === 'string') return Buffer.from(value, 'base64');
+      throw new EncodeError(path, `expected bytes, got ${describe(value)}`);
+    }
+    if (INT_TYPES.has(t)) {
+      const n = typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
+      if (typeof n !== 'number' || !Number.isInteger(n)) throw new EncodeError(path, `expected an integer, got ${describe(value)}`);
+      if (t.startsWith('u') && n < 0) throw new EncodeError(path, `expected a non-negative integer, got ${n}`);
+      return n;
+    }
+    if (typeof value !== 'number') throw new EncodeError(path, `expected a number, got ${describe(value)}`);
+    return value;
+  }
+
+  private normalizeAny(value: unknown, path: string): Plain {
+    if (!isPlainObject(value)) throw new EncodeError(path, `expected a typed object with "@type", got ${describe(value)}`);
+    if ('type_url' in value && 'value' in value && !('@type' in value)) return value; // already encoded
+    const typeUrl = value['@type'];
+    if (typeof typeUrl !== 'string') throw new EncodeError(path, 'a typed config needs "@type": "type.googleapis.com/<message>"');
+    const { '@type': _omit, ...body } = value;
+    const inner = this.lookupType(typeUrl);
+    const bytes = inner.encode(this.normalizeMessage(inner, body, `${path}<${inner.name}>`)).finish();
+    // protobufjs's built-in Any keeps the proto's snake_case field name.
+    return { type_url: typeUrl, value: bytes };
+  }
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'an object';
+  return `${typeof v} ${JSON.stringify(v)}`;
+}
+
+function parseDuration(text: string, path: string): Plain {
+  const m = /^(-)?(\d+)(?:\.(\d{1,9}))?s$/.exec(text);
+  if (!m) throw new EncodeError(path, `"${text}" is not a protobuf duration such as "1.5s"`);
+  const sign = m[1] ? -1 : 1;
+  const nanos = m[3] ? Number(m[3].padEnd(9, '0')) : 0;
+  return { seconds: sign * Number(m[2]), nanos: sign * nanos };
+}
+
+function jsonToValue(v: unknown): Plain {
+  if (v === null || v === undefined) return { nullValue: 0 };
+  if (typeof v === 'number') return { numberValue: v };
+  if (typeof v === 'string') return { stringValue: v };
+  if (typeof v === 'boolean') return { boolValue: v };
+  if (Array.isArray(v)) return { listValue: { values: v.map(jsonToValue) } };
+  return { structValue: jsonToStruct(v as Plain) };
+}
+
+export function jsonToStruct(obj: Plain): Plain {
+  return { fields: Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, jsonToValue(v)])) };
+}
+
+/** google.protobuf.Struct (as decoded by protobufjs toObject) → plain JSON. */
+export function structToJson(s: unknown): Plain {
+  const fields = (s as { fields?: Record<string, unknown> } | undefined)?.fields ?? {};
+  return Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, valueToJson(v)]));
+}
+
+function valueToJson(v: unknown): unknown {
+  const x = v as Plain;
+  if ('stringValue' in x) return x['stringValue'];
+  if ('numberValue' in x) return x['numberValue'];
+  if ('boolValue' in x) return x['boolValue'];
+  if ('structValue' in x) return structToJson(x['structValue']);
+  if ('listValue' in x) return ((x['listValue'] as { values?: unknown[] }).values ?? []).map(valueToJson);
+  return null;
+}

@@ -1,0 +1,154 @@
+// Incremental (delta) ADS: send only resources whose version the proxy lacks, and names that went away.
+import type { SnapshotCache } from '../cache/snapshot-cache.js';
+import { ENDPOINT_TYPE, PUSH_ORDER, WILDCARD_TYPES, type Snapshot } from '../cache/snapshot.js';
+import type { XdsCodec } from './xds-codec.js';
+import { newTypeState, nodeGroupOf, type ProxyInfo, type ServerCallbacks } from './proxy-state.js';
+
+export interface DeltaDiscoveryRequest {
+  node?: { id?: string; cluster?: string; metadata?: unknown };
+  typeUrl?: string;
+  resourceNamesSubscribe?: string[];
+  resourceNamesUnsubscribe?: string[];
+  initialResourceVersions?: Record<string, string>;
+  responseNonce?: string;
+  errorDetail?: { code?: number; message?: string };
+}
+
+interface Subscription {
+  wildcard: boolean;
+  names: Set<string>;
+  /** What the proxy holds: name → version (optimistic: updated when sent). */
+  has: Map<string, string>;
+  /** Resource names sent under each outstanding nonce, for NACK attribution. */
+  sentUnder: Map<string, string[]>;
+}
+
+export class DeltaStream {
+  private proxy?: ProxyInfo;
+  private snapshot?: Snapshot;
+  private unwatch?: () => void;
+  private readonly subs = new Map<string, Subscription>();
+  private nonce = 0;
+
+  constructor(
+    private readonly streamId: number,
+    private readonly cache: SnapshotCache,
+    private readonly codec: XdsCodec,
+    private readonly send: (response: Record<string, unknown>) => void,
+    private readonly callbacks: ServerCallbacks,
+  ) {}
+
+  info(): ProxyInfo | undefined {
+    return this.proxy;
+  }
+
+  onRequest(req: DeltaDiscoveryRequest): void {
+    const typeUrl = req.typeUrl ?? '';
+    if (!this.proxy) this.open(req);
+    const proxy = this.proxy!;
+    const state = (proxy.types[typeUrl] ??= newTypeState());
+    this.callbacks.onStreamRequest?.(proxy, typeUrl);
+    let sub = this.subs.get(typeUrl);
+    const first = !sub;
+    if (!sub) {
+      sub = { wildcard: false, names: new Set(), has: new Map(Object.entries(req.initialResourceVersions ?? {})), sentUnder: new Map() };
+      // An empty first subscription to a wildcard-capable type means "everything".
+      sub.wildcard = (req.resourceNamesSubscribe ?? []).length === 0 && WILDCARD_TYPES.has(typeUrl);
+      this.subs.set(typeUrl, sub);
+    }
+    if (req.responseNonce) {
+      const names = sub.sentUnder.get(req.responseNonce) ?? [];
+      sub.sentUnder.delete(req.responseNonce);
+      if (req.errorDetail) {
+        const message = req.errorDetail.message ?? '';
+        state.lastNack = { nonce: req.responseNonce, message, at: new Date().toISOString() };
+        this.callbacks.onNack?.(proxy, typeUrl, { message, resourceNames: names });
+      } else {
+        state.ackedVersion = state.sentVersion ?? '';
+        this.callbacks.onAck?.(proxy, typeUrl, state.ackedVersion);
+      }
+    }
+    let changed = false;
+    for (const n of req.resourceNamesSubscribe ?? []) {
+      if (n === '*') sub.wildcard = true;
+      else if (!sub.names.has(n)) sub.names.add(n);
+      else continue;
+      changed = true;
+    }
+    for (const n of req.resourceNamesUnsubscribe ?? []) {
+      if (n === '*') sub.wildcard = false;
+      sub.names.delete(n);
+      sub.has.delete(n);
+    }
+    if (first || changed) this.respond(typeUrl, first || changed);
+  }
+
+  private open(req: DeltaDiscoveryRequest): void {
+    const nodeGroup = nodeGroupOf(req.node);
+    this.proxy = {
+      streamId: this.streamId,
+      nodeId: req.node?.id ?? '',
+      nodeGroup,
+      protocol: 'delta',
+      connectedAt: new Date().toISOString(),
+      knownGateway: this.cache.has(nodeGroup),
+      types: {},
+    };
+    this.snapshot = this.cache.getSnapshot(nodeGroup);
+    this.unwatch = this.cache.watch(nodeGroup, (s) => this.onSnapshot(s));
+    this.callbacks.onStreamOpen?.(this.proxy);
+  }
+
+  private onSnapshot(s: Snapshot): void {
+    this.snapshot = s;
+    this.proxy!.knownGateway = this.cache.has(this.proxy!.nodeGroup);
+    for (const typeUrl of PUSH_ORDER) if (this.subs.has(typeUrl)) this.respond(typeUrl, false);
+  }
+
+  /** Sends what changed; `force` answers even when nothing did (a first request must be answered). */
+  private respond(typeUrl: string, force: boolean): void {
+    const sub = this.subs.get(typeUrl)!;
+    const state = this.proxy!.types[typeUrl]!;
+    const all = this.snapshot!.get(typeUrl);
+    const resources: Array<Record<string, unknown>> = [];
+    const names: string[] = [];
+    const wanted = sub.wildcard ? [...new Set([...all.keys(), ...sub.names])] : [...sub.names];
+    for (const name of wanted.sort()) {
+      const r = all.get(name);
+      if (r) {
+        if (sub.has.get(name) === r.version) continue;
+        resources.push({ name, version: r.version, resource: { type_url: typeUrl, value: r.bytes } });
+        sub.has.set(name, r.version);
+        names.push(name);
+      } else if (typeUrl === ENDPOINT_TYPE && sub.names.has(name) && sub.has.get(name) !== 'empty') {
+        resources.push({ name, version: 'empty', resource: { type_url: typeUrl, value: this.codec.emptyLoadAssignment(name) } });
+        sub.has.set(name, 'empty');
+        names.push(name);
+      }
+    }
+    const removed: string[] = [];
+    for (const name of [...sub.has.keys()].sort()) {
+      const stillWanted = sub.wildcard || sub.names.has(name);
+      if (!all.has(name) && !(typeUrl === ENDPOINT_TYPE && sub.names.has(name)) && stillWanted) {
+        removed.push(name);
+        sub.has.delete(name);
+      }
+    }
+    if (!force && resources.length === 0 && removed.length === 0) return;
+    const nonce = String(++this.nonce);
+    const version = this.snapshot!.version(typeUrl);
+    state.sentVersion = version;
+    state.lastNonce = nonce;
+    state.responses++;
+    state.resourcesSent += resources.length;
+    state.resourcesRemoved += removed.length;
+    sub.sentUnder.set(nonce, names);
+    this.send({ systemVersionInfo: version, typeUrl, nonce, resources, removedResources: removed });
+    this.callbacks.onStreamResponse?.(this.proxy!, typeUrl, names);
+  }
+
+  close(): void {
+    this.unwatch?.();
+    if (this.proxy) this.callbacks.onStreamClosed?.(this.proxy);
+  }
+}

