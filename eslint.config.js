@@ -1,0 +1,31 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['**/dist/**', '**/node_modules/**', '.tools/**', 'test-results/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // Boundaries: plugins import only the SDK; the translation core does no I/O and no NestJS.
+    files: ['plugins/*/src/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['@gatehouse/*', '!@gatehouse/plugin-sdk'], message: 'Plugins import only @gatehouse/plugin-sdk.' }] }],
+    },
+  },
+  {
+    files: ['libs/{ir,translator,xds-translator,engine,plugin-sdk}/src/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['node:fs*', 'node:net', 'node:http*', '@nestjs/*', '@grpc/*', 'typeorm'], message: 'The translation core does no I/O.' }] }],
+    },
+  },
+  { files: ['scripts/**/*.mjs', '.ci/**'], languageOptions: { globals: { process: 'readonly', console: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', URL: 'readonly', fetch: 'readonly' } } },
+);

@@ -1,0 +1,90 @@
+// Golden tests for the whole translation: testdata/<case>.in.yaml → <case>.<listeners|routes|clusters|endpoints|status>.yaml.
+// UPDATE_GOLDEN=1 (make golden) rewrites the outputs; review their diff like code.
+// Every generated resource must pass the strict encoder, and every case must pass `envoy --mode validate`.
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { DirectorySource } from '@gatehouse/config-source';
+import { translate, type Translation } from '@gatehouse/engine';
+import { BUILTIN_PLUGINS } from '@gatehouse/controller';
+import { XdsType, type EnvoyMessage } from '@gatehouse/plugin-sdk';
+import { StrictEncoder, envoyRoot } from '@gatehouse/xds';
+import { envoyBinary } from '../../scripts/lib/peers.mjs';
+
+const DATA = join(import.meta.dirname, 'testdata');
+const UPDATE = process.env['UPDATE_GOLDEN'] === '1';
+const OUTPUTS = { listeners: XdsType.Listener, routes: XdsType.Route, clusters: XdsType.Cluster, endpoints: XdsType.Endpoint } as const;
+const cases = readdirSync(DATA).filter((f) => f.endsWith('.in.yaml')).map((f) => f.replace(/\.in\.yaml$/, '')).sort();
+
+async function translateCase(name: string): Promise<Translation> {
+  const dir = mkdtempSync(join(tmpdir(), 'gatehouse-golden-'));
+  copyFileSync(join(DATA, `${name}.in.yaml`), join(dir, `${name}.in.yaml`));
+  const source = new DirectorySource({ dir, now: () => '2026-01-01T00:00:00Z' });
+  const snapshot = await source.load();
+  source.close();
+  return translate(snapshot, { plugins: BUILTIN_PLUGINS, defaultBindAddress: '0.0.0.0' });
+}
+
+function render(obj: unknown): string {
+  return stringify(obj, { aliasDuplicateObjects: false, lineWidth: 0, sortMapEntries: false });
+}
+
+function check(file: string, actual: string): void {
+  const path = join(DATA, file);
+  if (UPDATE || !existsSync(path)) writeFileSync(path, actual);
+  expect(actual, `${file} differs (run "make golden" if the change is intended)`).toBe(readFileSync(path, 'utf8'));
+}
+
+/** A static bootstrap with the case's resources inlined: what `envoy --mode validate` checks. */
+function staticBootstrap(t: Translation, gateway: string): EnvoyMessage {
+  const r = t.gateways[gateway]!.resources;
+  const listeners = Object.values(r[XdsType.Listener]).map((l) => {
+    const copy = structuredClone(l) as { filterChains: Array<{ filters: Array<{ typedConfig: EnvoyMessage }> }> };
+    for (const fc of copy.filterChains) {
+      for (const f of fc.filters) {
+        const rds = f.typedConfig['rds'] as { routeConfigName: string } | undefined;
+        if (!rds) continue;
+        delete f.typedConfig['rds'];
+        f.typedConfig['routeConfig'] = r[XdsType.Route][rds.routeConfigName];
+      }
+    }
+    return copy;
+  });
+  const clusters = Object.values(r[XdsType.Cluster]).map((c) =>
+    c['type'] === 'EDS' ? { ...c, type: 'STATIC', edsClusterConfig: undefined, loadAssignment: r[XdsType.Endpoint][c['name'] as string] } : c,
+  );
+  return { staticResources: { listeners, clusters: JSON.parse(JSON.stringify(clusters)) } };
+}
+
+describe('golden translation', () => {
+  const encoder = new StrictEncoder(envoyRoot());
+  it.each(cases)('%s', async (name) => {
+    const t = await translateCase(name);
+    const again = await translateCase(name);
+    expect(render(again.gateways), 'translation must be deterministic').toBe(render(t.gateways));
+    for (const [suffix, type] of Object.entries(OUTPUTS)) {
+      const byGateway = Object.fromEntries(Object.entries(t.gateways).map(([g, x]) => [g, Object.values(x.resources[type])]));
+      check(`${name}.${suffix}.yaml`, render(byGateway));
+      for (const resources of Object.values(byGateway)) for (const res of resources) encoder.encode(type, res);
+    }
+    check(`${name}.status.yaml`, render({ reports: t.reports, problems: t.problems }));
+  });
+
+  it.each(cases)('%s is accepted by envoy --mode validate', async (name) => {
+    const t = await translateCase(name);
+    const dir = mkdtempSync(join(tmpdir(), 'gatehouse-validate-'));
+    for (const gateway of Object.keys(t.gateways)) {
+      const file = join(dir, `${gateway.replace('/', '-')}.json`);
+      writeFileSync(file, JSON.stringify(staticBootstrap(t, gateway)));
+      try {
+        execFileSync(envoyBinary(), ['--mode', 'validate', '-c', file, '-l', 'error', '--use-dynamic-base-id'], { encoding: 'utf8', stdio: 'pipe' });
+      } catch (err) {
+        const e = err as { stdout?: string; stderr?: string };
+        throw new Error(`envoy refused ${name} (${gateway}):\n${e.stdout ?? ''}${e.stderr ?? ''}`);
+      }
+    }
+  });
+});
