@@ -15,8 +15,9 @@ build: setup
 quickstart: build
 	@$(ENV) node scripts/quickstart.mjs
 
-## Every test (unit, golden, real-Envoy end to end); ends with "N passed, N failed".
+## Every test (lint, type-check, unit, golden, real-Envoy end to end).
 test: build
+	@$(ENV) npx eslint . && npx tsc -p tsconfig.spec.json
 	@$(ENV) npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json
 
 test-unit: build

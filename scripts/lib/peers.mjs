@@ -70,7 +70,7 @@ export async function startGatehouse({ configDir, dataDir, xdsPort = 0, adminPor
     if (proc.exited) throw new Error(`gatehouse exited (${proc.code}):\n${proc.output}`);
     return /xDS on [^:]+:(\d+), admin on http:\/\/[^:]+:(\d+)/.exec(proc.output);
   });
-  const gh = { ...proc, xdsPort: Number(m[1]), adminPort: Number(m[2]) };
+  const gh = Object.assign(proc, { xdsPort: Number(m[1]), adminPort: Number(m[2]) });
   gh.admin = `http://127.0.0.1:${gh.adminPort}`;
   await waitFor('gatehouse /readyz', async () => (await fetch(`${gh.admin}/readyz`)).ok);
   return gh;
@@ -94,7 +94,7 @@ export async function startEnvoy({ gateway, xdsPort, delta = false, workDir, ech
     if (proc.exited) throw new Error(`envoy exited (${proc.code}):\n${proc.output}`);
     return existsSync(adminPath) && readFileSync(adminPath, 'utf8').trim();
   });
-  const envoy = { ...proc, admin: `http://${admin}` };
+  const envoy = Object.assign(proc, { admin: `http://${admin}` });
   /** Envoy's stats as a map (counters and gauges). */
   envoy.stats = async () => {
     const text = await (await fetch(`${envoy.admin}/stats`)).text();

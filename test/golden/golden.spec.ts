@@ -83,7 +83,7 @@ describe('golden translation', () => {
         execFileSync(envoyBinary(), ['--mode', 'validate', '-c', file, '-l', 'error', '--use-dynamic-base-id'], { encoding: 'utf8', stdio: 'pipe' });
       } catch (err) {
         const e = err as { stdout?: string; stderr?: string };
-        throw new Error(`envoy refused ${name} (${gateway}):\n${e.stdout ?? ''}${e.stderr ?? ''}`);
+        throw new Error(`envoy refused ${name} (${gateway}):\n${e.stdout ?? ''}${e.stderr ?? ''}`, { cause: err });
       }
     }
   });

@@ -76,7 +76,9 @@ export class DirectorySource {
   private syncWatchers(onSnapshot: (s: ResourceSnapshot) => void): void {
     if (this.closed) return;
     for (const [dir, w] of this.watchers) {
-      if (!this.dirs.has(dir)) (w.close(), this.watchers.delete(dir));
+      if (this.dirs.has(dir)) continue;
+      w.close();
+      this.watchers.delete(dir);
     }
     for (const dir of this.dirs) {
       if (this.watchers.has(dir)) continue;

@@ -73,7 +73,11 @@ function buildVirtualHosts(routes: RankedRoute[]): VirtualHostIR[] {
     const applicable = routes.filter((r) => hostnameApplies(r.hostname, domain)).sort(compareRoutes);
     const seen = new Set<RouteIR>();
     const unique: RouteIR[] = [];
-    for (const r of applicable) if (!seen.has(r.route)) (seen.add(r.route), unique.push(r.route));
+    for (const r of applicable) {
+      if (seen.has(r.route)) continue;
+      seen.add(r.route);
+      unique.push(r.route);
+    }
     return { name: domain === '*' ? 'catch-all' : domain, domains: [domain], routes: unique, policies: {} };
   });
 }

@@ -96,14 +96,18 @@ export class SotwStream {
     const all = this.snapshot!.get(typeUrl);
     const resources: Uint8Array[] = [];
     const names: string[] = [];
+    const add = (name: string, bytes: Uint8Array) => {
+      resources.push(bytes);
+      names.push(name);
+    };
     if (WILDCARD_TYPES.has(typeUrl) || watch.names.size === 0) {
-      for (const r of all.values()) (resources.push(r.bytes), names.push(r.name));
+      for (const r of all.values()) add(r.name, r.bytes);
     } else {
       for (const name of [...watch.names].sort()) {
         const r = all.get(name);
-        if (r) (resources.push(r.bytes), names.push(name));
+        if (r) add(name, r.bytes);
         // EDS must answer every cluster Envoy asks for, or its warming waits out initial_fetch_timeout.
-        else if (typeUrl === ENDPOINT_TYPE) (resources.push(this.codec.emptyLoadAssignment(name)), names.push(name));
+        else if (typeUrl === ENDPOINT_TYPE) add(name, this.codec.emptyLoadAssignment(name));
       }
     }
     const version = this.snapshot!.version(typeUrl);
