@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gateway, gatewayClass, httpRoute, service, tempDir, toService, writeYaml } from '../harness/config.js';
 import { freePort, request, startBackend, startEnvoy, startGatehouse, waitFor, type Backend, type Envoy, type Gatehouse } from '../harness/peers.js';
 
-type Counters = Record<string, { responses: number; resourcesSent: number }>;
+type Counters = Record<string, { responses: number; resourcesSent: number; resources?: Record<string, { state: string }> }>;
 
 describe.each([
   { mode: 'sotw', delta: false, address: '127.0.0.11' },
@@ -156,6 +156,14 @@ describe.each([
     expect(statsAfter['listener_manager.lds.update_success']).toBe(statsBefore['listener_manager.lds.update_success']);
     if (delta) expect(statsAfter[`http.http-${port}.rds.http-${port}.update_success`]).toBe(statsBefore[`http.http-${port}.rds.http-${port}.update_success`]);
     expect(statsAfter['cluster_manager.cds.update_rejected'] ?? 0).toBe(0);
+    if (delta) {
+      // Per-resource ACK state: every resource Envoy holds is ACKed, none NACKed.
+      await waitFor('per-resource ACKs', async () => {
+        const now = await nodeCounters();
+        return Object.values(now).every((t) => Object.values(t.resources ?? {}).every((r) => r.state === 'acked'));
+      });
+      expect(Object.keys((await nodeCounters())['RouteConfiguration']!.resources!).sort()).toEqual([`http-${port}`, `http-${port2}`].sort());
+    }
     writeYaml(dir, 'routes.yaml', routes('b'));
   });
 });

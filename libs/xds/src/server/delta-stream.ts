@@ -59,6 +59,9 @@ export class DeltaStream {
     if (req.responseNonce) {
       const names = sub.sentUnder.get(req.responseNonce) ?? [];
       sub.sentUnder.delete(req.responseNonce);
+      // Per resource: Envoy applies delta resources one by one, so an ACK or NACK is about these names.
+      const perResource = (state.resources ??= {});
+      for (const n of names) if (perResource[n]) perResource[n].state = req.errorDetail ? 'nacked' : 'acked';
       if (req.errorDetail) {
         const message = req.errorDetail.message ?? '';
         state.lastNack = { nonce: req.responseNonce, message, at: new Date().toISOString() };
@@ -143,6 +146,9 @@ export class DeltaStream {
     state.resourcesSent += resources.length;
     state.resourcesRemoved += removed.length;
     sub.sentUnder.set(nonce, names);
+    const perResource = (state.resources ??= {});
+    for (const r of resources) perResource[r['name'] as string] = { version: r['version'] as string, state: 'sent' };
+    for (const n of removed) delete perResource[n];
     this.send({ systemVersionInfo: version, typeUrl, nonce, resources, removedResources: removed });
     this.callbacks.onStreamResponse?.(this.proxy!, typeUrl, names);
   }

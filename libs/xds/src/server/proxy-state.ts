@@ -10,6 +10,8 @@ export interface TypeState {
   responses: number;
   resourcesSent: number;
   resourcesRemoved: number;
+  /** Delta only: each resource's last sent version and whether the proxy ACKed or NACKed it. */
+  resources?: Record<string, { version: string; state: 'sent' | 'acked' | 'nacked' }>;
 }
 
 export interface ProxyInfo {
