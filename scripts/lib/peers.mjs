@@ -111,9 +111,17 @@ export async function startBackend(name, { host = '127.0.0.1', port = 0 } = {}) 
     req.on('data', (c) => (body += c));
     req.on('end', () => {
       seen.push({ method: req.method, url: req.url, headers: req.headers });
-      res.setHeader('content-type', 'application/json');
-      res.setHeader('x-backend', name);
-      res.end(JSON.stringify({ backend: name, method: req.method, url: req.url, headers: req.headers, body }) + '\n');
+      // Test controls: ?delay=<ms> answers late, ?status=<code> answers with that status.
+      const q = new URL(req.url ?? '/', 'http://x').searchParams;
+      const reply = () => {
+        res.statusCode = Number(q.get('status') ?? 200);
+        res.setHeader('content-type', 'application/json');
+        res.setHeader('x-backend', name);
+        res.end(JSON.stringify({ backend: name, method: req.method, url: req.url, headers: req.headers, body }) + '\n');
+      };
+      const delay = Number(q.get('delay') ?? 0);
+      if (delay > 0) setTimeout(reply, delay);
+      else reply();
     });
   });
   await new Promise((r, j) => server.once('error', j).listen(port, host, r));

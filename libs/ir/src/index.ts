@@ -56,9 +56,58 @@ export interface WeightedBackendIR {
   valid: boolean;
 }
 
+export interface RetryIR {
+  /** Retries after the first attempt. */
+  attempts: number;
+  codes: number[];
+  backoffMs?: number;
+}
+
 export type RouteActionIR =
-  | { kind: 'forward'; backends: WeightedBackendIR[]; timeoutMs?: number }
-  | { kind: 'direct'; status: number; body?: string };
+  | {
+      kind: 'forward';
+      backends: WeightedBackendIR[];
+      /** Whole-request timeout (HTTPRoute timeouts.request); 0 disables it. */
+      timeoutMs?: number;
+      /** Per backend attempt (timeouts.backendRequest). */
+      backendTimeoutMs?: number;
+      retry?: RetryIR;
+    }
+  | { kind: 'direct'; status: number; body?: string }
+  | { kind: 'redirect'; redirect: RedirectIR };
+
+export type PathModifierIR = { type: 'ReplaceFullPath'; value: string } | { type: 'ReplacePrefixMatch'; value: string };
+
+export interface RedirectIR {
+  scheme?: string;
+  hostname?: string;
+  port?: number;
+  path?: PathModifierIR;
+  statusCode: number;
+}
+
+export interface HeaderModifierIR {
+  set: Array<{ name: string; value: string }>;
+  add: Array<{ name: string; value: string }>;
+  remove: string[];
+}
+
+export interface CorsIR {
+  allowOrigins: string[];
+  allowMethods: string[];
+  allowHeaders: string[];
+  exposeHeaders: string[];
+  allowCredentials: boolean;
+  maxAgeSeconds: number;
+}
+
+/** HTTPRoute filters, validated and resolved (mirror backends are cluster names). */
+export type RouteFilterIR =
+  | { type: 'RequestHeaderModifier'; modifier: HeaderModifierIR }
+  | { type: 'ResponseHeaderModifier'; modifier: HeaderModifierIR }
+  | { type: 'URLRewrite'; hostname?: string; path?: PathModifierIR }
+  | { type: 'RequestMirror'; clusterName: string; valid: boolean; fraction?: { numerator: number; denominator: number } }
+  | { type: 'CORS'; cors: CorsIR };
 
 export interface RouteIR {
   /** Unique, stable name: `<ns>/<route>/rule/<i>/match/<j>`. */
@@ -69,6 +118,8 @@ export interface RouteIR {
   matchIndex: number;
   match: RouteMatchIR;
   action: RouteActionIR;
+  /** Filters in the order the rule lists them. */
+  filters: RouteFilterIR[];
   /** Policies plugins attached at route scope, by plugin name. */
   policies: Record<string, unknown>;
 }

@@ -3,7 +3,6 @@ import {
   CONTROLLER_NAME,
   GATEWAY_GROUP,
   describeRef,
-  parseDurationMs,
   resourcesOfKind,
   type BackendRef,
   type HTTPRoute,
@@ -13,10 +12,12 @@ import {
   type ResourceSnapshot,
   type StoredResource,
 } from '@gatehouse/api';
-import type { RouteIR, RouteMatchIR, StringMatchIR, UpstreamIR, WeightedBackendIR } from '@gatehouse/ir';
+import type { RouteFilterIR, RouteIR, RouteMatchIR, StringMatchIR, UpstreamIR, WeightedBackendIR } from '@gatehouse/ir';
 import { isBackendError, type BackendResolver, type PluginContext, type RouteParentReport } from '@gatehouse/plugin-sdk';
 import type { GatewayState, ListenerSlot } from './gateways.js';
+import { RuleError, parseFilters, parseTimeouts } from './filters.js';
 import { intersectHostnames } from './hostnames.js';
+import { checkRegex } from './regex.js';
 import { namespaceAllowed, referencePermitted } from './namespaces.js';
 import { cond, type ReportBook } from './report-book.js';
 
@@ -43,6 +44,15 @@ export interface RouteContext {
 
 type Problem = { reason: string; message: string };
 
+interface BuiltRules {
+  routes: RouteIR[];
+  /** Unresolvable backends (ResolvedRefs=False). */
+  problems: Problem[];
+  /** Rules dropped because they cannot be honoured (PartiallyInvalid, or Accepted=False when all are). */
+  invalid: string[];
+  ruleCount: number;
+}
+
 export function processHttpRoutes(ctx: RouteContext): Attachment[] {
   const attachments: Attachment[] = [];
   for (const stored of resourcesOfKind<HTTPRoute>(ctx.snapshot, 'HTTPRoute')) {
@@ -58,9 +68,9 @@ function processRoute(ctx: RouteContext, stored: StoredResource & { object: HTTP
   const entry = ctx.book.entry(stored.ref, gen);
   entry.parents = [];
 
-  // Rules first: a route whose rules are unusable is not accepted by any parent.
-  const unsupported = unsupportedFeature(route);
-  const built = unsupported ? undefined : buildRules(ctx, stored);
+  // Rules first: a route none of whose rules can be honoured is not accepted by any parent.
+  const built = buildRules(ctx, stored);
+  const unusable = built.ruleCount > 0 && built.invalid.length === built.ruleCount ? built.invalid.join('; ') : undefined;
   const out: Attachment[] = [];
 
   for (const [pi, parentRef] of (route.spec?.parentRefs ?? []).entries()) {
@@ -78,8 +88,8 @@ function processRoute(ctx: RouteContext, stored: StoredResource & { object: HTTP
       reject('NoMatchingParent', `Gateway ${parent.namespace}/${parent.name} not found (or not handled by Gatehouse)`);
       continue;
     }
-    if (unsupported) {
-      reject('UnsupportedValue', unsupported);
+    if (unusable) {
+      reject('UnsupportedValue', unusable);
       continue;
     }
     const candidates = gw.slots.filter(
@@ -108,19 +118,21 @@ function processRoute(ctx: RouteContext, stored: StoredResource & { object: HTTP
       }
       attached++;
       slot.report.attachedRoutes++;
-      out.push({ slot, hostnames, routes: built!.routes, createdAt: stored.createdAt });
+      out.push({ slot, hostnames, routes: built.routes, createdAt: stored.createdAt });
     }
     if (attached === 0) {
       reject(reason, message);
       continue;
     }
     status.conditions.push(cond('Accepted', true, 'Accepted', '', gen));
-    const firstProblem = built!.problems[0];
+    const firstProblem = built.problems[0];
     status.conditions.push(
       firstProblem ? cond('ResolvedRefs', false, firstProblem.reason, firstProblem.message, gen) : cond('ResolvedRefs', true, 'ResolvedRefs', '', gen),
     );
+    if (built.invalid.length) status.conditions.push(cond('PartiallyInvalid', true, 'UnsupportedValue', `rules dropped: ${built.invalid.join('; ')}`, gen));
   }
-  for (const p of built?.problems ?? []) ctx.book.warn(stored.ref, p.reason, `${describeRef(stored.ref)}: ${p.message}`);
+  for (const p of built.problems) ctx.book.warn(stored.ref, p.reason, `${describeRef(stored.ref)}: ${p.message}`);
+  for (const m of built.invalid) ctx.book.warn(stored.ref, 'UnsupportedValue', `${describeRef(stored.ref)}: ${m} (rule dropped)`);
   return out;
 }
 
@@ -131,58 +143,73 @@ function defaultParent(p: ParentReference, routeNs: string): RouteParentReport['
   return parent;
 }
 
-/** Valid Gateway API fields Gatehouse does not implement yet are refused by name, never ignored. */
-function unsupportedFeature(route: HTTPRoute): string | undefined {
-  for (const [ri, rule] of (route.spec?.rules ?? []).entries()) {
-    for (const [fi, f] of (rule.filters ?? []).entries()) {
-      return `spec.rules[${ri}].filters[${fi}]: filter type ${f.type} is not supported yet`;
-    }
-    for (const [bi, b] of (rule.backendRefs ?? []).entries()) {
-      if (b.filters?.length) return `spec.rules[${ri}].backendRefs[${bi}].filters: backendRef filters are not supported yet`;
-    }
-    if (rule.timeouts?.backendRequest !== undefined) return `spec.rules[${ri}].timeouts.backendRequest is not supported yet`;
-  }
-  return undefined;
-}
-
-function buildRules(ctx: RouteContext, stored: StoredResource & { object: HTTPRoute }): { routes: RouteIR[]; problems: Problem[] } {
-  const routes: RouteIR[] = [];
-  const problems: Problem[] = [];
+function buildRules(ctx: RouteContext, stored: StoredResource & { object: HTTPRoute }): BuiltRules {
+  const out: BuiltRules = { routes: [], problems: [], invalid: [], ruleCount: stored.object.spec?.rules?.length ?? 0 };
   const { namespace, name } = stored.ref;
   for (const [ri, rule] of (stored.object.spec?.rules ?? []).entries()) {
-    const action = buildAction(ctx, stored, rule, ri, problems);
-    const matches: HTTPRouteMatch[] = rule.matches?.length ? rule.matches : [{}];
-    for (const [mi, m] of matches.entries()) {
-      routes.push({
-        name: `${namespace}/${name}/rule/${ri}/match/${mi}`,
-        source: stored.ref,
-        ruleIndex: ri,
-        matchIndex: mi,
-        match: buildMatch(m),
-        action,
-        policies: {},
-      });
+    const at = `spec.rules[${ri}]`;
+    try {
+      const matches: HTTPRouteMatch[] = rule.matches?.length ? rule.matches : [{}];
+      const builtMatches = matches.map((m, mi) => buildMatch(m, `${at}.matches[${mi}]`));
+      const parsed = parseFilters(rule, at);
+      const problems: Problem[] = [];
+      for (const m of parsed.mirrors) {
+        const resolved = resolveBackend(ctx, stored, m.ref as unknown as BackendRef);
+        const filter = parsed.filters[m.index] as Extract<RouteFilterIR, { type: 'RequestMirror' }>;
+        if (isBackendError(resolved)) problems.push({ reason: resolved.reason, message: `${at}.filters[${m.index}].requestMirror.backendRef: ${resolved.message}` });
+        else Object.assign(filter, { clusterName: resolved.clusterName, valid: true });
+      }
+      const action: RouteIR['action'] = parsed.redirect
+        ? { kind: 'redirect', redirect: parsed.redirect }
+        : buildAction(ctx, stored, rule, ri, problems, parseTimeouts(rule, at));
+      out.problems.push(...problems);
+      for (const [mi, match] of builtMatches.entries()) {
+        out.routes.push({ name: `${namespace}/${name}/rule/${ri}/match/${mi}`, source: stored.ref, ruleIndex: ri, matchIndex: mi, match, action, filters: parsed.filters, policies: {} });
+      }
+    } catch (err) {
+      if (!(err instanceof RuleError)) throw err;
+      out.invalid.push(err.message);
     }
   }
-  return { routes, problems };
+  return out;
 }
 
-function buildMatch(m: HTTPRouteMatch): RouteMatchIR {
-  const strings = (list: HTTPRouteMatch['headers']): StringMatchIR[] =>
-    (list ?? []).map((h) => ({ type: h.type ?? 'Exact', name: h.name, value: h.value }));
+function buildMatch(m: HTTPRouteMatch, at: string): RouteMatchIR {
+  const strings = (list: HTTPRouteMatch['headers'], field: string): StringMatchIR[] =>
+    (list ?? []).map((h, i) => {
+      const type = h.type ?? 'Exact';
+      if (type === 'RegularExpression') regexOrThrow(h.value, `${at}.${field}[${i}].value`);
+      return { type, name: h.name, value: h.value };
+    });
+  const path = { type: m.path?.type ?? 'PathPrefix', value: m.path?.value ?? '/' };
+  if (path.type === 'RegularExpression') regexOrThrow(path.value, `${at}.path.value`);
+  else if (!path.value.startsWith('/')) throw new RuleError(`${at}.path.value: must start with "/"`);
   const match: RouteMatchIR = {
-    path: { type: m.path?.type ?? 'PathPrefix', value: m.path?.value ?? '/' },
-    headers: strings(m.headers).map((h) => ({ ...h, name: h.name.toLowerCase() })),
-    queryParams: strings(m.queryParams),
+    path,
+    headers: strings(m.headers, 'headers').map((h) => ({ ...h, name: h.name.toLowerCase() })),
+    queryParams: strings(m.queryParams, 'queryParams'),
   };
   if (m.method) match.method = m.method;
   return match;
 }
 
-function buildAction(ctx: RouteContext, stored: StoredResource, rule: HTTPRouteRule, ri: number, problems: Problem[]): RouteIR['action'] {
+function regexOrThrow(pattern: string, field: string): void {
+  const verdict = checkRegex(pattern);
+  if (!verdict.ok) throw new RuleError(`${field}: ${verdict.message}`);
+}
+
+function buildAction(
+  ctx: RouteContext,
+  stored: StoredResource,
+  rule: HTTPRouteRule,
+  ri: number,
+  problems: Problem[],
+  timing: Omit<Extract<RouteIR['action'], { kind: 'forward' }>, 'kind' | 'backends'>,
+): RouteIR['action'] {
   const backends: WeightedBackendIR[] = [];
   for (const [bi, ref] of (rule.backendRefs ?? []).entries()) {
     const weight = ref.weight ?? 1;
+    if (ref.filters?.length) throw new RuleError(`spec.rules[${ri}].backendRefs[${bi}].filters: per-backend filters are not supported yet`);
     const resolved = resolveBackend(ctx, stored, ref);
     if (isBackendError(resolved)) {
       problems.push({ reason: resolved.reason, message: `spec.rules[${ri}].backendRefs[${bi}]: ${resolved.message}` });
@@ -191,9 +218,8 @@ function buildAction(ctx: RouteContext, stored: StoredResource, rule: HTTPRouteR
     }
     if (weight > 0) backends.push({ clusterName: resolved.clusterName, weight, valid: true });
   }
-  const timeout = rule.timeouts?.request !== undefined ? parseDurationMs(rule.timeouts.request) : undefined;
   if (!backends.some((b) => b.valid)) return { kind: 'direct', status: 500 };
-  return { kind: 'forward', backends: mergeInvalid(backends), ...(timeout !== undefined ? { timeoutMs: timeout } : {}) };
+  return { kind: 'forward', backends: mergeInvalid(backends), ...timing };
 }
 
 /** All invalid shares go to one entry (Envoy needs distinct cluster names in a weighted set). */

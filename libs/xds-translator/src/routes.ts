@@ -1,5 +1,14 @@
 // RouteIR → envoy.config.route.v3.Route.
-import { msToProtoDuration, type EnvoyMessage, type RouteIR, type StringMatchIR } from '@gatehouse/plugin-sdk';
+import { msToProtoDuration, replacePrefix, type EnvoyMessage, type RedirectIR, type RouteIR, type StringMatchIR } from '@gatehouse/plugin-sdk';
+
+const REDIRECT_CODES: Record<number, string> = {
+  301: 'MOVED_PERMANENTLY',
+  302: 'FOUND',
+  303: 'SEE_OTHER',
+  307: 'TEMPORARY_REDIRECT',
+  308: 'PERMANENT_REDIRECT',
+};
+const WELL_KNOWN_PORTS: Record<string, number> = { http: 80, https: 443 };
 
 function stringMatch(m: StringMatchIR): EnvoyMessage {
   return m.type === 'Exact' ? { exact: m.value } : { safeRegex: { regex: m.value } };
@@ -23,9 +32,19 @@ export function routeMatch(r: RouteIR): EnvoyMessage {
   return out;
 }
 
-export function envoyRoute(r: RouteIR): EnvoyMessage {
+/** Where a route is served: redirects derive their port from it. */
+export interface ServedAt {
+  port: number;
+  scheme: 'http' | 'https';
+}
+
+export function envoyRoute(r: RouteIR, at: ServedAt): EnvoyMessage {
   const out: EnvoyMessage = { name: r.name, match: routeMatch(r) };
   const a = r.action;
+  if (a.kind === 'redirect') {
+    out['redirect'] = redirectAction(a.redirect, r, at);
+    return out;
+  }
   if (a.kind === 'direct') {
     out['directResponse'] = a.body !== undefined ? { status: a.status, body: { inlineString: a.body } } : { status: a.status };
     return out;
@@ -37,6 +56,36 @@ export function envoyRoute(r: RouteIR): EnvoyMessage {
   // A share whose backend could not be resolved names no cluster: Gateway API wants 500 for it.
   action['clusterNotFoundResponseCode'] = 'INTERNAL_SERVER_ERROR';
   if (a.timeoutMs !== undefined) action['timeout'] = msToProtoDuration(a.timeoutMs);
+  if (a.retry || a.backendTimeoutMs !== undefined) {
+    const policy: EnvoyMessage = {};
+    if (a.retry) {
+      policy['numRetries'] = a.retry.attempts;
+      policy['retryOn'] = a.retry.codes.length ? 'retriable-status-codes,connect-failure,reset' : 'connect-failure,reset';
+      if (a.retry.codes.length) policy['retriableStatusCodes'] = a.retry.codes;
+      if (a.retry.backoffMs !== undefined) policy['retryBackOff'] = { baseInterval: msToProtoDuration(a.retry.backoffMs) };
+    } else {
+      policy['numRetries'] = 0;
+    }
+    if (a.backendTimeoutMs !== undefined) policy['perTryTimeout'] = msToProtoDuration(a.backendTimeoutMs);
+    action['retryPolicy'] = policy;
+  }
   out['route'] = action;
   return out;
 }
+
+function redirectAction(rd: RedirectIR, r: RouteIR, at: ServedAt): EnvoyMessage {
+  const out: EnvoyMessage = { responseCode: REDIRECT_CODES[rd.statusCode] };
+  if (rd.scheme) out['schemeRedirect'] = rd.scheme;
+  if (rd.hostname) out['hostRedirect'] = rd.hostname;
+  // Gateway API: an explicit port; else the scheme's well-known port; else the listener's port.
+  const scheme = rd.scheme ?? at.scheme;
+  const port = rd.port ?? (rd.scheme ? WELL_KNOWN_PORTS[rd.scheme]! : at.port);
+  // A well-known port is left out of Location when Envoy allows: hostRedirect drops the request's port, and a
+  // request that arrived on that very port carries no other. Otherwise it is explicit (right target, ":443").
+  const wellKnown = port === WELL_KNOWN_PORTS[scheme];
+  if (!(wellKnown && (rd.hostname || at.port === port))) out['portRedirect'] = port;
+  if (rd.path?.type === 'ReplaceFullPath') out['pathRedirect'] = rd.path.value;
+  else if (rd.path?.type === 'ReplacePrefixMatch') out['regexRewrite'] = replacePrefix(r.match.path.value, rd.path.value);
+  return out;
+}
+

@@ -28,7 +28,7 @@ export interface GatewayXds {
 }
 
 export function translateXds(ir: IR, plugins: readonly TranslatorPlugin[], ctx: PluginContext): Record<string, GatewayXds> {
-  const routeCache = new Map<RouteIR, EnvoyMessage | null>();
+  const routeCache = new Map<RouteIR, Map<number, EnvoyMessage | null>>();
   const clusterCache = new Map<string, { cluster: EnvoyMessage; endpoints?: EnvoyMessage } | null>();
   const out: Record<string, GatewayXds> = {};
 
@@ -42,13 +42,15 @@ export function translateXds(ir: IR, plugins: readonly TranslatorPlugin[], ctx: 
     }
   };
 
-  const route = (r: RouteIR): EnvoyMessage | null => {
-    if (!routeCache.has(r)) {
-      const msg = envoyRoute(r);
+  const route = (r: RouteIR, port: number): EnvoyMessage | null => {
+    let byPort = routeCache.get(r);
+    if (!byPort) routeCache.set(r, (byPort = new Map()));
+    if (!byPort.has(port)) {
+      const msg = envoyRoute(r, { port, scheme: 'http' });
       const ok = plugins.every((p) => !p.route || guard(p, [r.source], `route ${r.name}`, () => p.route!(ctx, r, msg)));
-      routeCache.set(r, ok ? msg : null);
+      byPort.set(port, ok ? msg : null);
     }
-    return routeCache.get(r)!;
+    return byPort.get(port)!;
   };
 
   const cluster = (u: UpstreamIR) => {
@@ -72,13 +74,17 @@ export function translateXds(ir: IR, plugins: readonly TranslatorPlugin[], ctx: 
       const vhosts = l.virtualHosts.map((vh) => {
         const routes: EnvoyMessage[] = [];
         for (const r of vh.routes) {
-          const msg = route(r);
+          const msg = route(r, l.port);
           if (!msg) continue;
           routes.push(msg);
           routeSources.push(r.source);
-          if (r.action.kind !== 'forward') continue;
-          for (const b of r.action.backends) {
-            const u = b.valid ? ir.upstreams[b.clusterName] : undefined;
+          // Clusters this route sends to: its backends and its mirrors.
+          const used = [
+            ...(r.action.kind === 'forward' ? r.action.backends.filter((b) => b.valid).map((b) => b.clusterName) : []),
+            ...r.filters.flatMap((f) => (f.type === 'RequestMirror' && f.valid ? [f.clusterName] : [])),
+          ];
+          for (const name of used) {
+            const u = ir.upstreams[name];
             const built = u && cluster(u);
             if (!u || !built) continue;
             add(XdsType.Cluster, u.clusterName, built.cluster, [...u.sources, r.source]);

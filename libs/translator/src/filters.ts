@@ -1,0 +1,147 @@
+// HTTPRoute rule filters → IR. Each problem names the field path; a rule with one is dropped on its own.
+import { parseDurationMs, type HTTPRouteMatch, type HTTPRouteRule } from '@gatehouse/api';
+import type { CorsIR, HeaderModifierIR, PathModifierIR, RedirectIR, RetryIR, RouteFilterIR } from '@gatehouse/ir';
+
+export class RuleError extends Error {}
+
+type Raw = Record<string, unknown>;
+const REDIRECT_CODES = new Set([301, 302, 303, 307, 308]);
+
+export interface ParsedFilters {
+  filters: RouteFilterIR[];
+  redirect?: RedirectIR;
+  /** backendRefs named by RequestMirror filters, to resolve like any backend. */
+  mirrors: Array<{ index: number; ref: Raw }>;
+}
+
+/** Parses a rule's filters; throws RuleError naming the field when the rule cannot be honoured. */
+export function parseFilters(rule: HTTPRouteRule, at: string): ParsedFilters {
+  const out: ParsedFilters = { filters: [], mirrors: [] };
+  for (const [fi, f] of (rule.filters ?? []).entries()) {
+    const path = `${at}.filters[${fi}]`;
+    const raw = f as Raw;
+    switch (f.type) {
+      case 'RequestHeaderModifier':
+      case 'ResponseHeaderModifier': {
+        const key = f.type === 'RequestHeaderModifier' ? 'requestHeaderModifier' : 'responseHeaderModifier';
+        out.filters.push({ type: f.type, modifier: headerModifier(raw[key], `${path}.${key}`) });
+        break;
+      }
+      case 'RequestRedirect':
+        if (rule.backendRefs?.length) throw new RuleError(`${path}: RequestRedirect cannot be combined with backendRefs`);
+        out.redirect = redirect((raw['requestRedirect'] ?? {}) as Raw, `${path}.requestRedirect`, rule);
+        break;
+      case 'URLRewrite': {
+        const u = (raw['urlRewrite'] ?? {}) as Raw;
+        const p = u['path'] ? pathModifier(u['path'] as Raw, `${path}.urlRewrite.path`, rule) : undefined;
+        out.filters.push({ type: 'URLRewrite', ...(typeof u['hostname'] === 'string' ? { hostname: u['hostname'] } : {}), ...(p ? { path: p } : {}) });
+        break;
+      }
+      case 'RequestMirror': {
+        const m = (raw['requestMirror'] ?? {}) as Raw;
+        if (!m['backendRef']) throw new RuleError(`${path}.requestMirror.backendRef: required`);
+        out.mirrors.push({ index: out.filters.length, ref: m['backendRef'] as Raw });
+        const fraction = mirrorFraction(m, `${path}.requestMirror`);
+        out.filters.push({ type: 'RequestMirror', clusterName: '', valid: false, ...(fraction ? { fraction } : {}) });
+        break;
+      }
+      case 'CORS':
+        out.filters.push({ type: 'CORS', cors: cors((raw['cors'] ?? {}) as Raw) });
+        break;
+      default:
+        throw new RuleError(`${path}.type: filter ${f.type} is not supported (supported: RequestHeaderModifier, ResponseHeaderModifier, RequestRedirect, URLRewrite, RequestMirror, CORS)`);
+    }
+  }
+  if (out.redirect && out.filters.some((f) => f.type === 'URLRewrite')) throw new RuleError(`${at}.filters: RequestRedirect and URLRewrite cannot be used together`);
+  return out;
+}
+
+function headerModifier(value: unknown, path: string): HeaderModifierIR {
+  const v = (value ?? {}) as Raw;
+  const pairs = (list: unknown, field: string) =>
+    ((list as Array<Raw> | undefined) ?? []).map((h, i) => {
+      if (typeof h['name'] !== 'string' || typeof h['value'] !== 'string') throw new RuleError(`${path}.${field}[${i}]: name and value are required strings`);
+      if (/^(:|host$)/i.test(h['name'])) throw new RuleError(`${path}.${field}[${i}].name: "${h['name']}" cannot be modified (pseudo-headers and Host are set by the proxy)`);
+      return { name: h['name'], value: h['value'] };
+    });
+  const remove = ((v['remove'] as string[] | undefined) ?? []).map((n, i) => {
+    if (/^(:|host$)/i.test(n)) throw new RuleError(`${path}.remove[${i}]: "${n}" cannot be removed (pseudo-headers and Host are required)`);
+    return n;
+  });
+  return { set: pairs(v['set'], 'set'), add: pairs(v['add'], 'add'), remove };
+}
+
+function pathModifier(p: Raw, path: string, rule: HTTPRouteRule): PathModifierIR {
+  if (p['type'] === 'ReplaceFullPath' && typeof p['replaceFullPath'] === 'string') return { type: 'ReplaceFullPath', value: p['replaceFullPath'] };
+  if (p['type'] === 'ReplacePrefixMatch' && typeof p['replacePrefixMatch'] === 'string') {
+    const matches: HTTPRouteMatch[] = rule.matches?.length ? rule.matches : [{}];
+    if (matches.some((m) => (m.path?.type ?? 'PathPrefix') !== 'PathPrefix')) {
+      throw new RuleError(`${path}: ReplacePrefixMatch needs every match of the rule to be a PathPrefix match`);
+    }
+    return { type: 'ReplacePrefixMatch', value: p['replacePrefixMatch'] };
+  }
+  throw new RuleError(`${path}: type must be ReplaceFullPath (with replaceFullPath) or ReplacePrefixMatch (with replacePrefixMatch)`);
+}
+
+function redirect(r: Raw, path: string, rule: HTTPRouteRule): RedirectIR {
+  const statusCode = (r['statusCode'] as number | undefined) ?? 302;
+  if (!REDIRECT_CODES.has(statusCode)) throw new RuleError(`${path}.statusCode: ${statusCode} is not one of 301, 302, 303, 307, 308`);
+  const out: RedirectIR = { statusCode };
+  if (r['scheme'] !== undefined) {
+    if (r['scheme'] !== 'http' && r['scheme'] !== 'https') throw new RuleError(`${path}.scheme: must be http or https`);
+    out.scheme = r['scheme'];
+  }
+  if (typeof r['hostname'] === 'string') out.hostname = r['hostname'];
+  if (typeof r['port'] === 'number') out.port = r['port'];
+  if (r['path']) out.path = pathModifier(r['path'] as Raw, `${path}.path`, rule);
+  return out;
+}
+
+function mirrorFraction(m: Raw, path: string): { numerator: number; denominator: number } | undefined {
+  if (m['percent'] !== undefined && m['fraction'] !== undefined) throw new RuleError(`${path}: set percent or fraction, not both`);
+  if (typeof m['percent'] === 'number') return { numerator: m['percent'], denominator: 100 };
+  const f = m['fraction'] as Raw | undefined;
+  if (!f) return undefined;
+  const numerator = f['numerator'] as number;
+  const denominator = (f['denominator'] as number | undefined) ?? 100;
+  if (!(numerator >= 0 && denominator > 0 && numerator <= denominator)) throw new RuleError(`${path}.fraction: numerator must be between 0 and denominator (> 0)`);
+  return { numerator, denominator };
+}
+
+function cors(c: Raw): CorsIR {
+  const list = (k: string) => ((c[k] as string[] | undefined) ?? []).slice();
+  return {
+    allowOrigins: list('allowOrigins'),
+    allowMethods: list('allowMethods'),
+    allowHeaders: list('allowHeaders'),
+    exposeHeaders: list('exposeHeaders'),
+    allowCredentials: c['allowCredentials'] === true,
+    maxAgeSeconds: typeof c['maxAge'] === 'number' ? c['maxAge'] : 5,
+  };
+}
+
+/** timeouts.request / backendRequest and the (experimental) retry stanza. */
+export function parseTimeouts(rule: HTTPRouteRule & { retry?: Raw }, at: string): { timeoutMs?: number; backendTimeoutMs?: number; retry?: RetryIR } {
+  const out: { timeoutMs?: number; backendTimeoutMs?: number; retry?: RetryIR } = {};
+  const dur = (v: string | undefined, field: string) => {
+    if (v === undefined) return undefined;
+    const ms = parseDurationMs(v);
+    if (ms === undefined) throw new RuleError(`${at}.${field}: "${v}" is not a duration such as 10s or 500ms`);
+    return ms;
+  };
+  const request = dur(rule.timeouts?.request, 'timeouts.request');
+  const backend = dur(rule.timeouts?.backendRequest, 'timeouts.backendRequest');
+  if (request !== undefined) out.timeoutMs = request;
+  if (backend !== undefined) {
+    if (request !== undefined && request !== 0 && backend > request) throw new RuleError(`${at}.timeouts.backendRequest: must not be longer than timeouts.request`);
+    out.backendTimeoutMs = backend;
+  }
+  if (rule.retry) {
+    const r = rule.retry;
+    const attempts = (r['attempts'] as number | undefined) ?? 1;
+    const codes = ((r['codes'] as number[] | undefined) ?? []).slice();
+    const backoffMs = dur(r['backoff'] as string | undefined, 'retry.backoff');
+    out.retry = { attempts, codes, ...(backoffMs !== undefined ? { backoffMs } : {}) };
+  }
+  return out;
+}
