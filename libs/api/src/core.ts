@@ -28,3 +28,12 @@ export interface EndpointSlice extends KubeObject {
 export interface Namespace extends KubeObject {
   kind: 'Namespace';
 }
+
+export interface Secret extends KubeObject {
+  kind: 'Secret';
+  type?: string;
+  /** Base64-encoded values. */
+  data?: Record<string, string>;
+  /** Plain values (merged over data, as the apiserver does). */
+  stringData?: Record<string, string>;
+}

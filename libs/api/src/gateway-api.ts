@@ -13,6 +13,11 @@ export interface Listener {
   hostname?: string;
   port: number;
   protocol: string; // HTTP | HTTPS | TLS | TCP | UDP | domain-prefixed custom
+  tls?: {
+    mode?: 'Terminate' | 'Passthrough';
+    certificateRefs?: Array<{ group?: string; kind?: string; name: string; namespace?: string }>;
+    options?: Record<string, string>;
+  };
   allowedRoutes?: {
     namespaces?: { from?: FromNamespaces; selector?: LabelSelector };
     kinds?: Array<{ group?: string; kind: string }>;

@@ -13,6 +13,7 @@ export const KNOWN_KINDS: Readonly<Record<string, readonly string[]>> = {
   Service: ['v1'],
   EndpointSlice: ['discovery.k8s.io/v1'],
   Namespace: ['v1'],
+  Secret: ['v1'],
   ReferenceGrant: ['gateway.networking.k8s.io/v1beta1', 'gateway.networking.k8s.io/v1'],
   Upstream: ['gatehouse.dev/v1alpha1'],
 };

@@ -7,6 +7,29 @@ export interface IR {
   gateways: GatewayIR[];
   /** Every upstream referenced by any route, by cluster name (shared across gateways). */
   upstreams: Record<string, UpstreamIR>;
+  /** TLS certificates referenced by HTTPS listeners, by SDS secret name. */
+  secrets: Record<string, SecretIR>;
+}
+
+/** A certificate and key (PEM), served to Envoy over SDS. Never logged, redacted in admin output. */
+export interface SecretIR {
+  name: string;
+  source: ResourceRef;
+  certificateChain: string;
+  privateKey: string;
+}
+
+/** One HTTPS Gateway listener: a filter chain selected by SNI, with its own routes. */
+export interface TlsChainIR {
+  /** The Gateway listener's section name. */
+  sectionName: string;
+  /** Route configuration name for this chain. */
+  routeConfigName: string;
+  /** SNI names (empty: any). */
+  serverNames: string[];
+  /** SDS secret names of the certificates. */
+  secretNames: string[];
+  virtualHosts: VirtualHostIR[];
 }
 
 export interface GatewayIR {
@@ -18,14 +41,17 @@ export interface GatewayIR {
 }
 
 export interface HttpListenerIR {
-  /** Envoy listener name, unique within a gateway, e.g. `http-8080`. */
+  /** Envoy listener name, unique within a gateway, e.g. `http-8080` or `https-8443`. */
   name: string;
+  protocol: 'HTTP' | 'HTTPS';
   address: string;
   port: number;
   /** Gateway listener section names merged into this Envoy listener. */
   sectionNames: string[];
-  /** Virtual hosts, in a deterministic order (exact hostnames, then wildcards, then `*`). */
+  /** Virtual hosts, in a deterministic order (exact hostnames, then wildcards, then `*`). HTTP only. */
   virtualHosts: VirtualHostIR[];
+  /** HTTPS: one filter chain per Gateway listener on this port. */
+  tlsChains?: TlsChainIR[];
   /** Policies plugins attached at listener scope, by plugin name. */
   policies: Record<string, unknown>;
 }

@@ -11,19 +11,24 @@ import {
   type ResourceSnapshot,
   type StoredResource,
 } from '@gatehouse/api';
+import type { SecretIR } from '@gatehouse/ir';
 import type { ListenerReport } from '@gatehouse/plugin-sdk';
+import { resolveCertificates } from './certificates.js';
 import { cond, type ReportBook } from './report-book.js';
 
 export const SUPPORTED_ROUTE_KINDS: Record<string, Array<{ group: string; kind: string }>> = {
   HTTP: [{ group: GATEWAY_GROUP, kind: 'HTTPRoute' }],
+  HTTPS: [{ group: GATEWAY_GROUP, kind: 'HTTPRoute' }],
 };
 
 /** A Gateway listener that routes can attach to. */
 export interface ListenerSlot {
   gatewayRef: ResourceRef;
   listener: Listener;
-  /** Envoy listener this slot is merged into (`http-<port>`). */
+  /** Envoy listener this slot is merged into (`http-<port>` or `https-<port>`). */
   envoyListener: string;
+  /** HTTPS: the listener's certificates. */
+  secrets: SecretIR[];
   address: string;
   allowedKinds: Array<{ group: string; kind: string }>;
   report: ListenerReport;
@@ -64,7 +69,7 @@ export function processGateways(snapshot: ResourceSnapshot, book: ReportBook, cl
     }
     book.entry(stored.ref, gen);
     const address = bindAddress(gw, defaultBindAddress);
-    const slots: ListenerSlot[] = (gw.spec.listeners ?? []).map((listener) => makeSlot(stored.ref, listener, address, gen));
+    const slots: ListenerSlot[] = (gw.spec.listeners ?? []).map((listener) => makeSlot(snapshot, stored.ref, listener, address, gen));
     markConflicts(slots, gen);
     book.entry(stored.ref).listeners = slots.map((s) => s.report);
     const usable = slots.some((s) => s.usable);
@@ -81,10 +86,11 @@ export function processGateways(snapshot: ResourceSnapshot, book: ReportBook, cl
   return out;
 }
 
-function makeSlot(gatewayRef: ResourceRef, listener: Listener, address: string, gen?: number): ListenerSlot {
+function makeSlot(snapshot: ResourceSnapshot, gatewayRef: ResourceRef, listener: Listener, address: string, gen?: number): ListenerSlot {
   const supported = SUPPORTED_ROUTE_KINDS[listener.protocol];
   const report: ListenerReport = { name: listener.name, attachedRoutes: 0, supportedKinds: [], conditions: [] };
-  const slot: ListenerSlot = { gatewayRef, listener, envoyListener: `http-${listener.port}`, address, allowedKinds: [], report, usable: false };
+  const envoyListener = `${listener.protocol === 'HTTPS' ? 'https' : 'http'}-${listener.port}`;
+  const slot: ListenerSlot = { gatewayRef, listener, envoyListener, address, secrets: [], allowedKinds: [], report, usable: false };
   if (!supported) {
     report.conditions.push(
       cond('Accepted', false, 'UnsupportedProtocol', `protocol ${listener.protocol} is not supported yet (supported: ${Object.keys(SUPPORTED_ROUTE_KINDS).join(', ')})`, gen),
@@ -99,7 +105,24 @@ function makeSlot(gatewayRef: ResourceRef, listener: Listener, address: string, 
   const invalidKinds = requested?.filter((r) => !supported.some((s) => s.kind === r.kind && s.group === (r.group ?? GATEWAY_GROUP))) ?? [];
   slot.allowedKinds = allowed;
   report.supportedKinds = allowed;
-  if (invalidKinds.length > 0) {
+  if (listener.protocol === 'HTTPS') {
+    if ((listener.tls?.mode ?? 'Terminate') !== 'Terminate') {
+      report.conditions.push(cond('Accepted', false, 'UnsupportedValue', 'tls.mode: HTTPS listeners terminate TLS (Passthrough needs protocol TLS and TLSRoutes)', gen), cond('Programmed', false, 'Invalid', 'listener not accepted', gen));
+      return slot;
+    }
+    const certs = resolveCertificates(snapshot, gatewayRef, listener);
+    slot.secrets = certs.secrets;
+    if (certs.problem) {
+      report.conditions.push(cond('ResolvedRefs', false, certs.problem.reason, certs.problem.message, gen));
+      if (certs.secrets.length === 0) {
+        report.conditions.push(cond('Accepted', true, 'Accepted', '', gen), cond('Conflicted', false, 'NoConflicts', '', gen), cond('Programmed', false, 'Invalid', `no usable certificate: ${certs.problem.message}`, gen));
+        return slot;
+      }
+    }
+  }
+  if (report.conditions.some((c) => c.type === 'ResolvedRefs')) {
+    // already set (a certificate problem on a listener that still has a usable certificate)
+  } else if (invalidKinds.length > 0) {
     report.conditions.push(cond('ResolvedRefs', false, 'InvalidRouteKinds', `route kinds not supported on ${listener.protocol}: ${invalidKinds.map((k) => k.kind).join(', ')}`, gen));
   } else {
     report.conditions.push(cond('ResolvedRefs', true, 'ResolvedRefs', '', gen));

@@ -1,6 +1,6 @@
 // Stage 1: resources → IR (Gateway API semantics) plus the report book. Pure: no I/O, no clock.
 import type { ResourceSnapshot } from '@gatehouse/api';
-import type { GatewayIR, HttpListenerIR, IR, RouteIR, UpstreamIR, VirtualHostIR } from '@gatehouse/ir';
+import type { GatewayIR, HttpListenerIR, IR, RouteIR, SecretIR, UpstreamIR, VirtualHostIR } from '@gatehouse/ir';
 import type { BackendResolver, PluginContext, TranslatorPlugin } from '@gatehouse/plugin-sdk';
 import { acceptedClasses, processGateways, type GatewayState } from './gateways.js';
 import { compareDomains, hostnameApplies } from './hostnames.js';
@@ -37,29 +37,44 @@ export function translateResources(snapshot: ResourceSnapshot, options: Resource
     upstreams,
     resolved: new Map(),
   });
-  const ir: IR = { gateways: gateways.map((g) => buildGateway(g, attachments)), upstreams: sortRecord(upstreams) };
+  const secrets: Record<string, SecretIR> = {};
+  for (const g of gateways) for (const slot of g.slots) if (slot.usable) for (const sec of slot.secrets) secrets[sec.name] = sec;
+  const ir: IR = { gateways: gateways.map((g) => buildGateway(g, attachments)), upstreams: sortRecord(upstreams), secrets: sortRecord(secrets) };
   return { ir, book, pluginCtx };
 }
 
 function buildGateway(gw: GatewayState, attachments: Attachment[]): GatewayIR {
   const listeners = new Map<string, HttpListenerIR>();
-  const ranked = new Map<string, RankedRoute[]>(); // envoy listener → routes with their hostname
+  // Routes with their hostname, per Envoy listener (HTTP) or per Gateway listener (HTTPS filter chain).
+  const ranked = new Map<string, RankedRoute[]>();
+  const rankKey = (slot: GatewayState['slots'][number]) => (slot.listener.protocol === 'HTTPS' ? `${slot.envoyListener}/${slot.listener.name}` : slot.envoyListener);
   for (const slot of gw.slots) {
     if (!slot.usable) continue;
     let l = listeners.get(slot.envoyListener);
     if (!l) {
-      l = { name: slot.envoyListener, address: slot.address, port: slot.listener.port, sectionNames: [], virtualHosts: [], policies: {} };
+      const protocol = slot.listener.protocol === 'HTTPS' ? 'HTTPS' : 'HTTP';
+      l = { name: slot.envoyListener, protocol, address: slot.address, port: slot.listener.port, sectionNames: [], virtualHosts: [], policies: {}, ...(protocol === 'HTTPS' ? { tlsChains: [] } : {}) };
       listeners.set(slot.envoyListener, l);
-      ranked.set(slot.envoyListener, []);
     }
     l.sectionNames.push(slot.listener.name);
+    ranked.set(rankKey(slot), []);
+    l.tlsChains?.push({
+      sectionName: slot.listener.name,
+      routeConfigName: `${slot.envoyListener}-${slot.listener.name}`,
+      serverNames: slot.listener.hostname ? [slot.listener.hostname] : [],
+      secretNames: slot.secrets.map((s) => s.name),
+      virtualHosts: [],
+    });
   }
   for (const a of attachments) {
     if (a.slot.gatewayRef.name !== gw.stored.ref.name || a.slot.gatewayRef.namespace !== gw.stored.ref.namespace) continue;
-    const list = ranked.get(a.slot.envoyListener)!;
+    const list = ranked.get(rankKey(a.slot))!;
     for (const hostname of a.hostnames) for (const route of a.routes) list.push({ route, hostname, createdAt: a.createdAt });
   }
-  for (const l of listeners.values()) l.virtualHosts = buildVirtualHosts(ranked.get(l.name)!);
+  for (const l of listeners.values()) {
+    if (l.tlsChains) for (const chain of l.tlsChains) chain.virtualHosts = buildVirtualHosts(ranked.get(`${l.name}/${chain.sectionName}`)!);
+    else l.virtualHosts = buildVirtualHosts(ranked.get(l.name)!);
+  }
   return { key: gw.key, ref: gw.stored.ref, listeners: [...listeners.values()].sort((a, b) => a.port - b.port) };
 }
 

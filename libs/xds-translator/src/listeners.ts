@@ -5,25 +5,50 @@ import { ADS_CONFIG_SOURCE } from './clusters.js';
 
 export const HCM_TYPE = 'envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager';
 
-export function envoyListener(l: HttpListenerIR, filters: StagedHttpFilter[]): EnvoyMessage {
+function connectionManager(statPrefix: string, routeConfigName: string, filters: StagedHttpFilter[]): EnvoyMessage {
   const hcm = typed(HCM_TYPE, {
-    statPrefix: l.name,
-    rds: { routeConfigName: l.name, configSource: ADS_CONFIG_SOURCE },
+    statPrefix,
+    rds: { routeConfigName, configSource: ADS_CONFIG_SOURCE },
     httpFilters: sortHttpFilters(filters).map((f) => f.filter),
     // Gateway API paths are matched on the normalized path.
     normalizePath: true,
     mergeSlashes: true,
   });
+  return { name: 'envoy.filters.network.http_connection_manager', typedConfig: hcm };
+}
+
+export function envoyListener(l: HttpListenerIR, filters: StagedHttpFilter[]): EnvoyMessage {
+  const base: EnvoyMessage = { name: l.name, address: { socketAddress: { address: l.address, portValue: l.port } } };
+  if (!l.tlsChains) return { ...base, filterChains: [{ filters: [connectionManager(l.name, l.name, filters)] }] };
   return {
-    name: l.name,
-    address: { socketAddress: { address: l.address, portValue: l.port } },
-    filterChains: [{ filters: [{ name: 'envoy.filters.network.http_connection_manager', typedConfig: hcm }] }],
+    ...base,
+    // SNI picks the Gateway listener's filter chain.
+    listenerFilters: [{ name: 'envoy.filters.listener.tls_inspector', typedConfig: typed('envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector') }],
+    filterChains: l.tlsChains.map((c) => ({
+      name: c.sectionName,
+      ...(c.serverNames.length ? { filterChainMatch: { serverNames: c.serverNames } } : {}),
+      filters: [connectionManager(c.routeConfigName, c.routeConfigName, filters)],
+      transportSocket: {
+        name: 'envoy.transport_sockets.tls',
+        typedConfig: typed('envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext', {
+          commonTlsContext: {
+            tlsCertificateSdsSecretConfigs: c.secretNames.map((name) => ({ name, sdsConfig: ADS_CONFIG_SOURCE })),
+            alpnProtocols: ['h2', 'http/1.1'],
+          },
+        }),
+      },
+    })),
   };
 }
 
-export function routeConfiguration(l: HttpListenerIR, virtualHosts: EnvoyMessage[]): EnvoyMessage {
+/** An SDS Secret with a certificate and key. */
+export function tlsSecret(name: string, certificateChain: string, privateKey: string): EnvoyMessage {
+  return { name, tlsCertificate: { certificateChain: { inlineString: certificateChain }, privateKey: { inlineString: privateKey } } };
+}
+
+export function routeConfiguration(name: string, virtualHosts: EnvoyMessage[]): EnvoyMessage {
   return {
-    name: l.name,
+    name,
     virtualHosts,
     // Hostnames in Gateway API never carry a port; `Host: a.example.com:8080` must match `a.example.com`.
     ignorePortInHostMatching: true,

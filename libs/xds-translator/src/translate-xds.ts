@@ -12,11 +12,12 @@ import {
   type StagedHttpFilter,
   type TranslatorPlugin,
   type UpstreamIR,
+  type VirtualHostIR,
   type XdsResources,
   type XdsTypeUrl,
 } from '@gatehouse/plugin-sdk';
 import { envoyCluster, loadAssignment } from './clusters.js';
-import { envoyListener, routeConfiguration } from './listeners.js';
+import { envoyListener, routeConfiguration, tlsSecret } from './listeners.js';
 import { envoyRoute } from './routes.js';
 
 /** Which source resources produced each Envoy resource: the key to NACK attribution and status. */
@@ -42,11 +43,11 @@ export function translateXds(ir: IR, plugins: readonly TranslatorPlugin[], ctx: 
     }
   };
 
-  const route = (r: RouteIR, port: number): EnvoyMessage | null => {
+  const route = (r: RouteIR, port: number, scheme: 'http' | 'https'): EnvoyMessage | null => {
     let byPort = routeCache.get(r);
     if (!byPort) routeCache.set(r, (byPort = new Map()));
     if (!byPort.has(port)) {
-      const msg = envoyRoute(r, { port, scheme: 'http' });
+      const msg = envoyRoute(r, { port, scheme });
       const ok = plugins.every((p) => !p.route || guard(p, [r.source], `route ${r.name}`, () => p.route!(ctx, r, msg)));
       byPort.set(port, ok ? msg : null);
     }
@@ -70,11 +71,11 @@ export function translateXds(ir: IR, plugins: readonly TranslatorPlugin[], ctx: 
       provenance[type][name] = dedupeRefs([...(provenance[type][name] ?? []), ...sources]);
     };
     for (const l of gw.listeners) {
-      const routeSources: ResourceRef[] = [];
-      const vhosts = l.virtualHosts.map((vh) => {
+      const scheme = l.protocol === 'HTTPS' ? 'https' : 'http';
+      const virtualHosts = (vhs: VirtualHostIR[], routeSources: ResourceRef[]) => vhs.map((vh) => {
         const routes: EnvoyMessage[] = [];
         for (const r of vh.routes) {
-          const msg = route(r, l.port);
+          const msg = route(r, l.port, scheme);
           if (!msg) continue;
           routes.push(msg);
           routeSources.push(r.source);
@@ -102,7 +103,15 @@ export function translateXds(ir: IR, plugins: readonly TranslatorPlugin[], ctx: 
       for (const p of plugins) if (p.listener) listenerOk &&= guard(p, [gw.ref], `listener ${l.name}`, () => p.listener!(ctx, l, listener));
       if (!listenerOk) continue;
       add(XdsType.Listener, l.name, listener, [gw.ref]);
-      add(XdsType.Route, l.name, routeConfiguration(l, vhosts), dedupeRefs(routeSources));
+      const chains = l.tlsChains ?? [{ routeConfigName: l.name, virtualHosts: l.virtualHosts, secretNames: [] as string[] }];
+      for (const chain of chains) {
+        const sources: ResourceRef[] = [];
+        add(XdsType.Route, chain.routeConfigName, routeConfiguration(chain.routeConfigName, virtualHosts(chain.virtualHosts, sources)), dedupeRefs(sources));
+        for (const name of chain.secretNames) {
+          const sec = ir.secrets[name];
+          if (sec) add(XdsType.Secret, name, tlsSecret(name, sec.certificateChain, sec.privateKey), [sec.source, gw.ref]);
+        }
+      }
     }
     for (const p of plugins) {
       if (!p.resources) continue;

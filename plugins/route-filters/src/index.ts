@@ -1,5 +1,6 @@
 // HTTPRoute filters on Envoy routes: header modifiers, URL rewrite, request mirroring, CORS.
 import {
+  allVirtualHosts,
   replaceFullPath,
   replacePrefix,
   typed,
@@ -74,7 +75,7 @@ function applyFilters(route: RouteIR, out: EnvoyMessage): void {
 }
 
 function usesCors(l: HttpListenerIR): boolean {
-  return l.virtualHosts.some((vh) => vh.routes.some((r) => r.filters.some((f) => f.type === 'CORS')));
+  return allVirtualHosts(l).some((vh) => vh.routes.some((r) => r.filters.some((f) => f.type === 'CORS')));
 }
 
 export const routeFiltersPlugin: TranslatorPlugin = {

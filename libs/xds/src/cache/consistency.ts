@@ -1,5 +1,5 @@
 // snapshot.consistent(): every reference between resources resolves, so Envoy never waits on a missing one.
-import { CLUSTER_TYPE, ENDPOINT_TYPE, LISTENER_TYPE, ROUTE_TYPE, type Snapshot } from './snapshot.js';
+import { CLUSTER_TYPE, ENDPOINT_TYPE, LISTENER_TYPE, ROUTE_TYPE, SECRET_TYPE, type Snapshot } from './snapshot.js';
 
 type M = Record<string, unknown>;
 
@@ -11,8 +11,10 @@ export function checkConsistency(s: Snapshot): string[] {
   const routes = s.get(ROUTE_TYPE);
   const clusters = s.get(CLUSTER_TYPE);
   const endpoints = s.get(ENDPOINT_TYPE);
+  const secrets = s.get(SECRET_TYPE);
   for (const l of s.get(LISTENER_TYPE).values()) {
     for (const name of rdsNames(l.message)) if (!routes.has(name)) problems.push(`listener ${l.name} uses route configuration ${name}, which is missing`);
+    for (const name of sdsNames(l.message)) if (!secrets.has(name)) problems.push(`listener ${l.name} uses secret ${name}, which is missing`);
   }
   for (const rc of routes.values()) {
     for (const vh of (rc.message['virtualHosts'] as M[] | undefined) ?? []) {
@@ -36,6 +38,15 @@ function rdsNames(listener: M): string[] {
       const rds = (f['typedConfig'] as M | undefined)?.['rds'] as M | undefined;
       if (typeof rds?.['routeConfigName'] === 'string') out.push(rds['routeConfigName']);
     }
+  }
+  return out;
+}
+
+function sdsNames(listener: M): string[] {
+  const out: string[] = [];
+  for (const fc of (listener['filterChains'] as M[] | undefined) ?? []) {
+    const tls = ((fc['transportSocket'] as M | undefined)?.['typedConfig'] as M | undefined)?.['commonTlsContext'] as M | undefined;
+    for (const c of (tls?.['tlsCertificateSdsSecretConfigs'] as M[] | undefined) ?? []) out.push(String(c['name']));
   }
   return out;
 }
