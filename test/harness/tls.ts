@@ -1,6 +1,7 @@
 // Test certificates (test/fixtures/tls, self-signed) and an HTTPS client that trusts them.
 import { readFileSync } from 'node:fs';
 import https from 'node:https';
+import type { TLSSocket } from 'node:tls';
 import { join } from 'node:path';
 import { ROOT } from './peers.js';
 
@@ -25,7 +26,7 @@ export function httpsGet(address: string, port: number, servername: string, path
   return new Promise((resolve, reject) => {
     const opts = { host: address, port, path, servername, ca, headers: { host: servername }, agent: false, timeout: 5000, ...(checkHostname ? {} : { checkServerIdentity: () => undefined }) };
     const req = https.request(opts, (res) => {
-      const cert = (res.socket as import('node:tls').TLSSocket).getPeerCertificate();
+      const cert = (res.socket as TLSSocket).getPeerCertificate();
       res.resume().on('end', () => resolve({ status: res.statusCode ?? 0, backend: res.headers['x-backend'] as string | undefined, peerCN: cert?.subject?.CN }));
     });
     req.on('timeout', () => req.destroy(new Error('timeout')));
