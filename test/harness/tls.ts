@@ -27,7 +27,7 @@ export function httpsGet(address: string, port: number, servername: string, path
     const opts = { host: address, port, path, servername, ca, headers: { host: servername }, agent: false, timeout: 5000, ...(checkHostname ? {} : { checkServerIdentity: () => undefined }) };
     const req = https.request(opts, (res) => {
       const cert = (res.socket as TLSSocket).getPeerCertificate();
-      res.resume().on('end', () => resolve({ status: res.statusCode ?? 0, backend: res.headers['x-backend'] as string | undefined, peerCN: cert?.subject?.CN }));
+      res.resume().on('end', () => resolve({ status: res.statusCode ?? 0, backend: res.headers['x-backend'] as string | undefined, peerCN: String(cert?.subject?.CN ?? '') }));
     });
     req.on('timeout', () => req.destroy(new Error('timeout')));
     req.on('error', reject);
