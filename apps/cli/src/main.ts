@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 // `gatehouse`: serve the control plane, print Envoy bootstraps.
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
+import type { TranslatorPlugin } from '@gatehouse/plugin-sdk';
 import { stringify } from 'yaml';
 import { envoyBootstrap } from '@gatehouse/xds';
 import { startController } from '@gatehouse/controller';
@@ -17,6 +20,24 @@ function hostPort(value: string): { host: string; port: number } {
   return { host: value.slice(0, i), port: port(value.slice(i + 1)) };
 }
 
+/** Loads user plugins: a module whose default export (or `plugins` export) is a plugin or a list of them. */
+async function loadPlugins(specs: string[]): Promise<TranslatorPlugin[]> {
+  const out: TranslatorPlugin[] = [];
+  for (const spec of specs) {
+    const url = spec.startsWith('.') || spec.startsWith('/') ? pathToFileURL(resolve(spec)).href : spec;
+    const mod = (await import(url)) as { default?: unknown; plugins?: unknown };
+    const found = mod.plugins ?? mod.default;
+    const list = (Array.isArray(found) ? found : [found]) as TranslatorPlugin[];
+    if (!list.length || list.some((p) => !p || typeof p.name !== 'string')) {
+      throw new InvalidArgumentError(`--plugin ${spec}: the module must export a plugin (an object with a name) or a list of plugins, as default or as "plugins"`);
+    }
+    out.push(...list);
+  }
+  return out;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
 const program = new Command('gatehouse').description('A pluggable gateway control plane for the Kubernetes Gateway API, serving Envoy over xDS.');
 
 program
@@ -30,8 +51,12 @@ program
   .option('--data-dir <dir>', 'where Gatehouse keeps its state', '.gatehouse')
   .option('--envoy-bind-address <ip>', 'where Envoy listeners bind when a Gateway has no spec.addresses', '0.0.0.0')
   .option('--log-level <level>', 'debug | info | warn | error', 'info')
+  .option('--plugin <module>', 'load a translation plugin module (repeatable)', collect, [])
+  .option('--hook-budget-ms <ms>', 'a plugin hook slower than this rejects the resource it was processing', Number, 250)
   .action(async (o) => {
     const running = await startController({
+      plugins: await loadPlugins(o.plugin),
+      hookBudgetMs: o.hookBudgetMs,
       configDir: o.configDir,
       xdsAddress: o.xdsAddress,
       xdsPort: o.xdsPort,

@@ -21,15 +21,23 @@ export class Publisher {
     private readonly encoder: StrictEncoder,
     private readonly plugins: readonly TranslatorPlugin[],
     private readonly defaultBindAddress: string,
+    private readonly hookBudgetMs?: number,
   ) {}
 
-  publish(resources: ResourceSnapshot): PublishResult {
+  /** `exclude` names Envoy resources to leave out of a gateway's snapshot (quarantined by a NACK). */
+  publish(resources: ResourceSnapshot, exclude: (gateway: string) => Array<{ typeUrl: string; name: string }> = () => []): PublishResult {
     const started = performance.now();
-    const translation = translate(resources, { plugins: this.plugins, defaultBindAddress: this.defaultBindAddress });
+    const translation = translate(resources, { plugins: this.plugins, defaultBindAddress: this.defaultBindAddress, hookBudgetMs: this.hookBudgetMs });
     const published: string[] = [];
     const held: Record<string, string[]> = {};
     for (const [gateway, gx] of Object.entries(translation.gateways)) {
-      const { snapshot, failures } = Snapshot.build(gx.resources, this.encoder, this.previous.get(gateway));
+      const input: Record<string, Record<string, Record<string, unknown>>> = { ...gx.resources };
+      for (const { typeUrl, name } of exclude(gateway)) {
+        if (!input[typeUrl]?.[name]) continue;
+        input[typeUrl] = { ...input[typeUrl] };
+        delete input[typeUrl][name];
+      }
+      const { snapshot, failures } = Snapshot.build(input, this.encoder, this.previous.get(gateway));
       const problems = [...failures.map((f) => `${f.typeUrl.split('.').pop()} ${f.name}: ${f.message}`), ...checkConsistency(snapshot)];
       if (problems.length > 0) {
         held[gateway] = problems;

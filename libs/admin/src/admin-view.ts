@@ -7,4 +7,6 @@ export interface AdminView {
   /** Why not ready, for /readyz. */
   readiness(): string;
   proxies(): unknown[];
+  /** Every input resource with its current status. */
+  resources(): unknown[];
 }

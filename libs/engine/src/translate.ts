@@ -8,6 +8,11 @@ import { translateXds, type GatewayXds } from '@gatehouse/xds-translator';
 export interface TranslateOptions {
   plugins: readonly TranslatorPlugin[];
   defaultBindAddress?: string;
+  /**
+   * A plugin hook that runs longer than this rejects the resource it was processing. Off by default, which keeps
+   * translation a pure function; the control plane turns it on.
+   */
+  hookBudgetMs?: number;
 }
 
 export interface Translation {
@@ -24,7 +29,7 @@ export function translate(snapshot: ResourceSnapshot, options: TranslateOptions)
     plugins: options.plugins,
     ...(options.defaultBindAddress ? { defaultBindAddress: options.defaultBindAddress } : {}),
   });
-  const gateways = translateXds(ir, options.plugins, pluginCtx);
+  const gateways = translateXds(ir, options.plugins, pluginCtx, options.hookBudgetMs);
   const problems: Translation['problems'] = [];
   for (const p of snapshot.problems) {
     const where = p.origin.file ? `${p.origin.file}${p.origin.line ? `:${p.origin.line}` : ''}: ` : '';

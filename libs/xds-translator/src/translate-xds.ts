@@ -28,19 +28,25 @@ export interface GatewayXds {
   provenance: Provenance;
 }
 
-export function translateXds(ir: IR, plugins: readonly TranslatorPlugin[], ctx: PluginContext): Record<string, GatewayXds> {
+export function translateXds(ir: IR, plugins: readonly TranslatorPlugin[], ctx: PluginContext, hookBudgetMs?: number): Record<string, GatewayXds> {
   const routeCache = new Map<RouteIR, Map<number, EnvoyMessage | null>>();
   const clusterCache = new Map<string, { cluster: EnvoyMessage; endpoints?: EnvoyMessage } | null>();
   const out: Record<string, GatewayXds> = {};
 
   const guard = (plugin: TranslatorPlugin, refs: ResourceRef[], what: string, fn: () => void): boolean => {
+    const started = hookBudgetMs === undefined ? 0 : performance.now();
     try {
       fn();
-      return true;
     } catch (err) {
       for (const ref of refs) ctx.reports.reject(ref, 'PluginError', `${describeRef(ref)}: plugin "${plugin.name}" failed on ${what}: ${(err as Error).message}`);
       return false;
     }
+    const took = hookBudgetMs === undefined ? 0 : performance.now() - started;
+    if (hookBudgetMs !== undefined && took > hookBudgetMs) {
+      for (const ref of refs) ctx.reports.reject(ref, 'PluginTimeout', `${describeRef(ref)}: plugin "${plugin.name}" took ${took.toFixed(0)} ms on ${what} (budget ${hookBudgetMs} ms); its output is dropped`);
+      return false;
+    }
+    return true;
   };
 
   const route = (r: RouteIR, port: number, scheme: 'http' | 'https'): EnvoyMessage | null => {

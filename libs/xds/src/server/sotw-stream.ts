@@ -49,7 +49,8 @@ export class SotwStream {
       if (req.errorDetail) {
         const message = req.errorDetail.message ?? '';
         state.lastNack = { nonce: req.responseNonce, message, at: new Date().toISOString(), ...(state.sentVersion ? { version: state.sentVersion } : {}) };
-        this.callbacks.onNack?.(proxy, typeUrl, { message, resourceNames: req.resourceNames ?? [], ...(state.sentVersion ? { version: state.sentVersion } : {}) });
+        // SotW does not say which resources were refused (resource_names is the subscription): attribution uses the message.
+        this.callbacks.onNack?.(proxy, typeUrl, { message, resourceNames: [], ...(state.sentVersion ? { version: state.sentVersion } : {}) });
       } else if (req.versionInfo) {
         state.ackedVersion = req.versionInfo;
         this.callbacks.onAck?.(proxy, typeUrl, req.versionInfo);
