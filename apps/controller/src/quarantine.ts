@@ -65,7 +65,11 @@ export class Quarantine {
 
   confirm(gateway: string): QuarantineEntry[] {
     const now: QuarantineEntry[] = [];
-    for (const e of this.entries.values()) if (e.gateway === gateway && !e.confirmed) (e.confirmed = true), now.push(e);
+    for (const e of this.entries.values()) {
+      if (e.gateway !== gateway || e.confirmed) continue;
+      e.confirmed = true;
+      now.push(e);
+    }
     return now;
   }
 
