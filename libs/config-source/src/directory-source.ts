@@ -16,6 +16,7 @@ import {
 import type { FirstSeenStore } from './first-seen.js';
 import { MemoryFirstSeen } from './first-seen.js';
 import { parseDocuments, type ParsedFile } from './parse-documents.js';
+import { validateParsed } from './validate-parsed.js';
 
 const EXTENSIONS = /\.(ya?ml|json)$/i;
 
@@ -141,7 +142,7 @@ export class DirectorySource {
       if (prev?.stamp === stamp) continue;
       const text = await readFile(full, 'utf8').catch(() => undefined);
       if (text === undefined) continue;
-      const parsed = parseDocuments(text);
+      const parsed = validateParsed(parseDocuments(text));
       const lastGood = parsed.syntaxError ? prev?.lastGood : parsed;
       this.files.set(rel, { stamp, parsed, ...(lastGood ? { lastGood } : {}) });
     }
@@ -155,7 +156,7 @@ export class DirectorySource {
     const claims: Array<{ key: string; file: string; line: number; object: KubeObject; ref: ResourceRef; stale?: string }> = [];
     for (const file of [...this.files.keys()].sort()) {
       const state = this.files.get(file)!;
-      for (const p of state.parsed.problems) problems.push({ origin: { source: 'file', file, line: p.line }, severity: 'error', message: p.message });
+      for (const p of state.parsed.problems) problems.push({ origin: { source: 'file', file, line: p.line }, severity: 'error', message: p.message, ...(p.ref ? { ref: p.ref } : {}) });
       // A file with a syntax error keeps serving its last good version.
       const use = state.parsed.syntaxError && state.lastGood ? state.lastGood : state.parsed;
       const stale = use !== state.parsed ? state.parsed.problems.map((p) => `line ${p.line}: ${p.message}`).join('; ') : undefined;

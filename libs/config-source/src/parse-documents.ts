@@ -10,6 +10,8 @@ export interface ParsedObject {
 export interface ParseProblem {
   line: number;
   message: string;
+  /** The resource, when the document was readable but is invalid. */
+  ref?: { kind: string; namespace: string; name: string };
 }
 
 export interface ParsedFile {

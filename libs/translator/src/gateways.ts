@@ -68,6 +68,15 @@ export function processGateways(snapshot: ResourceSnapshot, book: ReportBook, cl
       continue;
     }
     book.entry(stored.ref, gen);
+    for (const field of unimplementedGatewayFields(gw)) {
+      book.warn(stored.ref, 'UnsupportedValue', `${describeRef(stored.ref)}: ${field} is not implemented by Gatehouse and has no effect`);
+    }
+    const unsupportedAddress = gw.spec.addresses?.find((a) => (a.type ?? 'IPAddress') !== 'IPAddress');
+    if (unsupportedAddress) {
+      book.condition(stored.ref, cond('Accepted', false, 'UnsupportedAddress', `spec.addresses: type ${unsupportedAddress.type} is not supported (use IPAddress)`, gen));
+      book.condition(stored.ref, cond('Programmed', false, 'Invalid', 'Gateway not accepted', gen));
+      continue;
+    }
     const address = bindAddress(gw, defaultBindAddress);
     const slots: ListenerSlot[] = (gw.spec.listeners ?? []).map((listener) => makeSlot(snapshot, stored.ref, listener, address, gen));
     markConflicts(slots, gen);
@@ -82,6 +91,16 @@ export function processGateways(snapshot: ResourceSnapshot, book: ReportBook, cl
       }
     }
     out.push({ stored, key: `${stored.ref.namespace}/${stored.ref.name}`, slots });
+  }
+  return out;
+}
+
+/** Valid Gateway fields Gatehouse does not implement: named in a warning, never silently ignored. */
+function unimplementedGatewayFields(gw: Gateway): string[] {
+  const spec = gw.spec as Gateway['spec'] & Record<string, unknown>;
+  const out = ['infrastructure', 'backendTLS', 'allowedListeners', 'tls'].filter((f) => spec[f] !== undefined).map((f) => `spec.${f}`);
+  for (const [i, l] of (gw.spec.listeners ?? []).entries()) {
+    if (l.tls?.options && Object.keys(l.tls.options).length) out.push(`spec.listeners[${i}].tls.options`);
   }
   return out;
 }

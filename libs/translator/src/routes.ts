@@ -149,6 +149,7 @@ function buildRules(ctx: RouteContext, stored: StoredResource & { object: HTTPRo
   for (const [ri, rule] of (stored.object.spec?.rules ?? []).entries()) {
     const at = `spec.rules[${ri}]`;
     try {
+      if ((rule as Record<string, unknown>)['sessionPersistence'] !== undefined) throw new RuleError(`${at}.sessionPersistence: session persistence is not supported yet`);
       const matches: HTTPRouteMatch[] = rule.matches?.length ? rule.matches : [{}];
       const builtMatches = matches.map((m, mi) => buildMatch(m, `${at}.matches[${mi}]`));
       const parsed = parseFilters(rule, at);
