@@ -1,12 +1,18 @@
 #!/usr/bin/env node
-// `gatehouse`: serve the control plane, print Envoy bootstraps.
+// `gatehouse`: serve the control plane, print Envoy bootstraps, translate offline, inspect a running one.
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Command, InvalidArgumentError } from 'commander';
-import type { TranslatorPlugin } from '@gatehouse/plugin-sdk';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { stringify } from 'yaml';
-import { envoyBootstrap } from '@gatehouse/xds';
 import { startController } from '@gatehouse/controller';
+import type { TranslatorPlugin } from '@gatehouse/plugin-sdk';
+import { envoyBootstrap } from '@gatehouse/xds';
+import { AdminError, type AdminTarget } from './admin-client.js';
+import { runCheck } from './commands/check.js';
+import { runGet } from './commands/get.js';
+import { runTranslate } from './commands/translate.js';
+import type { Format } from './output.js';
 
 function port(value: string): number {
   const n = Number(value);
@@ -36,7 +42,19 @@ async function loadPlugins(specs: string[]): Promise<TranslatorPlugin[]> {
   return out;
 }
 
+function adminToken(file?: string): string | undefined {
+  if (file) return readFileSync(file, 'utf8').trim();
+  return process.env['GATEHOUSE_ADMIN_TOKEN'] || undefined;
+}
+
 const collect = (value: string, previous: string[]) => [...previous, value];
+const output = () => new Option('-o, --output <format>', 'table | json | yaml').choices(['table', 'json', 'yaml']).default('table');
+const adminOptions = (c: Command) =>
+  c.option('--admin <url>', 'the control plane admin API', process.env['GATEHOUSE_ADMIN'] ?? 'http://127.0.0.1:9091').option('--admin-token-file <file>', 'bearer token file (default: $GATEHOUSE_ADMIN_TOKEN)');
+const target = (o: { admin: string; adminTokenFile?: string }): AdminTarget => {
+  const token = adminToken(o.adminTokenFile);
+  return { url: o.admin, ...(token ? { token } : {}) };
+};
 
 const program = new Command('gatehouse').description('A pluggable gateway control plane for the Kubernetes Gateway API, serving Envoy over xDS.');
 
@@ -46,25 +64,32 @@ program
   .requiredOption('--config-dir <dir>', 'directory of YAML/JSON resources, watched recursively')
   .option('--xds-address <host>', 'address the xDS server binds', '127.0.0.1')
   .option('--xds-port <port>', 'xDS (ADS) gRPC port', port, 9977)
-  .option('--admin-address <host>', 'address the admin API binds', '127.0.0.1')
+  .option('--admin-address <host>', 'address the admin API binds (beyond loopback it needs a token)', '127.0.0.1')
   .option('--admin-port <port>', 'admin API port', port, 9091)
-  .option('--data-dir <dir>', 'where Gatehouse keeps its state', '.gatehouse')
+  .option('--admin-token-file <file>', 'bearer token for /api (default: $GATEHOUSE_ADMIN_TOKEN)')
+  .option('--data-dir <dir>', 'where Gatehouse keeps its state (SQLite reports, first-seen times)', '.gatehouse')
+  .option('--db <url>', 'PostgreSQL URL for reports (postgres://...); SQLite in the data dir otherwise')
+  .option('--history-retention <n>', 'history entries kept per resource', Number, 100)
   .option('--envoy-bind-address <ip>', 'where Envoy listeners bind when a Gateway has no spec.addresses', '0.0.0.0')
   .option('--log-level <level>', 'debug | info | warn | error', 'info')
   .option('--plugin <module>', 'load a translation plugin module (repeatable)', collect, [])
   .option('--hook-budget-ms <ms>', 'a plugin hook slower than this rejects the resource it was processing', Number, 250)
   .action(async (o) => {
+    const token = adminToken(o.adminTokenFile);
     const running = await startController({
-      plugins: await loadPlugins(o.plugin),
-      hookBudgetMs: o.hookBudgetMs,
       configDir: o.configDir,
       xdsAddress: o.xdsAddress,
       xdsPort: o.xdsPort,
       adminAddress: o.adminAddress,
       adminPort: o.adminPort,
+      ...(token ? { adminToken: token } : {}),
       dataDir: o.dataDir,
+      ...(o.db ? { db: o.db } : {}),
+      historyRetention: o.historyRetention,
       envoyBindAddress: o.envoyBindAddress,
       logLevel: o.logLevel,
+      plugins: await loadPlugins(o.plugin),
+      hookBudgetMs: o.hookBudgetMs,
     });
     let stopping = false;
     const stop = async () => {
@@ -85,11 +110,49 @@ program
   .option('--delta', 'use incremental (delta) xDS instead of state-of-the-world', false)
   .option('--node-id <id>', 'Envoy node id (default envoy-<ns>-<name>)')
   .option('--admin-port <port>', "Envoy's admin port on 127.0.0.1 (0: any free port)", port, 0)
-  .option('-o, --output <format>', 'yaml | json', 'yaml')
+  .addOption(new Option('-o, --output <format>', 'yaml | json').choices(['yaml', 'json']).default('yaml'))
   .action((o) => {
     if (!/^[^/]+\/[^/]+$/.test(o.gateway)) throw new InvalidArgumentError('--gateway must be NAMESPACE/NAME');
     const b = envoyBootstrap({ gateway: o.gateway, xdsHost: o.xdsAddress.host, xdsPort: o.xdsAddress.port, delta: o.delta, adminPort: o.adminPort, ...(o.nodeId ? { nodeId: o.nodeId } : {}) });
     process.stdout.write(o.output === 'json' ? JSON.stringify(b, null, 2) + '\n' : stringify(b));
   });
 
-await program.parseAsync(process.argv);
+program
+  .command('translate')
+  .description('Run the pipeline offline: YAML in, xDS / IR / status out; exits 1 when anything is rejected')
+  .requiredOption('-f, --file <path>', 'a YAML/JSON file or a directory of them')
+  .addOption(new Option('-o, --output <format>', 'yaml | json | table (status only)').choices(['yaml', 'json', 'table']).default('yaml'))
+  .addOption(new Option('--show <what>', 'xds | ir | status').choices(['xds', 'ir', 'status']).default('xds'))
+  .option('--plugin <module>', 'load a translation plugin module (repeatable)', collect, [])
+  .option('--strict', 'also exit 1 on warnings (unresolved backends, dropped rules)', false)
+  .action(async (o) => {
+    process.exitCode = await runTranslate({ file: o.file, output: o.output, show: o.show, plugins: await loadPlugins(o.plugin), strict: o.strict });
+  });
+
+adminOptions(
+  program
+    .command('get')
+    .description('Show resources, reports, proxies or a gateway\'s snapshot from a running control plane')
+    .argument('<what>', 'resources | reports | proxies | snapshot')
+    .addOption(output())
+    .option('--state <state>', 'accepted | warning | rejected')
+    .option('--kind <kind>')
+    .option('-n, --namespace <namespace>')
+    .option('--gateway <ns/name>', 'for snapshot'),
+).action(async (what: string, o) => {
+  process.exitCode = await runGet(what, target(o), o.output as Format, o);
+});
+
+adminOptions(program.command('check').description('One screen: what is rejected and why, which proxies NACK or are disconnected; exits 1 on problems').addOption(output())).action(async (o) => {
+  process.exitCode = await runCheck(target(o), o.output as Format);
+});
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof AdminError || err instanceof Error) {
+    process.stderr.write(`gatehouse: ${err.message}\n`);
+    process.exit(2);
+  }
+  throw err;
+}

@@ -1,17 +1,23 @@
-// The control-plane process: directory source → translation → snapshot cache → ADS server, admin on the side.
+// The control-plane process: directory source → translation → snapshot cache → ADS server; the reporter and the
+// admin API on the side.
 import 'reflect-metadata';
 import { join, resolve } from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplication } from '@nestjs/common';
 import { describeRef, type ResourceSnapshot } from '@gatehouse/api';
+import { setupApiDocs } from '@gatehouse/admin';
 import { DirectorySource, FileFirstSeen } from '@gatehouse/config-source';
-import type { ResourceReport, TranslatorPlugin } from '@gatehouse/plugin-sdk';
+import type { TranslatorPlugin } from '@gatehouse/plugin-sdk';
+import { Reporter } from '@gatehouse/reporter';
 import { AdsServer, SnapshotCache, shortType, type ProxyInfo } from '@gatehouse/xds';
 import { AppModule } from './app.module.js';
 import { BUILTIN_PLUGINS } from './builtin-plugins.js';
+import { controlPlaneView } from './control-plane-view.js';
 import { Log, type LogLevel } from './log.js';
+import { Metrics } from './metrics.js';
 import { Publisher, type PublishResult } from './publisher.js';
 import { Quarantine, contentHash } from './quarantine.js';
+import { logReports } from './report-log.js';
 import { resourceView } from './resource-view.js';
 
 export interface ControllerOptions {
@@ -20,7 +26,13 @@ export interface ControllerOptions {
   xdsPort?: number;
   adminAddress?: string;
   adminPort?: number;
+  /** Required for /api when the admin API is bound beyond loopback. */
+  adminToken?: string;
   dataDir?: string;
+  /** PostgreSQL URL for reports; SQLite at <data-dir>/gatehouse.db otherwise. */
+  db?: string;
+  /** History entries kept per resource. */
+  historyRetention?: number;
   /** Where Envoy listeners bind when a Gateway has no spec.addresses. */
   envoyBindAddress?: string;
   logLevel?: LogLevel;
@@ -35,25 +47,66 @@ export interface RunningController {
   adminPort: number;
   cache: SnapshotCache;
   ads: AdsServer;
+  reporter: Reporter;
   last(): PublishResult | undefined;
   quarantine: Quarantine;
   close(): Promise<void>;
 }
 
+export function isLoopback(address: string): boolean {
+  return address === 'localhost' || address === '::1' || address.startsWith('127.');
+}
+
 export async function startController(options: ControllerOptions): Promise<RunningController> {
+  const adminAddress = options.adminAddress ?? '127.0.0.1';
+  if (!isLoopback(adminAddress) && !options.adminToken) {
+    throw new Error(`--admin-address ${adminAddress} is not loopback: set GATEHOUSE_ADMIN_TOKEN or --admin-token-file so /api needs a bearer token`);
+  }
   const log = new Log(options.logLevel ?? 'info');
+  const metrics = new Metrics();
   const cache = new SnapshotCache();
   const quarantine = new Quarantine();
+  const dataDir = resolve(options.dataDir ?? '.gatehouse');
+  const reporter = new Reporter({ ...(options.db ? { db: options.db } : {}), sqlitePath: join(dataDir, 'gatehouse.db'), historyRetention: options.historyRetention ?? 100, log });
   let lastResources: ResourceSnapshot | undefined;
+  let last: PublishResult | undefined;
   /** Per gateway and type: the resource versions some proxy last ACKed (what "changed since the last ACK" means). */
   const acked = new Map<string, Map<string, Map<string, string>>>();
   /** Per gateway: each source resource's content hash when a proxy last ACKed (sources changed since are suspects). */
   const ackedSources = new Map<string, Map<string, string>>();
   let republish = () => {};
+
+  const proxyRow = (p: ProxyInfo, disconnectedAt: string | null = null) => {
+    const lastNack = Object.entries(p.types).filter(([, t]) => t.lastNack).sort(([, a], [, b]) => (a.lastNack!.at < b.lastNack!.at ? 1 : -1))[0];
+    reporter.recordProxy({
+      id: `${p.nodeId}@${p.connectedAt}#${p.streamId}`,
+      nodeId: p.nodeId,
+      gateway: p.nodeGroup,
+      protocol: p.protocol,
+      connectedAt: p.connectedAt,
+      disconnectedAt,
+      versions: Object.fromEntries(Object.entries(p.types).map(([t, s]) => [shortType(t), { ...(s.sentVersion ? { sent: s.sentVersion } : {}), ...(s.ackedVersion ? { acked: s.ackedVersion } : {}) }])),
+      lastNack: lastNack ? { type: shortType(lastNack[0]), message: lastNack[1].lastNack!.message, at: lastNack[1].lastNack!.at } : null,
+      updatedAt: new Date().toISOString(),
+    });
+  };
+
   const ads = new AdsServer({
     cache,
     callbacks: {
+      onStreamOpen: (p) => {
+        metrics.connectedProxies.inc({ gateway: p.nodeGroup, protocol: p.protocol });
+        proxyRow(p);
+        if (p.knownGateway) log.info(`proxy connected: node=${p.nodeId} gateway=${p.nodeGroup} (${p.protocol})`);
+        else log.warn(`proxy connected: node=${p.nodeId} names gateway "${p.nodeGroup}", which Gatehouse does not know; it is served an empty configuration`);
+      },
+      onStreamClosed: (p) => {
+        metrics.connectedProxies.dec({ gateway: p.nodeGroup, protocol: p.protocol });
+        proxyRow(p, new Date().toISOString());
+        log.info(`proxy disconnected: node=${p.nodeId} gateway=${p.nodeGroup}`);
+      },
       onAck: (p, type, version) => {
+        proxyRow(p);
         const snap = cache.getSnapshot(p.nodeGroup);
         if (snap.version(type) !== version) return;
         const byType = acked.get(p.nodeGroup) ?? new Map<string, Map<string, string>>();
@@ -64,21 +117,18 @@ export async function startController(options: ControllerOptions): Promise<Runni
           log.info(`proxy ${p.nodeId} ACKed the configuration without ${describeRef(e.ref)} (${e.envoyResources.join(', ')})`);
         }
       },
-      onStreamOpen: (p) =>
-        p.knownGateway
-          ? log.info(`proxy connected: node=${p.nodeId} gateway=${p.nodeGroup} (${p.protocol})`)
-          : log.warn(`proxy connected: node=${p.nodeId} names gateway "${p.nodeGroup}", which Gatehouse does not know; it is served an empty configuration`),
-      onStreamClosed: (p) => log.info(`proxy disconnected: node=${p.nodeId} gateway=${p.nodeGroup}`),
       onNack: (p, type, nack) => {
+        metrics.nacks.inc({ gateway: p.nodeGroup, type: shortType(type) });
+        proxyRow(p);
         log.warn(`proxy ${p.nodeId} rejected ${shortType(type)} ${nack.version ?? ''}: ${nack.message}`);
-        const translation = last?.translation;
-        if (!translation || !lastResources) return;
+        if (!last || !lastResources) return;
         const current = cache.getSnapshot(p.nodeGroup).get(type);
         const ackedOfType = acked.get(p.nodeGroup)?.get(type) ?? new Map<string, string>();
         const changed = [...current.values()].filter((r) => ackedOfType.get(r.name) !== r.version).map((r) => r.name);
         const before = ackedSources.get(p.nodeGroup);
-        const sourceChanged = (key: string) => !before || before.get(key) !== contentHash(lastResources!.resources.get(key));
-        const added = quarantine.onNack({ gateway: p.nodeGroup, typeUrl: type, message: nack.message, resourceNames: nack.resourceNames }, translation, lastResources, changed, sourceChanged, new Date().toISOString());
+        const resources = lastResources;
+        const sourceChanged = (key: string) => !before || before.get(key) !== contentHash(resources.resources.get(key));
+        const added = quarantine.onNack({ gateway: p.nodeGroup, typeUrl: type, message: nack.message, resourceNames: nack.resourceNames }, last.translation, resources, changed, sourceChanged, new Date().toISOString());
         const fresh = added.filter((e) => !e.confirmed);
         if (fresh.length === 0) return;
         for (const e of fresh) log.error(`quarantined ${describeRef(e.ref)} (${e.kind === 'source' ? 'left out of translation' : `${e.envoyResources.join(', ')} left out of ${e.gateway}`}): Envoy said: ${e.message}`);
@@ -88,83 +138,77 @@ export async function startController(options: ControllerOptions): Promise<Runni
   });
   const plugins = [...BUILTIN_PLUGINS, ...(options.plugins ?? [])];
   const publisher = new Publisher(cache, ads.codec.encoder, plugins, options.envoyBindAddress ?? '0.0.0.0', options.hookBudgetMs ?? 250);
-  const dataDir = resolve(options.dataDir ?? '.gatehouse');
   const source = new DirectorySource({ dir: resolve(options.configDir), firstSeen: new FileFirstSeen(join(dataDir, 'first-seen.json')) });
-  let last: PublishResult | undefined;
   let previousMessages = new Map<string, string>();
 
   const onSnapshot = (snapshot: ResourceSnapshot) => {
     try {
       lastResources = snapshot;
       for (const e of quarantine.release(snapshot)) log.info(`${describeRef(e.ref)} changed: released from quarantine, trying it again`);
-      last = publisher.publish(quarantine.filter(snapshot), (gw) => quarantine.excludedEnvoyResources(gw));
-      last.translation.reports = quarantine.annotate(last.translation.reports);
-      previousMessages = logReports(log, last, previousMessages);
-      const gw = last.published.length ? ` gateways=${last.published.join(',')}` : '';
-      log.info(`translated ${snapshot.resources.size} resources in ${last.durationMs.toFixed(1)} ms${gw}`);
-      for (const [g, problems] of Object.entries(last.held)) {
-        log.error(`gateway ${g} keeps its previous configuration: ${problems.join('; ')}`);
-      }
+      const result = publisher.publish(quarantine.filter(snapshot), (gw) => quarantine.excludedEnvoyResources(gw));
+      result.translation.reports = quarantine.annotate(result.translation.reports);
+      last = result;
+      previousMessages = logReports(log, result.translation, previousMessages);
+      metrics.translationSeconds.observe(result.durationMs / 1000);
+      for (const g of result.published) metrics.snapshotVersion.inc({ gateway: g });
+      const rejected: Record<string, number> = {};
+      for (const r of result.translation.reports) if (r.state === 'rejected') rejected[r.ref.kind] = (rejected[r.ref.kind] ?? 0) + 1;
+      metrics.setRejected(rejected);
+      metrics.quarantined.set(quarantine.list().length);
+      reporter.record(
+        resourceView(snapshot, result.translation).map((v) => ({
+          key: v.namespace ? `${v.kind}/${v.namespace}/${v.name}` : `${v.kind}/${v.name}`,
+          kind: v.kind,
+          namespace: v.namespace,
+          name: v.name,
+          contentHash: contentHash(snapshot.resources.get(v.namespace ? `${v.kind}/${v.namespace}/${v.name}` : `${v.kind}/${v.name}`)),
+          state: v.state,
+          conditions: [...v.conditions, ...(v.parents ?? []).flatMap((p) => p.conditions.map((c) => ({ ...c, parent: `${p.parentRef.namespace}/${p.parentRef.name}${p.parentRef.sectionName ? `/${p.parentRef.sectionName}` : ''}` })))] as unknown as Array<Record<string, unknown>>,
+          messages: v.messages,
+        })),
+      );
+      const gw = result.published.length ? ` gateways=${result.published.join(',')}` : '';
+      log.info(`translated ${snapshot.resources.size} resources in ${result.durationMs.toFixed(1)} ms${gw}`);
+      for (const [g, problems] of Object.entries(result.held)) log.error(`gateway ${g} keeps its previous configuration: ${problems.join('; ')}`);
     } catch (err) {
       // Never crash on input: keep serving the last good snapshots.
       log.error(`translation failed, previous configuration kept: ${(err as Error).stack ?? String(err)}`);
     }
   };
-
   republish = () => {
     if (lastResources) onSnapshot(lastResources);
   };
 
+  reporter.start();
   const xdsPort = await ads.listen(options.xdsAddress ?? '127.0.0.1', options.xdsPort ?? 9977);
   await source.watch(onSnapshot);
-  const app: INestApplication = await NestFactory.create(
-    AppModule.create({
-      ready: () => last !== undefined,
-      readiness: () => (last ? 'ready' : 'configuration not translated yet'),
-      proxies: (): ProxyInfo[] => ads.proxies(),
-      resources: () => (last && lastResources ? resourceView(lastResources, last.translation) : []),
-    }),
-    { logger: ['error', 'warn'] },
-  );
-  await app.listen(options.adminPort ?? 9091, options.adminAddress ?? '127.0.0.1');
+  const view = controlPlaneView({
+    current: () => (last && lastResources ? { resources: lastResources, translation: last.translation } : undefined),
+    ads,
+    cache,
+    reporter,
+    metrics,
+    ...(options.adminToken ? { token: options.adminToken } : {}),
+  });
+  const app: INestApplication = await NestFactory.create(AppModule.create(view), { logger: ['error', 'warn'] });
+  setupApiDocs(app, '0.1.0');
+  await app.listen(options.adminPort ?? 9091, adminAddress);
   const adminAddr = app.getHttpServer().address() as { port: number };
-  log.info(`xDS on ${options.xdsAddress ?? '127.0.0.1'}:${xdsPort}, admin on http://${options.adminAddress ?? '127.0.0.1'}:${adminAddr.port}, config from ${resolve(options.configDir)}`);
+  log.info(`xDS on ${options.xdsAddress ?? '127.0.0.1'}:${xdsPort}, admin on http://${adminAddress}:${adminAddr.port}, config from ${resolve(options.configDir)}, reports in ${options.db ? 'PostgreSQL' : join(dataDir, 'gatehouse.db')}`);
 
   return {
     xdsPort,
     adminPort: adminAddr.port,
     cache,
     ads,
+    reporter,
     quarantine,
     last: () => last,
     async close() {
       source.close();
       ads.forceClose();
       await app.close();
+      await reporter.close();
     },
   };
-}
-
-/** Logs each rejection or warning once, when it appears; and when it clears. */
-function logReports(log: Log, result: PublishResult, previous: Map<string, string>): Map<string, string> {
-  const now = new Map<string, string>();
-  for (const p of result.translation.problems) {
-    const key = `problem:${p.file}:${p.line}:${p.message}`;
-    now.set(key, key);
-    if (!previous.has(key)) log.error(`${p.file ?? ''}${p.line ? `:${p.line}` : ''}: ${p.message}`);
-  }
-  for (const r of result.translation.reports as ResourceReport[]) {
-    if (r.state === 'accepted') continue;
-    const text = r.messages.join('; ') || summarize(r);
-    const key = `${describeRef(r.ref)}`;
-    now.set(key, text);
-    if (previous.get(key) !== text) (r.state === 'rejected' ? log.error : log.warn)(`${r.state}: ${text}`);
-  }
-  for (const [key] of previous) if (!now.has(key) && !key.startsWith('problem:')) log.info(`${key}: accepted`);
-  return now;
-}
-
-function summarize(r: ResourceReport): string {
-  const failing = [...r.conditions, ...(r.parents ?? []).flatMap((p) => p.conditions)].filter((c) => c.status === 'False');
-  return `${describeRef(r.ref)}: ${failing.map((c) => `${c.type}=${c.reason} ${c.message}`).join('; ')}`;
 }

@@ -26,6 +26,8 @@ export interface DirectorySourceOptions {
   debounceMs?: number;
   /** Interval of the safety-net rescan (default 2000 ms). */
   pollMs?: number;
+  /** Read only these files (paths relative to `dir`). */
+  only?: string[];
   firstSeen?: FirstSeenStore;
   /** The clock, for creation times of resources first seen now. */
   now?: () => string;
@@ -134,6 +136,7 @@ export class DirectorySource {
       const full = join(e.parentPath, e.name);
       const rel = relative(dir, full);
       if (rel.split(/[\\/]/).some((part) => part.startsWith('.'))) continue; // editor temp files, .git
+      if (this.options.only && !this.options.only.includes(rel)) continue;
       present.add(rel);
       const st = await stat(full).catch(() => undefined);
       if (!st) continue;

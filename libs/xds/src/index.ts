@@ -7,3 +7,4 @@ export * from './server/ads-server.js';
 export * from './server/proxy-state.js';
 export { XdsCodec } from './server/xds-codec.js';
 export * from './bootstrap.js';
+export * from './redact.js';

@@ -1,0 +1,45 @@
+// `gatehouse get resources|reports|proxies|snapshot` against a running control plane.
+import { adminGet, type AdminTarget } from '../admin-client.js';
+import { emit, table, type Format } from '../output.js';
+
+type Resource = { kind: string; namespace: string; name: string; state: string; messages: string[]; origin: { file?: string; line?: number } };
+type Report = { kind: string; namespace: string; name: string; state: string; lastChange: string; messages: string[] };
+type LiveProxy = { nodeId: string; nodeGroup: string; protocol: string; connectedAt: string; knownGateway: boolean; types: Record<string, { ackedVersion?: string; sentVersion?: string; lastNack?: { message: string } }> };
+
+const nsName = (ns: string, name: string) => (ns ? `${ns}/${name}` : name);
+
+export async function runGet(what: string, target: AdminTarget, format: Format, o: { state?: string; kind?: string; namespace?: string; gateway?: string }): Promise<number> {
+  switch (what) {
+    case 'resources': {
+      const r = await adminGet<{ items: Resource[]; problems: unknown[] }>(target, '/api/v1/resources');
+      const items = r.items.filter((i) => (!o.state || i.state === o.state) && (!o.kind || i.kind === o.kind) && (!o.namespace || i.namespace === o.namespace));
+      emit({ ...r, items }, format, () => table(['KIND', 'NAMESPACE/NAME', 'STATE', 'FILE', 'MESSAGE'], items.map((i) => [i.kind, nsName(i.namespace, i.name), i.state, i.origin.file ? `${i.origin.file}:${i.origin.line ?? ''}` : '', i.messages[0] ?? ''])));
+      return 0;
+    }
+    case 'reports': {
+      const q = new URLSearchParams({ ...(o.state ? { state: o.state } : {}), ...(o.kind ? { kind: o.kind } : {}), ...(o.namespace ? { namespace: o.namespace } : {}), limit: '1000' });
+      const r = await adminGet<{ items: Report[]; total: number }>(target, `/api/v1/reports?${q}`);
+      emit(r, format, () => table(['KIND', 'NAMESPACE/NAME', 'STATE', 'LAST CHANGE', 'MESSAGE'], r.items.map((i) => [i.kind, nsName(i.namespace, i.name), i.state, i.lastChange, i.messages[0] ?? ''])) + `${r.items.length} of ${r.total}\n`);
+      return 0;
+    }
+    case 'proxies': {
+      const r = await adminGet<{ items: LiveProxy[] }>(target, '/api/v1/proxies');
+      emit(r, format, () =>
+        table(['NODE', 'GATEWAY', 'PROTOCOL', 'CONNECTED', 'ACKED', 'LAST NACK'], r.items.map((p) => {
+          const types = Object.values(p.types);
+          const acked = types.filter((t) => t.ackedVersion && t.ackedVersion === t.sentVersion).length;
+          return [p.nodeId, p.nodeGroup + (p.knownGateway ? '' : ' (unknown)'), p.protocol, p.connectedAt, `${acked}/${types.length} types`, types.find((t) => t.lastNack)?.lastNack?.message ?? ''];
+        })),
+      );
+      return 0;
+    }
+    case 'snapshot': {
+      if (!o.gateway) throw new Error('get snapshot needs --gateway NAMESPACE/NAME');
+      const r = await adminGet<{ versions: Record<string, string>; resources: Record<string, Array<{ name: string; version: string }>> }>(target, `/api/v1/snapshots/${o.gateway}`);
+      emit(r, format === 'table' ? 'yaml' : format, () => '');
+      return 0;
+    }
+    default:
+      throw new Error(`unknown resource type "${what}" (resources, reports, proxies, snapshot)`);
+  }
+}
