@@ -3,7 +3,7 @@ SHELL := bash
 .SHELLFLAGS := -eo pipefail -c
 ENV := source .tools/env.sh &&
 
-.PHONY: setup build quickstart test test-unit test-e2e lint clean golden
+.PHONY: setup build quickstart test test-unit test-e2e lint clean golden bench
 
 setup:
 	@bash scripts/provision.sh
@@ -25,6 +25,11 @@ test-unit: build
 
 test-e2e: build
 	@$(ENV) npx vitest run --project e2e
+
+## Speed and memory at 100 / 1,000 / 10,000 routes beside their targets, and against Envoy Gateway's egctl
+## (built once from the Go module proxy into ~/.cache/gatehouse/). BENCH_SIZES=100,1000 for a quick run.
+bench: build
+	@$(ENV) node scripts/bench/run.mjs
 
 ## Rewrite golden files after an intended translation change (review the diff like code).
 golden: build

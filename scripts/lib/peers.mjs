@@ -33,9 +33,17 @@ export async function waitFor(what, fn, timeoutMs = 20_000, everyMs = 50) {
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${last.message}` : ''}`);
 }
 
+// Every child started here dies with its parent, even when a script or test throws before stopping it.
+const children = new Set();
+process.on('exit', () => {
+  for (const c of children) c.kill('SIGKILL');
+});
+
 /** A child process whose output is kept (and shown when something fails). */
 export function startProcess(name, command, args, options = {}) {
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...options });
+  children.add(child);
+  child.on('exit', () => children.delete(child));
   const proc = { name, child, output: '', exited: false, code: null };
   const keep = (chunk) => {
     proc.output += chunk;

@@ -2,7 +2,7 @@
 // is inconsistent.
 import { translate, type Translation } from '@gatehouse/engine';
 import type { ResourceSnapshot } from '@gatehouse/api';
-import type { TranslatorPlugin } from '@gatehouse/plugin-sdk';
+import { createMemo, type TranslatorPlugin } from '@gatehouse/plugin-sdk';
 import { Snapshot, checkConsistency, type SnapshotCache, type StrictEncoder } from '@gatehouse/xds';
 
 export interface PublishResult {
@@ -15,6 +15,8 @@ export interface PublishResult {
 
 export class Publisher {
   private readonly previous = new Map<string, Snapshot>();
+  /** Reused between translations, so what did not change keeps its objects and its encoding. */
+  private readonly memo = createMemo();
 
   constructor(
     private readonly cache: SnapshotCache,
@@ -27,7 +29,7 @@ export class Publisher {
   /** `exclude` names Envoy resources to leave out of a gateway's snapshot (quarantined by a NACK). */
   publish(resources: ResourceSnapshot, exclude: (gateway: string) => Array<{ typeUrl: string; name: string }> = () => []): PublishResult {
     const started = performance.now();
-    const translation = translate(resources, { plugins: this.plugins, defaultBindAddress: this.defaultBindAddress, hookBudgetMs: this.hookBudgetMs });
+    const translation = translate(resources, { plugins: this.plugins, defaultBindAddress: this.defaultBindAddress, memo: this.memo, ...(this.hookBudgetMs !== undefined ? { hookBudgetMs: this.hookBudgetMs } : {}) });
     const published: string[] = [];
     const held: Record<string, string[]> = {};
     for (const [gateway, gx] of Object.entries(translation.gateways)) {

@@ -130,25 +130,31 @@ export class DirectorySource {
     const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
     const present = new Set<string>();
     const dirs = new Set<string>([dir]);
+    const candidates: Array<{ rel: string; full: string }> = [];
     for (const e of entries) {
-      if (e.isDirectory() && !relative(dir, join(e.parentPath, e.name)).split(/[\\/]/).some((p) => p.startsWith('.'))) dirs.add(join(e.parentPath, e.name));
+      const hidden = (p: string) => relative(dir, p).split(/[\\/]/).some((part) => part.startsWith('.'));
+      if (e.isDirectory() && !hidden(join(e.parentPath, e.name))) dirs.add(join(e.parentPath, e.name));
       if (!e.isFile() || !EXTENSIONS.test(e.name)) continue;
       const full = join(e.parentPath, e.name);
       const rel = relative(dir, full);
-      if (rel.split(/[\\/]/).some((part) => part.startsWith('.'))) continue; // editor temp files, .git
+      if (hidden(full)) continue; // editor temp files, .git
       if (this.options.only && !this.options.only.includes(rel)) continue;
       present.add(rel);
+      candidates.push({ rel, full });
+    }
+    // Stat and read with bounded concurrency: thousands of files one by one is mostly waiting.
+    await inParallel(candidates, 64, async ({ rel, full }) => {
       const st = await stat(full).catch(() => undefined);
-      if (!st) continue;
+      if (!st) return;
       const stamp = `${st.size}:${st.mtimeMs}:${st.ino}`;
       const prev = this.files.get(rel);
-      if (prev?.stamp === stamp) continue;
+      if (prev?.stamp === stamp) return;
       const text = await readFile(full, 'utf8').catch(() => undefined);
-      if (text === undefined) continue;
+      if (text === undefined) return;
       const parsed = validateParsed(parseDocuments(text));
       const lastGood = parsed.syntaxError ? prev?.lastGood : parsed;
       this.files.set(rel, { stamp, parsed, ...(lastGood ? { lastGood } : {}) });
-    }
+    });
     for (const f of [...this.files.keys()]) if (!present.has(f)) this.files.delete(f);
     this.dirs = dirs;
   }
@@ -221,6 +227,14 @@ function checkKind(object: KubeObject): { severity: 'error' | 'warning'; message
   if (!versions) return { severity: 'warning', message: `kind ${object.kind} (${object.apiVersion}) is not handled by Gatehouse; ignored` };
   if (!versions.includes(object.apiVersion)) return { severity: 'error', message: `apiVersion: ${object.apiVersion} is not served for kind ${object.kind} (use ${versions[0]})` };
   return undefined;
+}
+
+async function inParallel<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 function deepFreeze<T>(o: T): T {

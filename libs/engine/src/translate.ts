@@ -1,7 +1,7 @@
 // translate(snapshot) → { ir, gateways (xDS per node group), reports }. Pure and deterministic.
 import { resourceKey, type ResourceSnapshot } from '@gatehouse/api';
 import type { IR } from '@gatehouse/ir';
-import type { ResourceReport, TranslatorPlugin } from '@gatehouse/plugin-sdk';
+import type { ResourceReport, TranslationMemo, TranslatorPlugin } from '@gatehouse/plugin-sdk';
 import { translateResources } from '@gatehouse/translator';
 import { translateXds, type GatewayXds } from '@gatehouse/xds-translator';
 
@@ -13,6 +13,8 @@ export interface TranslateOptions {
    * translation a pure function; the control plane turns it on.
    */
   hookBudgetMs?: number;
+  /** Results reused between translations; see TranslationMemo. */
+  memo?: TranslationMemo;
 }
 
 export interface Translation {
@@ -28,6 +30,7 @@ export function translate(snapshot: ResourceSnapshot, options: TranslateOptions)
   const { ir, book, pluginCtx } = translateResources(snapshot, {
     plugins: options.plugins,
     ...(options.defaultBindAddress ? { defaultBindAddress: options.defaultBindAddress } : {}),
+    ...(options.memo ? { memo: options.memo } : {}),
   });
   const gateways = translateXds(ir, options.plugins, pluginCtx, options.hookBudgetMs);
   const problems: Translation['problems'] = [];

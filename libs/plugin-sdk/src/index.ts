@@ -6,5 +6,5 @@ export * from './plugin.js';
 export * from './names.js';
 export type * from '@gatehouse/ir';
 export type { Condition, ResourceRef, ResourceSnapshot, StoredResource, KubeObject } from '@gatehouse/api';
-export { describeRef, resourceKey, resourcesOfKind, parseDurationMs, msToProtoDuration, SERVICE_NAME_LABEL, GATEHOUSE_GROUP } from '@gatehouse/api';
+export { describeRef, resourceKey, resourcesOfKind, resourcesByLabel, parseDurationMs, msToProtoDuration, SERVICE_NAME_LABEL, GATEHOUSE_GROUP } from '@gatehouse/api';
 export * from './paths.js';

@@ -4,10 +4,38 @@ import type { EnvoyMessage, XdsTypeUrl } from './envoy.js';
 import type { ReportSink } from './reports.js';
 import type { StagedHttpFilter } from './stages.js';
 
+/**
+ * A cache that outlives one translation. Keys are objects (source resources are frozen and stay the same object
+ * while their file is unchanged), so a result computed from unchanged inputs is reused as the same object — and
+ * the snapshot builder then reuses its encoding. The compute function must depend only on what the key identifies.
+ */
+export interface TranslationMemo {
+  get<K extends object, V>(scope: string, key: K, compute: () => V): V;
+}
+
+/** A memo that remembers nothing: every translation computes everything (the default). */
+export const NO_MEMO: TranslationMemo = { get: (_scope, _key, compute) => compute() };
+
+/** A memo kept by a long-running control plane between translations. */
+export function createMemo(): TranslationMemo {
+  const scopes = new Map<string, WeakMap<object, unknown>>();
+  return {
+    get<K extends object, V>(scope: string, key: K, compute: () => V): V {
+      let m = scopes.get(scope);
+      if (!m) scopes.set(scope, (m = new WeakMap()));
+      if (m.has(key)) return m.get(key) as V;
+      const v = compute();
+      m.set(key, v);
+      return v;
+    },
+  };
+}
+
 /** What every hook receives. Read-only inputs plus a place to report problems. */
 export interface PluginContext {
   readonly snapshot: ResourceSnapshot;
   readonly reports: ReportSink;
+  readonly memo: TranslationMemo;
 }
 
 /** A backendRef, already defaulted (namespace filled in, port as written). */

@@ -1,7 +1,7 @@
 // Stage 1: resources → IR (Gateway API semantics) plus the report book. Pure: no I/O, no clock.
 import type { ResourceSnapshot } from '@gatehouse/api';
 import type { GatewayIR, HttpListenerIR, IR, RouteIR, SecretIR, UpstreamIR, VirtualHostIR } from '@gatehouse/ir';
-import type { BackendResolver, PluginContext, TranslatorPlugin } from '@gatehouse/plugin-sdk';
+import { NO_MEMO, type BackendResolver, type PluginContext, type TranslationMemo, type TranslatorPlugin } from '@gatehouse/plugin-sdk';
 import { acceptedClasses, processGateways, type GatewayState } from './gateways.js';
 import { compareDomains, hostnameApplies } from './hostnames.js';
 import { compareRoutes, type RankedRoute } from './precedence.js';
@@ -12,6 +12,8 @@ export interface ResourceTranslatorOptions {
   plugins: readonly TranslatorPlugin[];
   /** Where Envoy listeners bind when a Gateway has no `spec.addresses` (default `0.0.0.0`). */
   defaultBindAddress?: string;
+  /** Results reused between translations (a control plane keeps one); none by default. */
+  memo?: TranslationMemo;
 }
 
 export interface ResourceTranslation {
@@ -22,7 +24,7 @@ export interface ResourceTranslation {
 
 export function translateResources(snapshot: ResourceSnapshot, options: ResourceTranslatorOptions): ResourceTranslation {
   const book = new ReportBook();
-  const pluginCtx: PluginContext = { snapshot, reports: book };
+  const pluginCtx: PluginContext = { snapshot, reports: book, memo: options.memo ?? NO_MEMO };
   const classes = acceptedClasses(snapshot, book);
   const gateways = processGateways(snapshot, book, classes, options.defaultBindAddress ?? '0.0.0.0');
   const resolvers = new Map<string, BackendResolver>();

@@ -62,19 +62,29 @@ export function translateXds(ir: IR, plugins: readonly TranslatorPlugin[], ctx: 
 
   const cluster = (u: UpstreamIR) => {
     if (!clusterCache.has(u.clusterName)) {
-      const msg = envoyCluster(u);
-      const ok = plugins.every((p) => !p.cluster || guard(p, u.sources, `cluster ${u.clusterName}`, () => p.cluster!(ctx, u, msg)));
-      clusterCache.set(u.clusterName, ok ? { cluster: msg, ...(u.discovery === 'eds' ? { endpoints: loadAssignment(u) } : {}) } : null);
+      // An upstream reused from the last translation (same object) keeps its Envoy messages, and so its encoding.
+      const slot = ctx.memo.get('xds-cluster', u, () => ({ built: undefined as { cluster: EnvoyMessage; endpoints?: EnvoyMessage } | undefined }));
+      if (!slot.built) {
+        const msg = envoyCluster(u);
+        const ok = plugins.every((p) => !p.cluster || guard(p, u.sources, `cluster ${u.clusterName}`, () => p.cluster!(ctx, u, msg)));
+        // Only a success is remembered: a failing hook runs (and reports) again next time.
+        if (ok) slot.built = { cluster: msg, ...(u.discovery === 'eds' ? { endpoints: loadAssignment(u) } : {}) };
+      }
+      clusterCache.set(u.clusterName, slot.built ?? null);
     }
     return clusterCache.get(u.clusterName)!;
   };
 
   for (const gw of ir.gateways) {
     const resources = emptyXdsResources();
-    const provenance = emptyProvenance();
+    // Sources per resource, deduplicated by key as they are added; sorted once at the end.
+    const sourceSets = new Map<string, Map<string, ResourceRef>>();
     const add = (type: XdsTypeUrl, name: string, msg: EnvoyMessage, sources: ResourceRef[]) => {
       resources[type][name] = msg;
-      provenance[type][name] = dedupeRefs([...(provenance[type][name] ?? []), ...sources]);
+      const id = `${type} ${name}`;
+      let set = sourceSets.get(id);
+      if (!set) sourceSets.set(id, (set = new Map()));
+      for (const r of sources) set.set(`${r.kind}/${r.namespace}/${r.name}`, r);
     };
     for (const l of gw.listeners) {
       const scheme = l.protocol === 'HTTPS' ? 'https' : 'http';
@@ -124,6 +134,11 @@ export function translateXds(ir: IR, plugins: readonly TranslatorPlugin[], ctx: 
       guard(p, [gw.ref], `gateway ${gw.key}`, () => {
         for (const g of p.resources!(ctx, ir, gw.key)) add(g.typeUrl, g.name, g.resource, g.sources);
       });
+    }
+    const provenance = emptyProvenance();
+    for (const [id, set] of sourceSets) {
+      const [type, name] = [id.slice(0, id.indexOf(' ')) as XdsTypeUrl, id.slice(id.indexOf(' ') + 1)];
+      provenance[type][name] = [...set.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r);
     }
     out[gw.key] = { resources: sortResources(resources), provenance };
   }

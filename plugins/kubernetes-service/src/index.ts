@@ -2,7 +2,7 @@
 import {
   SERVICE_NAME_LABEL,
   clusterName,
-  resourcesOfKind,
+  resourcesByLabel,
   type BackendError,
   type BackendTarget,
   type EndpointIR,
@@ -28,6 +28,17 @@ function resolveService(ctx: PluginContext, target: BackendTarget): UpstreamIR |
   const svcKey = `Service/${target.namespace}/${target.name}`;
   const svc = ctx.snapshot.resources.get(svcKey)?.object as ServiceLike | undefined;
   if (!svc) return { reason: 'BackendNotFound', message: `Service ${target.namespace}/${target.name} not found` };
+  // Same Service object, same slice objects, same port: the same upstream as last time.
+  const slices = resourcesByLabel(ctx.snapshot, 'EndpointSlice', target.namespace, SERVICE_NAME_LABEL, target.name);
+  const cached = ctx.memo.get('kubernetes-service', svc, () => new Map<number | undefined, { slices: readonly object[]; result: UpstreamIR | BackendError }>());
+  const hit = cached.get(target.port);
+  if (hit && hit.slices.length === slices.length && hit.slices.every((o, i) => o === slices[i]!.object)) return hit.result;
+  const result = computeUpstream(ctx, target, svc, slices);
+  cached.set(target.port, { slices: slices.map((s) => s.object), result });
+  return result;
+}
+
+function computeUpstream(ctx: PluginContext, target: BackendTarget, svc: ServiceLike, slices: ReturnType<typeof resourcesByLabel>): UpstreamIR | BackendError {
   if (target.port === undefined) {
     return { reason: 'UnsupportedValue', message: `backendRef to Service ${target.namespace}/${target.name} must set port` };
   }
@@ -39,9 +50,8 @@ function resolveService(ctx: PluginContext, target: BackendTarget): UpstreamIR |
   const sources: ResourceRef[] = [{ kind: 'Service', namespace: target.namespace, name: target.name }];
   const seen = new Set<string>();
   const endpoints: EndpointIR[] = [];
-  for (const slice of resourcesOfKind<SliceLike>(ctx.snapshot, 'EndpointSlice')) {
-    const obj = slice.object;
-    if (slice.ref.namespace !== target.namespace || obj.metadata.labels?.[SERVICE_NAME_LABEL] !== target.name) continue;
+  for (const slice of slices) {
+    const obj = slice.object as SliceLike;
     if (obj.addressType === 'FQDN') continue;
     sources.push(slice.ref);
     // A slice port matches the Service port by name (both unnamed for single-port Services).

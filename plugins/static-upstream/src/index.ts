@@ -4,6 +4,7 @@ import {
   GATEHOUSE_GROUP,
   clusterName,
   describeRef,
+  isBackendError,
   parseDurationMs,
   type BackendError,
   type BackendTarget,
@@ -19,16 +20,21 @@ interface UpstreamLike extends KubeObject {
 
 export const PLUGIN_NAME = 'static-upstream';
 
-function invalid(ctx: PluginContext, target: BackendTarget, field: string, why: string): BackendError {
+function invalid(_ctx: PluginContext, target: BackendTarget, field: string, why: string): BackendError {
   const ref = { kind: 'Upstream', namespace: target.namespace, name: target.name };
-  const message = `${describeRef(ref)}: ${field}: ${why}`;
-  ctx.reports.reject(ref, 'InvalidUpstream', message);
-  return { reason: 'InvalidUpstream', message };
+  return { reason: 'InvalidUpstream', message: `${describeRef(ref)}: ${field}: ${why}` };
 }
 
 function resolveUpstream(ctx: PluginContext, target: BackendTarget): UpstreamIR | BackendError {
   const stored = ctx.snapshot.resources.get(`Upstream/${target.namespace}/${target.name}`);
   if (!stored) return { reason: 'BackendNotFound', message: `Upstream ${target.namespace}/${target.name} not found` };
+  const result = ctx.memo.get('static-upstream', stored.object, () => computeUpstream(ctx, target, stored));
+  // The Upstream itself is rejected on every translation, memoized or not.
+  if (isBackendError(result) && result.reason === 'InvalidUpstream') ctx.reports.reject(stored.ref, 'InvalidUpstream', result.message);
+  return result;
+}
+
+function computeUpstream(ctx: PluginContext, target: BackendTarget, stored: { object: KubeObject; ref: UpstreamIR['sources'][number] }): UpstreamIR | BackendError {
   const spec = (stored.object as UpstreamLike).spec ?? {};
   if (!spec.static) return invalid(ctx, target, 'spec', 'exactly one upstream variant must be set (supported: static)');
   const hosts = spec.static.hosts ?? [];

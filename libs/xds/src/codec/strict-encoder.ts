@@ -28,8 +28,23 @@ function suggest(key: string, type: protobuf.Type): string {
   return hit ? ` (did you mean "${hit}"?)` : '';
 }
 
+type Special = 'any' | 'duration' | 'struct' | 'wrapper' | 'plain';
+
 export class StrictEncoder {
+  /** What kind of message each type is, computed once (protobufjs derives fullName by walking parents). */
+  private readonly special = new WeakMap<protobuf.Type, Special>();
+
   constructor(private readonly root: protobuf.Root) {}
+
+  private kindOf(type: protobuf.Type): Special {
+    let k = this.special.get(type);
+    if (!k) {
+      const full = type.fullName;
+      k = full === '.google.protobuf.Any' ? 'any' : full === '.google.protobuf.Duration' ? 'duration' : full === '.google.protobuf.Struct' ? 'struct' : WRAPPERS.has(full) ? 'wrapper' : 'plain';
+      this.special.set(type, k);
+    }
+    return k;
+  }
 
   lookupType(typeUrlOrName: string): protobuf.Type {
     const name = typeUrlOrName.startsWith(TYPE_URL_PREFIX) ? typeUrlOrName.slice(TYPE_URL_PREFIX.length) : typeUrlOrName;
@@ -43,25 +58,23 @@ export class StrictEncoder {
   /** Encodes an Envoy message of the given type URL to protobuf bytes. Throws EncodeError with a field path. */
   encode(typeUrl: string, message: Plain, path = ''): Uint8Array {
     const type = this.lookupType(typeUrl);
-    const plain = this.normalizeMessage(type, message, path || type.name);
-    const err = type.verify(plain);
-    if (err) throw new EncodeError(path || type.name, err);
-    return type.encode(plain).finish();
+    // normalizeMessage checks every field, type and enum on the way; protobufjs's verify would repeat it.
+    return type.encode(this.normalizeMessage(type, message, path || type.name)).finish();
   }
 
   private normalizeMessage(type: protobuf.Type, value: unknown, path: string): Plain {
-    const full = type.fullName;
-    if (full === '.google.protobuf.Any') return this.normalizeAny(value, path);
-    if (full === '.google.protobuf.Duration' && typeof value === 'string') return parseDuration(value, path);
-    if (full === '.google.protobuf.Struct' && isPlainObject(value)) return jsonToStruct(value);
-    if (WRAPPERS.has(full) && !isPlainObject(value)) return { value: this.normalizeScalar(type.fields['value']!, value, path) };
-    if (!isPlainObject(value)) throw new EncodeError(path, `expected an object for ${full.slice(1)}, got ${describe(value)}`);
+    const kind = this.kindOf(type);
+    if (kind === 'any') return this.normalizeAny(value, path);
+    if (kind === 'duration' && typeof value === 'string') return parseDuration(value, path);
+    if (kind === 'struct' && isPlainObject(value)) return jsonToStruct(value);
+    if (kind === 'wrapper' && !isPlainObject(value)) return { value: this.normalizeScalar(type.fields['value']!, value, path) };
+    if (!isPlainObject(value)) throw new EncodeError(path, `expected an object for ${type.fullName.slice(1)}, got ${describe(value)}`);
     const out: Plain = {};
     const oneofSeen = new Map<string, string>();
     for (const [key, v] of Object.entries(value)) {
       if (v === undefined) continue;
       const field = type.fields[key];
-      if (!field) throw new EncodeError(`${path}.${key}`, `unknown field of ${full.slice(1)}${suggest(key, type)}`);
+      if (!field) throw new EncodeError(`${path}.${key}`, `unknown field of ${type.fullName.slice(1)}${suggest(key, type)}`);
       if (field.partOf) {
         const other = oneofSeen.get(field.partOf.name);
         if (other) throw new EncodeError(`${path}.${key}`, `only one of "${other}" and "${key}" may be set (oneof ${field.partOf.name})`);
