@@ -1,7 +1,7 @@
 // `make bench`: Gatehouse's speed and memory at 100 / 1,000 / 10,000 HTTPRoutes, each figure beside its target,
 // and Envoy Gateway's egctl translating the same YAML on the same machine. Writes bench/results/latest.{md,json}.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
 import { CLI, ROOT, freePort, request, startBackend, startEnvoy, startGatehouse, waitFor } from '../lib/peers.mjs';
