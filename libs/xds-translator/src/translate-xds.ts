@@ -77,14 +77,16 @@ export function translateXds(ir: IR, plugins: readonly TranslatorPlugin[], ctx: 
 
   for (const gw of ir.gateways) {
     const resources = emptyXdsResources();
-    // Sources per resource, deduplicated by key as they are added; sorted once at the end.
-    const sourceSets = new Map<string, Map<string, ResourceRef>>();
+    // Sources per resource, collected by identity as they are added (refs are shared objects); deduplicated by key
+    // and sorted once at the end.
+    const sourceSets = new Map<XdsTypeUrl, Map<string, Set<ResourceRef>>>();
     const add = (type: XdsTypeUrl, name: string, msg: EnvoyMessage, sources: ResourceRef[]) => {
       resources[type][name] = msg;
-      const id = `${type} ${name}`;
-      let set = sourceSets.get(id);
-      if (!set) sourceSets.set(id, (set = new Map()));
-      for (const r of sources) set.set(`${r.kind}/${r.namespace}/${r.name}`, r);
+      let byName = sourceSets.get(type);
+      if (!byName) sourceSets.set(type, (byName = new Map()));
+      let set = byName.get(name);
+      if (!set) byName.set(name, (set = new Set()));
+      for (const r of sources) set.add(r);
     };
     for (const l of gw.listeners) {
       const scheme = l.protocol === 'HTTPS' ? 'https' : 'http';
@@ -136,10 +138,7 @@ export function translateXds(ir: IR, plugins: readonly TranslatorPlugin[], ctx: 
       });
     }
     const provenance = emptyProvenance();
-    for (const [id, set] of sourceSets) {
-      const [type, name] = [id.slice(0, id.indexOf(' ')) as XdsTypeUrl, id.slice(id.indexOf(' ') + 1)];
-      provenance[type][name] = [...set.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r);
-    }
+    for (const [type, byName] of sourceSets) for (const [name, set] of byName) provenance[type][name] = dedupeRefs([...set]);
     out[gw.key] = { resources: sortResources(resources), provenance };
   }
   return out;

@@ -46,13 +46,19 @@ export class StrictEncoder {
     return k;
   }
 
+  private readonly types = new Map<string, protobuf.Type>();
+
   lookupType(typeUrlOrName: string): protobuf.Type {
+    let t = this.types.get(typeUrlOrName);
+    if (t) return t;
     const name = typeUrlOrName.startsWith(TYPE_URL_PREFIX) ? typeUrlOrName.slice(TYPE_URL_PREFIX.length) : typeUrlOrName;
     try {
-      return this.root.lookupType(name);
+      t = this.root.lookupType(name);
     } catch {
       throw new EncodeError('@type', `unknown message type ${name} (not in the loaded Envoy protos)`);
     }
+    this.types.set(typeUrlOrName, t);
+    return t;
   }
 
   /** Encodes an Envoy message of the given type URL to protobuf bytes. Throws EncodeError with a field path. */
