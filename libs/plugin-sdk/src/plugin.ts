@@ -88,7 +88,10 @@ export interface TranslatorPlugin {
   readonly name: string;
   /** backendRef kinds this plugin resolves into upstreams. */
   readonly backends?: readonly BackendResolver[];
-  /** Shape the Cluster for an upstream this plugin owns (`upstream.plugin === name`) or any upstream. */
+  /**
+   * Shape the Cluster for an upstream this plugin owns (`upstream.plugin === name`) or any upstream. Note: while any
+   * plugin implements this hook, cluster messages are rebuilt on every translation (nothing is memoized).
+   */
   cluster?(ctx: PluginContext, upstream: UpstreamIR, out: EnvoyMessage): void;
   /** Shape an Envoy Route. */
   route?(ctx: PluginContext, route: RouteIR, out: EnvoyMessage): void;

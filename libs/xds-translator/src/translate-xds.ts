@@ -1,6 +1,7 @@
 // Stage 3: IR → Envoy resources per gateway, with plugin hooks. Pure. A hook that throws drops only the
 // resource it was shaping and rejects that resource's sources.
 import {
+  NO_MEMO,
   XdsType,
   describeRef,
   emptyXdsResources,
@@ -60,10 +61,13 @@ export function translateXds(ir: IR, plugins: readonly TranslatorPlugin[], ctx: 
     return byPort.get(port)!;
   };
 
+  // A plugin's cluster hook may read anything in the snapshot, so cluster messages are only remembered across
+  // translations when no plugin shapes clusters.
+  const clusterMemo = plugins.some((p) => p.cluster) ? NO_MEMO : ctx.memo;
   const cluster = (u: UpstreamIR) => {
     if (!clusterCache.has(u.clusterName)) {
       // An upstream reused from the last translation (same object) keeps its Envoy messages, and so its encoding.
-      const slot = ctx.memo.get('xds-cluster', u, () => ({ built: undefined as { cluster: EnvoyMessage; endpoints?: EnvoyMessage } | undefined }));
+      const slot = clusterMemo.get('xds-cluster', u, () => ({ built: undefined as { cluster: EnvoyMessage; endpoints?: EnvoyMessage } | undefined }));
       if (!slot.built) {
         const msg = envoyCluster(u);
         const ok = plugins.every((p) => !p.cluster || guard(p, u.sources, `cluster ${u.clusterName}`, () => p.cluster!(ctx, u, msg)));
