@@ -39,7 +39,10 @@ describe('translation memo', () => {
     const put = (o: KubeObject) => resources.set(`${o.kind}/${o.metadata.namespace}/${o.metadata.name}`, o);
     put(freeze({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GatewayClass', metadata: { name: 'gc' }, spec: { controllerName: 'gatehouse.dev/gateway-controller' } }) as KubeObject);
     put(obj('gateway.networking.k8s.io/v1', 'Gateway', 'gw', { spec: { gatewayClassName: 'gc', listeners: [{ name: 'http', protocol: 'HTTP', port: 80 }] } }));
-    for (let i = 0; i < 12; i++) (put(service(i)), put(withLabel(slice(i, 2), i)));
+    for (let i = 0; i < 12; i++) {
+      put(service(i));
+      put(withLabel(slice(i, 2), i));
+    }
     for (let i = 0; i < 5; i++) put(upstream(i, 80));
     const versions = Array.from({ length: 40 }, () => 0);
     for (let i = 0; i < 40; i++) put(route(i, 0));
