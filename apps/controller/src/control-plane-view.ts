@@ -1,5 +1,5 @@
 // The AdminView over the running pieces: live state from memory, history from the reporter.
-import type { ResourceSnapshot } from '@gatehouse/api';
+import { resourceKey, type ResourceSnapshot } from '@gatehouse/api';
 import type { AdminView } from '@gatehouse/admin';
 import type { Translation } from '@gatehouse/engine';
 import type { Reporter } from '@gatehouse/reporter';
@@ -29,7 +29,7 @@ export function controlPlaneView(s: ViewSources): AdminView {
       history: await s.reporter.proxies().catch((err: Error) => ({ error: `the report database is unavailable (${err.message})` })),
     }),
     reports: (filter) => s.reporter.reports(filter),
-    history: (kind, namespace, name) => s.reporter.history(namespace ? `${kind}/${namespace}/${name}` : `${kind}/${name}`),
+    history: (kind, namespace, name) => s.reporter.history(resourceKey({ kind, namespace, name })),
     snapshot: (gateway) => {
       if (!s.cache.has(gateway)) return undefined;
       const snap = s.cache.getSnapshot(gateway);

@@ -4,7 +4,7 @@ import 'reflect-metadata';
 import { join, resolve } from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplication } from '@nestjs/common';
-import { describeRef, type ResourceSnapshot } from '@gatehouse/api';
+import { describeRef, resourceKey, type ResourceSnapshot } from '@gatehouse/api';
 import { setupApiDocs } from '@gatehouse/admin';
 import { DirectorySource, FileFirstSeen } from '@gatehouse/config-source';
 import type { TranslatorPlugin } from '@gatehouse/plugin-sdk';
@@ -157,11 +157,11 @@ export async function startController(options: ControllerOptions): Promise<Runni
       metrics.quarantined.set(quarantine.list().length);
       reporter.record(
         resourceView(snapshot, result.translation).map((v) => ({
-          key: v.namespace ? `${v.kind}/${v.namespace}/${v.name}` : `${v.kind}/${v.name}`,
+          key: resourceKey(v),
           kind: v.kind,
           namespace: v.namespace,
           name: v.name,
-          contentHash: contentHash(snapshot.resources.get(v.namespace ? `${v.kind}/${v.namespace}/${v.name}` : `${v.kind}/${v.name}`)),
+          contentHash: contentHash(snapshot.resources.get(resourceKey(v))),
           state: v.state,
           conditions: [...v.conditions, ...(v.parents ?? []).flatMap((p) => p.conditions.map((c) => ({ ...c, parent: `${p.parentRef.namespace}/${p.parentRef.name}${p.parentRef.sectionName ? `/${p.parentRef.sectionName}` : ''}` })))] as unknown as Array<Record<string, unknown>>,
           messages: v.messages,
