@@ -69,11 +69,11 @@ export function startProcess(name, command, args, options = {}) {
 }
 
 /** Starts `gatehouse serve`; resolves with its xDS and admin ports once /readyz answers. */
-export async function startGatehouse({ configDir, dataDir, xdsPort = 0, adminPort = 0, echo = false, logLevel = 'info' }) {
+export async function startGatehouse({ configDir, dataDir, xdsPort = 0, adminPort = 0, echo = false, logLevel = 'info', args = [], env }) {
   const proc = startProcess('gatehouse', process.execPath, [
     CLI, 'serve', '--config-dir', configDir, '--data-dir', dataDir,
-    '--xds-port', String(xdsPort), '--admin-port', String(adminPort), '--log-level', logLevel,
-  ], { echo });
+    '--xds-port', String(xdsPort), '--admin-port', String(adminPort), '--log-level', logLevel, ...args,
+  ], { echo, ...(env ? { env: { ...process.env, ...env } } : {}) });
   const m = await waitFor('gatehouse to start', () => {
     if (proc.exited) throw new Error(`gatehouse exited (${proc.code}):\n${proc.output}`);
     return /xDS on [^:]+:(\d+), admin on http:\/\/[^:]+:(\d+)/.exec(proc.output);

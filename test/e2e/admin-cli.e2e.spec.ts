@@ -129,11 +129,9 @@ describe('admin token', () => {
   });
 
   it('requires the bearer token on /api when one is set; health and metrics stay open', async () => {
-    const p = startProcess('gatehouse', process.execPath, [CLI, 'serve', '--config-dir', dir, '--data-dir', join(dir, '.data3'), '--xds-port', '0', '--admin-port', '0'], { env: { ...process.env, GATEHOUSE_ADMIN_TOKEN: 's3cret' } });
+    const p = await startGatehouse({ configDir: dir, dataDir: join(dir, '.data3'), env: { GATEHOUSE_ADMIN_TOKEN: 's3cret' } });
     try {
-      const m = await waitFor('started', () => /admin on http:\/\/[^:]+:(\d+)/.exec(p.output));
-      const base = `http://127.0.0.1:${m[1]}`;
-      await waitFor('ready', async () => (await fetch(`${base}/readyz`)).ok);
+      const base = p.admin;
       const denied = await fetch(`${base}/api/v1/resources`);
       expect(denied.status).toBe(401);
       expect(((await denied.json()) as { message: string }).message).toContain('Authorization: Bearer');

@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gatewayClass, httpRoute, service, tempDir, toService, writeYaml } from '../harness/config.js';
-import { ROOT, freePort, request, sleep, startBackend, startEnvoy, startProcess, waitFor, type Backend, type Envoy, type Gatehouse } from '../harness/peers.js';
+import { ROOT, freePort, request, sleep, startBackend, startEnvoy, startGatehouse, waitFor, type Backend, type Envoy, type Gatehouse } from '../harness/peers.js';
 
 type Status = { kind: string; name: string; state: string; messages: string[]; conditions: Array<{ type: string; status: string; reason: string; message: string }> };
 
@@ -43,12 +43,11 @@ describe.each([
     writeYaml(dir, 'gateway.yaml', [gatewayClass, gatewayDoc()]);
     writeYaml(dir, 'services.yaml', [...service('app', app), ...service('other', other)]);
     writeYaml(dir, 'good.yaml', [route('good', 'good.test'), httpRoute('second', { parentRefs: [{ name: 'gw', sectionName: 'second' }], rules: [{ backendRefs: [toService('app')] }] })]);
-    const proc = startProcess('gatehouse', process.execPath, [
-      join(ROOT, 'apps/cli/dist/main.js'), 'serve', '--config-dir', dir, '--data-dir', join(dir, '.data'), '--xds-port', '0', '--admin-port', '0',
-      '--plugin', join(ROOT, 'test/fixtures/plugins/misbehave.mjs'), '--hook-budget-ms', '150',
-    ]);
-    const m = await waitFor('gatehouse', () => /xDS on [^:]+:(\d+), admin on http:\/\/[^:]+:(\d+)/.exec(proc.output));
-    gh = Object.assign(proc, { xdsPort: Number(m[1]), adminPort: Number(m[2]), admin: `http://127.0.0.1:${m[2]}` });
+    gh = await startGatehouse({
+      configDir: dir,
+      dataDir: join(dir, '.data'),
+      args: ['--plugin', join(ROOT, 'test/fixtures/plugins/misbehave.mjs'), '--hook-budget-ms', '150'],
+    });
     envoy = await startEnvoy({ gateway: 'default/gw', xdsPort: gh.xdsPort, delta, workDir: join(dir, '.work') });
     await waitFor('good route served', async () => (await get('good.test')).backend === 'app');
     prober = (async () => {

@@ -6,6 +6,19 @@ export interface AdminTarget {
 
 export class AdminError extends Error {}
 
+/** What the admin API answers, as far as the CLI reads it. */
+export type ResourceStatus = { kind: string; namespace: string; name: string; state: string; messages: string[]; origin: { file?: string; line?: number } };
+export type ReportRow = { kind: string; namespace: string; name: string; state: string; lastChange: string; messages: string[] };
+export type LiveProxy = {
+  nodeId: string;
+  nodeGroup: string;
+  protocol: string;
+  connectedAt: string;
+  knownGateway: boolean;
+  types: Record<string, { ackedVersion?: string; sentVersion?: string; lastNack?: { message: string; at: string } }>;
+};
+export type StoredProxy = { nodeId: string; gateway: string; disconnectedAt: string | null; connectedAt: string };
+
 export async function adminGet<T>(target: AdminTarget, path: string): Promise<T> {
   let res: Response;
   try {

@@ -131,8 +131,8 @@ export class DirectorySource {
     const present = new Set<string>();
     const dirs = new Set<string>([dir]);
     const candidates: Array<{ rel: string; full: string }> = [];
+    const hidden = (p: string) => relative(dir, p).split(/[\\/]/).some((part) => part.startsWith('.'));
     for (const e of entries) {
-      const hidden = (p: string) => relative(dir, p).split(/[\\/]/).some((part) => part.startsWith('.'));
       if (e.isDirectory() && !hidden(join(e.parentPath, e.name))) dirs.add(join(e.parentPath, e.name));
       if (!e.isFile() || !EXTENSIONS.test(e.name)) continue;
       const full = join(e.parentPath, e.name);

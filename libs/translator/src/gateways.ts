@@ -124,6 +124,7 @@ function makeSlot(snapshot: ResourceSnapshot, gatewayRef: ResourceRef, listener:
   const invalidKinds = requested?.filter((r) => !supported.some((s) => s.kind === r.kind && s.group === (r.group ?? GATEWAY_GROUP))) ?? [];
   slot.allowedKinds = allowed;
   report.supportedKinds = allowed;
+  let certProblem: { reason: string; message: string } | undefined;
   if (listener.protocol === 'HTTPS') {
     if ((listener.tls?.mode ?? 'Terminate') !== 'Terminate') {
       report.conditions.push(cond('Accepted', false, 'UnsupportedValue', 'tls.mode: HTTPS listeners terminate TLS (Passthrough needs protocol TLS and TLSRoutes)', gen), cond('Programmed', false, 'Invalid', 'listener not accepted', gen));
@@ -131,16 +132,20 @@ function makeSlot(snapshot: ResourceSnapshot, gatewayRef: ResourceRef, listener:
     }
     const certs = resolveCertificates(snapshot, gatewayRef, listener);
     slot.secrets = certs.secrets;
-    if (certs.problem) {
-      report.conditions.push(cond('ResolvedRefs', false, certs.problem.reason, certs.problem.message, gen));
-      if (certs.secrets.length === 0) {
-        report.conditions.push(cond('Accepted', true, 'Accepted', '', gen), cond('Conflicted', false, 'NoConflicts', '', gen), cond('Programmed', false, 'Invalid', `no usable certificate: ${certs.problem.message}`, gen));
-        return slot;
-      }
+    certProblem = certs.problem;
+    if (certProblem && certs.secrets.length === 0) {
+      report.conditions.push(
+        cond('ResolvedRefs', false, certProblem.reason, certProblem.message, gen),
+        cond('Accepted', true, 'Accepted', '', gen),
+        cond('Conflicted', false, 'NoConflicts', '', gen),
+        cond('Programmed', false, 'Invalid', `no usable certificate: ${certProblem.message}`, gen),
+      );
+      return slot;
     }
   }
-  if (report.conditions.some((c) => c.type === 'ResolvedRefs')) {
-    // already set (a certificate problem on a listener that still has a usable certificate)
+  // A certificate problem wins (the listener still serves with its usable certificates), then route kinds.
+  if (certProblem) {
+    report.conditions.push(cond('ResolvedRefs', false, certProblem.reason, certProblem.message, gen));
   } else if (invalidKinds.length > 0) {
     report.conditions.push(cond('ResolvedRefs', false, 'InvalidRouteKinds', `route kinds not supported on ${listener.protocol}: ${invalidKinds.map((k) => k.kind).join(', ')}`, gen));
   } else {

@@ -33,12 +33,12 @@ function resolveService(ctx: PluginContext, target: BackendTarget): UpstreamIR |
   const cached = ctx.memo.get('kubernetes-service', svc, () => new Map<number | undefined, { slices: readonly object[]; result: UpstreamIR | BackendError }>());
   const hit = cached.get(target.port);
   if (hit && hit.slices.length === slices.length && hit.slices.every((o, i) => o === slices[i]!.object)) return hit.result;
-  const result = computeUpstream(ctx, target, svc, slices);
+  const result = computeUpstream(target, svc, slices);
   cached.set(target.port, { slices: slices.map((s) => s.object), result });
   return result;
 }
 
-function computeUpstream(ctx: PluginContext, target: BackendTarget, svc: ServiceLike, slices: ReturnType<typeof resourcesByLabel>): UpstreamIR | BackendError {
+function computeUpstream(target: BackendTarget, svc: ServiceLike, slices: ReturnType<typeof resourcesByLabel>): UpstreamIR | BackendError {
   if (target.port === undefined) {
     return { reason: 'UnsupportedValue', message: `backendRef to Service ${target.namespace}/${target.name} must set port` };
   }

@@ -1,6 +1,7 @@
 // HTTPRoute filters on Envoy routes: header modifiers, URL rewrite, request mirroring, CORS.
 import {
   allVirtualHosts,
+  escapeRegex,
   replaceFullPath,
   replacePrefix,
   typed,
@@ -26,7 +27,7 @@ function originMatchers(origins: string[]): EnvoyMessage[] {
   return origins.map((o) => {
     if (o === '*') return { safeRegex: { regex: '.*' } };
     if (!o.includes('*')) return { exact: o };
-    return { safeRegex: { regex: `^${o.split('*').map((part) => part.replace(/[\\.+?()|[\]{}^$]/g, '\\$&')).join('[^/]+')}$` } };
+    return { safeRegex: { regex: `^${o.split('*').map(escapeRegex).join('[^/]+')}$` } };
   });
 }
 

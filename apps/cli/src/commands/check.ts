@@ -1,11 +1,8 @@
 // `gatehouse check`: one screen — what is rejected and why, which proxies NACK or are disconnected.
-import { adminGet, type AdminTarget } from '../admin-client.js';
+import { adminGet, type AdminTarget, type LiveProxy, type ResourceStatus as Resource, type StoredProxy } from '../admin-client.js';
 import type { Format } from '../output.js';
 import { emit } from '../output.js';
 
-type Resource = { kind: string; namespace: string; name: string; state: string; messages: string[]; origin: { file?: string; line?: number } };
-type LiveProxy = { nodeId: string; nodeGroup: string; protocol: string; knownGateway: boolean; types: Record<string, { lastNack?: { message: string; at: string }; ackedVersion?: string; sentVersion?: string }> };
-type StoredProxy = { nodeId: string; gateway: string; disconnectedAt: string | null; connectedAt: string };
 
 export async function runCheck(target: AdminTarget, format: Format): Promise<number> {
   const ready = await fetch(new URL('/readyz', target.url)).then((r) => r.ok).catch(() => false);

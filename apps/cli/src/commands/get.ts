@@ -1,10 +1,7 @@
 // `gatehouse get resources|reports|proxies|snapshot` against a running control plane.
-import { adminGet, type AdminTarget } from '../admin-client.js';
+import { adminGet, type AdminTarget, type LiveProxy, type ReportRow as Report, type ResourceStatus as Resource } from '../admin-client.js';
 import { emit, table, type Format } from '../output.js';
 
-type Resource = { kind: string; namespace: string; name: string; state: string; messages: string[]; origin: { file?: string; line?: number } };
-type Report = { kind: string; namespace: string; name: string; state: string; lastChange: string; messages: string[] };
-type LiveProxy = { nodeId: string; nodeGroup: string; protocol: string; connectedAt: string; knownGateway: boolean; types: Record<string, { ackedVersion?: string; sentVersion?: string; lastNack?: { message: string } }> };
 
 const nsName = (ns: string, name: string) => (ns ? `${ns}/${name}` : name);
 
