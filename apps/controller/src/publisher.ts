@@ -1,6 +1,6 @@
 // Translation → encoded, consistency-checked snapshots in the cache. The last good snapshot stays when a new one
 // is inconsistent.
-import { translate, type Translation } from '@gatehouse/engine';
+import { Translator, type Translation } from '@gatehouse/engine';
 import type { ResourceSnapshot } from '@gatehouse/api';
 import { createMemo, type TranslatorPlugin } from '@gatehouse/plugin-sdk';
 import { Snapshot, checkConsistency, type SnapshotCache, type StrictEncoder } from '@gatehouse/xds';
@@ -15,21 +15,23 @@ export interface PublishResult {
 
 export class Publisher {
   private readonly previous = new Map<string, Snapshot>();
-  /** Reused between translations, so what did not change keeps its objects and its encoding. */
-  private readonly memo = createMemo();
+  /** Kept between translations: a change redoes only what it touches, and what did not change keeps its encoding. */
+  private readonly translator: Translator;
 
   constructor(
     private readonly cache: SnapshotCache,
     private readonly encoder: StrictEncoder,
-    private readonly plugins: readonly TranslatorPlugin[],
-    private readonly defaultBindAddress: string,
-    private readonly hookBudgetMs?: number,
-  ) {}
+    plugins: readonly TranslatorPlugin[],
+    defaultBindAddress: string,
+    hookBudgetMs?: number,
+  ) {
+    this.translator = new Translator({ plugins, defaultBindAddress, memo: createMemo(), ...(hookBudgetMs !== undefined ? { hookBudgetMs } : {}) });
+  }
 
   /** `exclude` names Envoy resources to leave out of a gateway's snapshot (quarantined by a NACK). */
   publish(resources: ResourceSnapshot, exclude: (gateway: string) => Array<{ typeUrl: string; name: string }> = () => []): PublishResult {
     const started = performance.now();
-    const translation = translate(resources, { plugins: this.plugins, defaultBindAddress: this.defaultBindAddress, memo: this.memo, ...(this.hookBudgetMs !== undefined ? { hookBudgetMs: this.hookBudgetMs } : {}) });
+    const translation = this.translator.translate(resources);
     const published: string[] = [];
     const held: Record<string, string[]> = {};
     for (const [gateway, gx] of Object.entries(translation.gateways)) {
@@ -40,7 +42,7 @@ export class Publisher {
         delete input[typeUrl][name];
       }
       const { snapshot, failures } = Snapshot.build(input, this.encoder, this.previous.get(gateway));
-      const problems = [...failures.map((f) => `${f.typeUrl.split('.').pop()} ${f.name}: ${f.message}`), ...checkConsistency(snapshot)];
+      const problems = [...failures.map((f) => `${f.typeUrl.split('.').pop()} ${f.name}: ${f.message}`), ...checkConsistency(snapshot, this.previous.get(gateway))];
       if (problems.length > 0) {
         held[gateway] = problems;
         continue;

@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { describeRef, resourceKey, type Condition, type ResourceRef, type ResourceSnapshot, type StoredResource } from '@gatehouse/api';
 import type { Translation } from '@gatehouse/engine';
-import type { ResourceReport } from '@gatehouse/plugin-sdk';
+import type { ResourceReport, XdsTypeUrl } from '@gatehouse/plugin-sdk';
 
 export interface QuarantineEntry {
   /** A source resource left out of translation (`source`), or one Envoy resource left out of one Gateway's snapshot. */
@@ -53,6 +53,7 @@ export class Quarantine {
 
   /** The snapshot without quarantined sources. */
   filter(snapshot: ResourceSnapshot): ResourceSnapshot {
+    if (![...this.entries.values()].some((e) => e.kind === 'source')) return snapshot;
     const out = new Map(snapshot.resources);
     for (const e of this.entries.values()) if (e.kind === 'source') out.delete(resourceKey(e.ref));
     return { resources: out, problems: snapshot.problems };
@@ -81,8 +82,8 @@ export class Quarantine {
   onNack(nack: NackEvent, translation: Translation, snapshot: ResourceSnapshot, changed: string[], sourceChanged: (key: string) => boolean, now: string): QuarantineEntry[] {
     const gx = translation.gateways[nack.gateway];
     if (!gx) return [];
-    const provenance = gx.provenance[nack.typeUrl as keyof typeof gx.provenance] ?? {};
-    const names = Object.keys(provenance);
+    const type = nack.typeUrl as XdsTypeUrl;
+    const names = gx.provenance.names(type);
     // Which Envoy resources: named by the protocol (delta), else by Envoy's message, else the changed ones.
     let culprits = nack.resourceNames.filter((n) => names.includes(n));
     if (culprits.length === 0) culprits = names.filter((n) => mentions(nack.message, n));
@@ -90,7 +91,7 @@ export class Quarantine {
     if (culprits.length === 0) culprits = names;
     const added: QuarantineEntry[] = [];
     for (const envoyName of culprits) {
-      const sources = provenance[envoyName] ?? [];
+      const sources = gx.provenance.sources(type, envoyName);
       const gatewayRef = sources.find((r) => r.kind === 'Gateway');
       const tenants = sources.filter((r) => r.kind !== 'Gateway');
       if (tenants.length === 0 && gatewayRef) {

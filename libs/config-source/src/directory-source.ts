@@ -53,6 +53,8 @@ export class DirectorySource {
   private lastFingerprint = '';
   private readonly firstSeen: FirstSeenStore;
   private readonly now: () => string;
+  /** The last snapshot built: unchanged resources keep its objects, and the next snapshot says what changed. */
+  private last: ResourceSnapshot | undefined;
 
   constructor(private readonly options: DirectorySourceOptions) {
     this.firstSeen = options.firstSeen ?? new MemoryFirstSeen();
@@ -206,12 +208,18 @@ export class DirectorySource {
       }
       let createdAt = winner.object.metadata.creationTimestamp ?? this.firstSeen.get(key);
       if (!createdAt) this.firstSeen.set(key, (createdAt = this.now()));
-      resources.set(key, { key, ref: winner.ref, object: winner.object, origin: { source: 'file', file: winner.file, line: winner.line }, createdAt });
+      const prev = this.last?.resources.get(key);
+      // A document re-read with the same content (another document of its file changed) keeps its old object.
+      const object = prev && prev.object !== winner.object && sameContent(prev.object, winner.object) ? prev.object : winner.object;
+      const same = prev && prev.object === object && prev.createdAt === createdAt && prev.origin.file === winner.file && prev.origin.line === winner.line;
+      resources.set(key, same ? prev : { key, ref: winner.ref, object, origin: { source: 'file', file: winner.file, line: winner.line }, createdAt });
     }
     this.owners.clear();
     for (const [k, f] of owners) this.owners.set(k, f);
     this.firstSeen.flush();
-    return { resources, problems };
+    const snapshot: ResourceSnapshot = { resources, problems, revision: {}, ...(this.last?.revision ? { changes: { since: this.last.revision, keys: changedKeys(this.last.resources, resources) } } : {}) };
+    this.last = snapshot;
+    return snapshot;
   }
 }
 
@@ -227,6 +235,17 @@ function checkKind(object: KubeObject): { severity: 'error' | 'warning'; message
   if (!versions) return { severity: 'warning', message: `kind ${object.kind} (${object.apiVersion}) is not handled by Gatehouse; ignored` };
   if (!versions.includes(object.apiVersion)) return { severity: 'error', message: `apiVersion: ${object.apiVersion} is not served for kind ${object.kind} (use ${versions[0]})` };
   return undefined;
+}
+
+function sameContent(a: KubeObject, b: KubeObject): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+function changedKeys(before: ReadonlyMap<string, StoredResource>, after: ReadonlyMap<string, StoredResource>): Set<string> {
+  const keys = new Set<string>();
+  for (const [k, r] of after) if (before.get(k) !== r) keys.add(k);
+  for (const k of before.keys()) if (!after.has(k)) keys.add(k);
+  return keys;
 }
 
 async function inParallel<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {

@@ -1,2 +1,2 @@
-export { translate, type TranslateOptions, type Translation } from './translate.js';
-export type { GatewayXds, Provenance } from '@gatehouse/xds-translator';
+export { translate } from './translate.js';
+export { Translator, provenanceRecord, type GatewayXds, type Provenance, type TranslateOptions, type Translation } from './translator.js';

@@ -1,4 +1,6 @@
-export { translateResources, type ResourceTranslation, type ResourceTranslatorOptions } from './translate-resources.js';
 export { ReportBook, cond } from './report-book.js';
-export { INVALID_BACKEND_CLUSTER } from './routes.js';
+export { INVALID_BACKEND_CLUSTER, processRoute, type Attachment, type Problem, type RouteContext } from './routes.js';
+export { acceptedClasses, processGateways, type GatewayState, type ListenerSlot } from './gateways.js';
+export { VirtualHostTable, type BuiltVirtualHost, type Ranked, type VirtualHostChange } from './virtual-hosts.js';
 export { intersectHostnames, hostnameApplies, compareDomains } from './hostnames.js';
+export { gatewayLayout, type GatewayLayout } from './layout.js';

@@ -1,5 +1,5 @@
 // allowedRoutes.namespaces and ReferenceGrant checks.
-import type { KubeObject, LabelSelector, ResourceSnapshot } from '@gatehouse/api';
+import { resourcesOfKind, type KubeObject, type LabelSelector, type ResourceSnapshot } from '@gatehouse/api';
 import type { ListenerSlot } from './gateways.js';
 
 export function labelsMatch(selector: LabelSelector, labels: Record<string, string>): boolean {
@@ -41,8 +41,8 @@ export function referencePermitted(
   to: { group: string; kind: string; namespace: string; name: string },
 ): boolean {
   if (from.namespace === to.namespace) return true;
-  for (const r of snapshot.resources.values()) {
-    if (r.ref.kind !== 'ReferenceGrant' || r.ref.namespace !== to.namespace) continue;
+  for (const r of resourcesOfKind(snapshot, 'ReferenceGrant')) {
+    if (r.ref.namespace !== to.namespace) continue;
     const spec = (r.object as ReferenceGrantLike).spec ?? {};
     const fromOk = spec.from?.some((f) => (f.group ?? '') === from.group && f.kind === from.kind && f.namespace === from.namespace);
     const toOk = spec.to?.some((t) => (t.group ?? '') === to.group && t.kind === to.kind && (!t.name || t.name === to.name));

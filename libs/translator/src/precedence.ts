@@ -10,17 +10,15 @@ export interface RankedRoute {
   createdAt: string;
 }
 
-function pathRank(r: RouteIR): [number, number] {
-  const p = r.match.path;
-  if (p.type === 'Exact') return [3, p.value.length];
-  // Prefix and regex compete on length; on equal length a prefix wins (its meaning is known).
-  return [p.type === 'PathPrefix' ? 2 : 1, p.value.length];
-}
+// Prefix and regex compete on length; on equal length a prefix wins (its meaning is known).
+const pathType = (r: RouteIR) => (r.match.path.type === 'Exact' ? 3 : r.match.path.type === 'PathPrefix' ? 2 : 1);
 
 /** Sorts routes so that Envoy's first-match order equals Gateway API precedence. */
 export function compareRoutes(a: RankedRoute, b: RankedRoute): number {
-  const [ta, la] = pathRank(a.route);
-  const [tb, lb] = pathRank(b.route);
+  const ta = pathType(a.route);
+  const tb = pathType(b.route);
+  const la = a.route.match.path.value.length;
+  const lb = b.route.match.path.value.length;
   return (
     hostnameSpecificity(b.hostname) - hostnameSpecificity(a.hostname) ||
     (ta === 3 || tb === 3 ? tb - ta : 0) ||
@@ -30,10 +28,15 @@ export function compareRoutes(a: RankedRoute, b: RankedRoute): number {
     b.route.match.headers.length - a.route.match.headers.length ||
     b.route.match.queryParams.length - a.route.match.queryParams.length ||
     (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0) ||
-    compareStr(`${a.route.source.namespace}/${a.route.source.name}`, `${b.route.source.namespace}/${b.route.source.name}`) ||
+    compareNamespacedName(a.route.source, b.route.source) ||
     a.route.ruleIndex - b.route.ruleIndex ||
     a.route.matchIndex - b.route.matchIndex
   );
+}
+
+/** Order of `namespace/name` strings, without building them when the namespaces are equal (the common case). */
+function compareNamespacedName(a: RouteIR['source'], b: RouteIR['source']): number {
+  return a.namespace === b.namespace ? compareStr(a.name, b.name) : compareStr(`${a.namespace}/`, `${b.namespace}/`);
 }
 
 function compareStr(a: string, b: string): number {

@@ -45,8 +45,24 @@ export class ReportBook implements ReportSink {
     e.conditions = e.conditions.filter((x) => x.type !== c.type).concat(c);
   }
 
-  isRejected(ref: ResourceRef): boolean {
-    return this.entries.get(resourceKey(ref))?.rejected ?? false;
+  /**
+   * One book holding what `books` recorded, as if a single book had recorded it all in this order. Listener reports
+   * are copied with `attachedRoutes` filled in (the books that count attachments are not the one holding listeners).
+   */
+  static merge(books: Iterable<ReportBook>, attachedRoutes: (l: ListenerReport) => number): ReportBook {
+    const out = new ReportBook();
+    for (const book of books) {
+      for (const e of book.entries.values()) {
+        const m = out.entry(e.ref, e.generation);
+        m.rejected ||= e.rejected;
+        m.warned ||= e.warned;
+        for (const msg of e.messages) if (!m.messages.includes(msg)) m.messages.push(msg);
+        for (const c of e.conditions) m.conditions = m.conditions.filter((x) => x.type !== c.type).concat(c);
+        if (e.parents) m.parents = e.parents;
+        if (e.listeners) m.listeners = e.listeners.map((l) => ({ ...l, attachedRoutes: attachedRoutes(l) }));
+      }
+    }
+    return out;
   }
 
   /** Final reports, sorted by key for deterministic output. */

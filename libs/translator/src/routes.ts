@@ -1,9 +1,9 @@
 // HTTPRoute processing: parentRef attachment, hostname intersection, matches, backends → RouteIR.
 import {
   CONTROLLER_NAME,
+  type DepRecorder,
   GATEWAY_GROUP,
   describeRef,
-  resourcesOfKind,
   type BackendRef,
   type HTTPRoute,
   type HTTPRouteMatch,
@@ -34,15 +34,16 @@ export interface Attachment {
 export interface RouteContext {
   snapshot: ResourceSnapshot;
   book: ReportBook;
-  gateways: Map<string, GatewayState>;
-  resolvers: Map<string, BackendResolver>;
+  gateways: ReadonlyMap<string, GatewayState>;
+  resolvers: ReadonlyMap<string, BackendResolver>;
   pluginCtx: PluginContext;
-  upstreams: Record<string, UpstreamIR>;
-  /** Backends resolved so far, by target key (one resolution per target per translation). */
-  resolved: Map<string, UpstreamIR | { reason: string; message: string }>;
+  /** Backends resolved so far, by target key (one resolution per target per translation), with what they read. */
+  resolved: Map<string, { result: UpstreamIR | Problem; deps: ReadonlySet<string> }>;
+  /** Records what route processing reads from the snapshot; a cached resolution replays its reads. */
+  deps: DepRecorder;
 }
 
-type Problem = { reason: string; message: string };
+export type Problem = { reason: string; message: string };
 
 interface BuiltRules {
   routes: RouteIR[];
@@ -53,15 +54,8 @@ interface BuiltRules {
   ruleCount: number;
 }
 
-export function processHttpRoutes(ctx: RouteContext): Attachment[] {
-  const attachments: Attachment[] = [];
-  for (const stored of resourcesOfKind<HTTPRoute>(ctx.snapshot, 'HTTPRoute')) {
-    attachments.push(...processRoute(ctx, stored));
-  }
-  return attachments;
-}
-
-function processRoute(ctx: RouteContext, stored: StoredResource & { object: HTTPRoute }): Attachment[] {
+/** One HTTPRoute: its parents' verdicts (in ctx.book), its routes, and where they attach. */
+export function processRoute(ctx: RouteContext, stored: StoredResource & { object: HTTPRoute }): { routes: RouteIR[]; attachments: Attachment[] } {
   const route = stored.object;
   const gen = route.metadata.generation;
   const ns = stored.ref.namespace;
@@ -117,7 +111,6 @@ function processRoute(ctx: RouteContext, stored: StoredResource & { object: HTTP
         continue;
       }
       attached++;
-      slot.report.attachedRoutes++;
       out.push({ slot, hostnames, routes: built.routes, createdAt: stored.createdAt });
     }
     if (attached === 0) {
@@ -133,7 +126,7 @@ function processRoute(ctx: RouteContext, stored: StoredResource & { object: HTTP
   }
   for (const p of built.problems) ctx.book.warn(stored.ref, p.reason, `${describeRef(stored.ref)}: ${p.message}`);
   for (const m of built.invalid) ctx.book.warn(stored.ref, 'UnsupportedValue', `${describeRef(stored.ref)}: ${m} (rule dropped)`);
-  return out;
+  return { routes: built.routes, attachments: out };
 }
 
 function defaultParent(p: ParentReference, routeNs: string): RouteParentReport['parentRef'] {
@@ -248,15 +241,18 @@ function resolveBackend(ctx: RouteContext, stored: StoredResource, ref: BackendR
   }
   const target = { group, kind, namespace, name: ref.name, ...(ref.port !== undefined ? { port: ref.port } : {}) };
   const key = `${group}/${kind}/${namespace}/${ref.name}/${ref.port ?? ''}`;
-  let result = ctx.resolved.get(key);
-  if (!result) {
-    try {
-      result = resolver.resolve(ctx.pluginCtx, target);
-    } catch (err) {
-      result = { reason: 'PluginError', message: `resolving ${kind} ${namespace}/${ref.name} failed: ${(err as Error).message}` };
-    }
-    ctx.resolved.set(key, result);
-    if (!isBackendError(result)) ctx.upstreams[result.clusterName] = result;
+  const cached = ctx.resolved.get(key);
+  if (cached) {
+    ctx.deps.replay(cached.deps);
+    return cached.result;
   }
+  const { value: result, deps } = ctx.deps.capture((): UpstreamIR | Problem => {
+    try {
+      return resolver.resolve(ctx.pluginCtx, target);
+    } catch (err) {
+      return { reason: 'PluginError', message: `resolving ${kind} ${namespace}/${ref.name} failed: ${(err as Error).message}` };
+    }
+  });
+  ctx.resolved.set(key, { result, deps });
   return result;
 }

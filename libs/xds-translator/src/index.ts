@@ -1,4 +1,4 @@
-export { translateXds, type GatewayXds, type Provenance } from './translate-xds.js';
-export { envoyRoute, routeMatch } from './routes.js';
+export { Hooks, routeClusters, type BuiltCluster } from './hooks.js';
+export { envoyRoute, routeMatch, type ServedAt } from './routes.js';
 export { envoyCluster, loadAssignment, ADS_CONFIG_SOURCE } from './clusters.js';
-export { envoyListener, routeConfiguration, HCM_TYPE } from './listeners.js';
+export { envoyListener, routeConfiguration, tlsSecret, HCM_TYPE } from './listeners.js';

@@ -9,6 +9,7 @@ import {
   type EnvoyMessage,
   type HeaderModifierIR,
   type HttpListenerIR,
+  type PluginContext,
   type RouteIR,
   type TranslatorPlugin,
 } from '@gatehouse/plugin-sdk';
@@ -75,13 +76,15 @@ function applyFilters(route: RouteIR, out: EnvoyMessage): void {
   }
 }
 
-function usesCors(l: HttpListenerIR): boolean {
-  return allVirtualHosts(l).some((vh) => vh.routes.some((r) => r.filters.some((f) => f.type === 'CORS')));
+// Listener hooks run on every translation: answer per virtual host from the memo (an unchanged virtual host is the
+// same object), so the cost follows the virtual hosts that changed, not every route.
+function usesCors(ctx: PluginContext, l: HttpListenerIR): boolean {
+  return allVirtualHosts(l).some((vh) => ctx.memo.get('route-filters/cors', vh, () => vh.routes.some((r) => r.filters.some((f) => f.type === 'CORS'))));
 }
 
 export const routeFiltersPlugin: TranslatorPlugin = {
   name: 'route-filters',
   route: (_ctx, route, out) => applyFilters(route, out),
-  httpFilters: (_ctx, listener) =>
-    usesCors(listener) ? [{ stage: 'cors', filter: { name: CORS_FILTER, typedConfig: typed('envoy.extensions.filters.http.cors.v3.Cors') } }] : [],
+  httpFilters: (ctx, listener) =>
+    usesCors(ctx, listener) ? [{ stage: 'cors', filter: { name: CORS_FILTER, typedConfig: typed('envoy.extensions.filters.http.cors.v3.Cors') } }] : [],
 };

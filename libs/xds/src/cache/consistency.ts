@@ -6,7 +6,12 @@ type M = Record<string, unknown>;
 /** Cluster names allowed to dangle on purpose (an invalid backend's share answers 500). */
 export const INTENTIONALLY_MISSING_CLUSTERS = new Set(['gatehouse-invalid-backend']);
 
-export function checkConsistency(s: Snapshot): string[] {
+// Virtual hosts already found consistent against a set of clusters (the same map object: snapshots share a type's
+// map while it is unchanged), so an update re-checks only the virtual hosts it changed.
+const checkedAgainst = new WeakMap<object, object>();
+
+/** Problems of `s`; with `previous` (the last consistent snapshot), parts shared with it are not checked again. */
+export function checkConsistency(s: Snapshot, previous?: Snapshot): string[] {
   const problems: string[] = [];
   const routes = s.get(ROUTE_TYPE);
   const clusters = s.get(CLUSTER_TYPE);
@@ -18,15 +23,21 @@ export function checkConsistency(s: Snapshot): string[] {
   }
   for (const rc of routes.values()) {
     for (const vh of (rc.message['virtualHosts'] as M[] | undefined) ?? []) {
+      if (checkedAgainst.get(vh) === clusters) continue;
+      const before = problems.length;
       for (const r of (vh['routes'] as M[] | undefined) ?? []) {
         for (const c of routeClusters(r)) {
           if (!clusters.has(c) && !INTENTIONALLY_MISSING_CLUSTERS.has(c)) problems.push(`route ${String(r['name'])} in ${rc.name} uses cluster ${c}, which is missing`);
         }
       }
+      if (problems.length === before) checkedAgainst.set(vh, clusters);
     }
   }
-  for (const c of clusters.values()) {
-    if (c.message['type'] === 'EDS' && !endpoints.has(c.name)) problems.push(`EDS cluster ${c.name} has no ClusterLoadAssignment`);
+  const unchanged = previous && previous.get(CLUSTER_TYPE) === clusters && previous.get(ENDPOINT_TYPE) === endpoints;
+  if (!unchanged) {
+    for (const c of clusters.values()) {
+      if (c.message['type'] === 'EDS' && !endpoints.has(c.name)) problems.push(`EDS cluster ${c.name} has no ClusterLoadAssignment`);
+    }
   }
   return problems;
 }

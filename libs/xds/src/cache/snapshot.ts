@@ -1,5 +1,5 @@
 // An immutable, encoded, versioned set of xDS resources for one node group.
-import { createHash } from 'node:crypto';
+import { hash as digest } from 'node:crypto';
 import type { StrictEncoder } from '../codec/strict-encoder.js';
 
 export const CLUSTER_TYPE = 'type.googleapis.com/envoy.config.cluster.v3.Cluster';
@@ -31,53 +31,92 @@ export interface EncodeFailure {
 }
 
 function hash(data: Uint8Array | string): string {
-  return createHash('sha256').update(data).digest('hex').slice(0, 16);
+  return digest('sha256', data, 'hex').slice(0, 16);
+}
+
+function typeVersion(resources: ReadonlyMap<string, EncodedResource> | undefined): string {
+  return hash([...(resources?.values() ?? [])].map((r) => `${r.name}=${r.version}`).join('\n'));
+}
+
+/** Large repeated fields encoded element by element, so an update re-encodes only the elements that changed. */
+const SPLIT_FIELDS: Record<string, string> = { [ROUTE_TYPE]: 'virtualHosts' };
+const partHashes = new WeakMap<Uint8Array, string>();
+
+function encodeResource(encoder: StrictEncoder, typeUrl: string, message: Message): { bytes: Uint8Array; version: string } {
+  const field = SPLIT_FIELDS[typeUrl];
+  const elements = field ? message[field] : undefined;
+  if (!field || !Array.isArray(elements) || elements.length < 2) {
+    const bytes = encoder.encode(typeUrl, message);
+    return { bytes, version: hash(bytes) };
+  }
+  const { [field]: _elements, ...rest } = message;
+  const head = encoder.encode(typeUrl, rest);
+  const parts = elements.map((e, i) => encoder.encodeElement(typeUrl, field, e as Message, i));
+  const hashes = parts.map((p) => {
+    let h = partHashes.get(p);
+    if (!h) partHashes.set(p, (h = hash(p)));
+    return h;
+  });
+  return { bytes: Buffer.concat([head, ...parts]), version: hash(`${hash(head)}:${hashes.join(',')}`) };
 }
 
 export class Snapshot {
-  private readonly versions = new Map<string, string>();
-
-  private constructor(readonly resources: ReadonlyMap<string, ReadonlyMap<string, EncodedResource>>) {
-    for (const type of PUSH_ORDER) {
-      const items = [...(resources.get(type)?.values() ?? [])].map((r) => `${r.name}=${r.version}`);
-      this.versions.set(type, hash(items.join('\n')));
-    }
-  }
+  private constructor(
+    readonly resources: ReadonlyMap<string, ReadonlyMap<string, EncodedResource>>,
+    private readonly versions: ReadonlyMap<string, string>,
+    /** The input records each type was built from: the same record next time means the same resources. */
+    private readonly inputs: ReadonlyMap<string, Record<string, Message>>,
+  ) {}
 
   static empty(): Snapshot {
-    return new Snapshot(new Map());
+    return new Snapshot(new Map(), new Map(), new Map());
   }
 
   /**
    * Encodes every resource through the strict encoder. A resource that fails to encode is left out and
-   * returned in `failures` (its sources are rejected by the caller). Unchanged resources reuse `previous`'s bytes.
+   * returned in `failures` (its sources are rejected by the caller). Unchanged resources reuse `previous`'s bytes,
+   * and a type whose input record is the very same object as last time is reused whole.
    */
   static build(input: Record<string, Record<string, Message>>, encoder: StrictEncoder, previous?: Snapshot): { snapshot: Snapshot; failures: EncodeFailure[] } {
     const failures: EncodeFailure[] = [];
-    const out = new Map<string, Map<string, EncodedResource>>();
+    const out = new Map<string, ReadonlyMap<string, EncodedResource>>();
+    const versions = new Map<string, string>();
+    const inputs = new Map<string, Record<string, Message>>();
     for (const [typeUrl, byName] of Object.entries(input)) {
+      inputs.set(typeUrl, byName);
+      const prevTyped = previous?.resources.get(typeUrl);
+      if (prevTyped && previous!.inputs.get(typeUrl) === byName) {
+        out.set(typeUrl, prevTyped);
+        versions.set(typeUrl, previous!.version(typeUrl));
+        continue;
+      }
       const typed = new Map<string, EncodedResource>();
+      let failed = false;
       for (const [name, message] of Object.entries(byName)) {
-        const prev = previous?.resources.get(typeUrl)?.get(name);
+        const prev = prevTyped?.get(name);
         if (prev && prev.message === message) {
           typed.set(name, prev);
           continue;
         }
         try {
-          const bytes = encoder.encode(typeUrl, message);
-          typed.set(name, { name, typeUrl, message, bytes, version: hash(bytes) });
+          typed.set(name, { name, typeUrl, message, ...encodeResource(encoder, typeUrl, message) });
         } catch (err) {
           failures.push({ typeUrl, name, message: (err as Error).message });
+          failed = true;
         }
       }
       out.set(typeUrl, typed);
+      versions.set(typeUrl, typeVersion(typed));
+      // A record with a resource left out is not what it says: never reuse it whole.
+      if (failed) inputs.delete(typeUrl);
     }
-    return { snapshot: new Snapshot(out), failures };
+    for (const type of PUSH_ORDER) if (!versions.has(type)) versions.set(type, typeVersion(undefined));
+    return { snapshot: new Snapshot(out, versions, inputs), failures };
   }
 
   /** The version of one type: changes exactly when a resource of that type is added, removed or changed. */
   version(typeUrl: string): string {
-    return this.versions.get(typeUrl) ?? hash('');
+    return this.versions.get(typeUrl) ?? typeVersion(undefined);
   }
 
   get(typeUrl: string): ReadonlyMap<string, EncodedResource> {

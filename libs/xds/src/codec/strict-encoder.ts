@@ -30,6 +30,13 @@ function suggest(key: string, type: protobuf.Type): string {
 
 type Special = 'any' | 'duration' | 'struct' | 'wrapper' | 'plain';
 
+/** A field path for error messages; null while encoding optimistically (no error expected, none spelled out). */
+type Path = string | null;
+
+function at(path: Path, suffix = ''): string {
+  return path === null ? '' : path + suffix;
+}
+
 export class StrictEncoder {
   /** What kind of message each type is, computed once (protobufjs derives fullName by walking parents). */
   private readonly special = new WeakMap<protobuf.Type, Special>();
@@ -65,88 +72,128 @@ export class StrictEncoder {
   encode(typeUrl: string, message: Plain, path = ''): Uint8Array {
     const type = this.lookupType(typeUrl);
     // normalizeMessage checks every field, type and enum on the way; protobufjs's verify would repeat it.
-    return type.encode(this.normalizeMessage(type, message, path || type.name)).finish();
+    // Field paths are only spelled out to report an error: the first pass runs without them (null), and a failure
+    // is re-run with paths for the message.
+    let normalized: Plain;
+    try {
+      normalized = this.normalizeMessage(type, message, null);
+    } catch (err) {
+      if (!(err instanceof EncodeError)) throw err;
+      normalized = this.normalizeMessage(type, message, path || type.name);
+    }
+    return type.encode(normalized).finish();
   }
 
-  private normalizeMessage(type: protobuf.Type, value: unknown, path: string): Plain {
+  private readonly elements = new WeakMap<object, Uint8Array>();
+
+  /**
+   * One element of a repeated message field, encoded as it appears inside its parent (tag, length, bytes). Cached by
+   * element object: an element that is the same object as last time is not encoded again. Concatenated after the
+   * parent's other fields, the elements make a valid encoding of the whole (protobuf allows any field order).
+   */
+  encodeElement(typeUrl: string, field: string, element: Plain, index: number): Uint8Array {
+    const cached = this.elements.get(element);
+    if (cached) return cached;
+    const type = this.lookupType(typeUrl);
+    const f = type.fields[field];
+    const elType = f?.resolvedType;
+    if (!f?.repeated || !(elType instanceof protobuf.Type)) throw new EncodeError(`${type.name}.${field}`, 'not a repeated message field');
+    let normalized: Plain;
+    try {
+      normalized = this.normalizeMessage(elType, element, null);
+    } catch (err) {
+      if (!(err instanceof EncodeError)) throw err;
+      normalized = this.normalizeMessage(elType, element, `${type.name}.${field}[${index}]`);
+    }
+    const bytes = elType.encode(normalized, protobuf.Writer.create().uint32((f.id << 3) | 2).fork()).ldelim().finish();
+    this.elements.set(element, bytes);
+    return bytes;
+  }
+
+  private normalizeMessage(type: protobuf.Type, value: unknown, path: Path): Plain {
     const kind = this.kindOf(type);
     if (kind === 'any') return this.normalizeAny(value, path);
     if (kind === 'duration' && typeof value === 'string') return parseDuration(value, path);
     if (kind === 'struct' && isPlainObject(value)) return jsonToStruct(value);
     if (kind === 'wrapper' && !isPlainObject(value)) return { value: this.normalizeScalar(type.fields['value']!, value, path) };
-    if (!isPlainObject(value)) throw new EncodeError(path, `expected an object for ${type.fullName.slice(1)}, got ${describe(value)}`);
+    if (!isPlainObject(value)) throw new EncodeError(at(path), `expected an object for ${type.fullName.slice(1)}, got ${describe(value)}`);
     const out: Plain = {};
-    const oneofSeen = new Map<string, string>();
-    for (const [key, v] of Object.entries(value)) {
+    let oneofSeen: Map<string, string> | undefined;
+    const fields = type.fields;
+    for (const key in value) {
+      const v = value[key];
       if (v === undefined) continue;
-      const field = type.fields[key];
-      if (!field) throw new EncodeError(`${path}.${key}`, `unknown field of ${type.fullName.slice(1)}${suggest(key, type)}`);
+      const field = fields[key];
+      if (!field) throw new EncodeError(at(path, `.${key}`), `unknown field of ${type.fullName.slice(1)}${suggest(key, type)}`);
       if (field.partOf) {
+        oneofSeen ??= new Map();
         const other = oneofSeen.get(field.partOf.name);
-        if (other) throw new EncodeError(`${path}.${key}`, `only one of "${other}" and "${key}" may be set (oneof ${field.partOf.name})`);
+        if (other) throw new EncodeError(at(path, `.${key}`), `only one of "${other}" and "${key}" may be set (oneof ${field.partOf.name})`);
         oneofSeen.set(field.partOf.name, key);
       }
-      out[key] = this.normalizeField(field, v, `${path}.${key}`);
+      out[key] = this.normalizeField(field, v, path === null ? null : `${path}.${key}`);
     }
     return out;
   }
 
-  private normalizeField(field: protobuf.Field, value: unknown, path: string): unknown {
+  private normalizeField(field: protobuf.Field, value: unknown, path: Path): unknown {
     if (field instanceof protobuf.MapField) {
-      if (!isPlainObject(value)) throw new EncodeError(path, `expected a map (object), got ${describe(value)}`);
-      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.normalizeSingle(field, v, `${path}["${k}"]`)]));
+      if (!isPlainObject(value)) throw new EncodeError(at(path), `expected a map (object), got ${describe(value)}`);
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.normalizeSingle(field, v, path === null ? null : `${path}["${k}"]`)]));
     }
     if (field.repeated) {
-      if (!Array.isArray(value)) throw new EncodeError(path, `expected a list, got ${describe(value)}`);
-      return value.map((v, i) => this.normalizeSingle(field, v, `${path}[${i}]`));
+      if (!Array.isArray(value)) throw new EncodeError(at(path), `expected a list, got ${describe(value)}`);
+      const out = new Array<unknown>(value.length);
+      for (let i = 0; i < value.length; i++) out[i] = this.normalizeSingle(field, value[i], path === null ? null : `${path}[${i}]`);
+      return out;
     }
     return this.normalizeSingle(field, value, path);
   }
 
-  private normalizeSingle(field: protobuf.Field, value: unknown, path: string): unknown {
+  private normalizeSingle(field: protobuf.Field, value: unknown, path: Path): unknown {
     const rt = field.resolvedType;
     if (rt instanceof protobuf.Type) return this.normalizeMessage(rt, value, path);
     if (rt instanceof protobuf.Enum) {
       if (typeof value === 'string' && value in rt.values) return rt.values[value];
       if (typeof value === 'number' && value in rt.valuesById) return value;
-      throw new EncodeError(path, `"${String(value)}" is not a value of ${rt.name} (one of ${Object.keys(rt.values).join(', ')})`);
+      throw new EncodeError(at(path), `"${String(value)}" is not a value of ${rt.name} (one of ${Object.keys(rt.values).join(', ')})`);
     }
     return this.normalizeScalar(field, value, path);
   }
 
-  private normalizeScalar(field: protobuf.Field, value: unknown, path: string): unknown {
+  private normalizeScalar(field: protobuf.Field, value: unknown, path: Path): unknown {
     const t = field.type;
     if (t === 'string') {
-      if (typeof value !== 'string') throw new EncodeError(path, `expected a string, got ${describe(value)}`);
+      if (typeof value !== 'string') throw new EncodeError(at(path), `expected a string, got ${describe(value)}`);
       return value;
     }
     if (t === 'bool') {
-      if (typeof value !== 'boolean') throw new EncodeError(path, `expected true or false, got ${describe(value)}`);
+      if (typeof value !== 'boolean') throw new EncodeError(at(path), `expected true or false, got ${describe(value)}`);
       return value;
     }
     if (t === 'bytes') {
       if (value instanceof Uint8Array) return value;
       if (typeof value === 'string') return Buffer.from(value, 'base64');
-      throw new EncodeError(path, `expected bytes, got ${describe(value)}`);
+      throw new EncodeError(at(path), `expected bytes, got ${describe(value)}`);
     }
     if (INT_TYPES.has(t)) {
       const n = typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
-      if (typeof n !== 'number' || !Number.isInteger(n)) throw new EncodeError(path, `expected an integer, got ${describe(value)}`);
-      if (t.startsWith('u') && n < 0) throw new EncodeError(path, `expected a non-negative integer, got ${n}`);
+      if (typeof n !== 'number' || !Number.isInteger(n)) throw new EncodeError(at(path), `expected an integer, got ${describe(value)}`);
+      if (t.startsWith('u') && n < 0) throw new EncodeError(at(path), `expected a non-negative integer, got ${n}`);
       return n;
     }
-    if (typeof value !== 'number') throw new EncodeError(path, `expected a number, got ${describe(value)}`);
+    if (typeof value !== 'number') throw new EncodeError(at(path), `expected a number, got ${describe(value)}`);
     return value;
   }
 
-  private normalizeAny(value: unknown, path: string): Plain {
-    if (!isPlainObject(value)) throw new EncodeError(path, `expected a typed object with "@type", got ${describe(value)}`);
+  private normalizeAny(value: unknown, path: Path): Plain {
+    if (!isPlainObject(value)) throw new EncodeError(at(path), `expected a typed object with "@type", got ${describe(value)}`);
     if ('type_url' in value && 'value' in value && !('@type' in value)) return value; // already encoded
     const typeUrl = value['@type'];
-    if (typeof typeUrl !== 'string') throw new EncodeError(path, 'a typed config needs "@type": "type.googleapis.com/<message>"');
+    if (typeof typeUrl !== 'string') throw new EncodeError(at(path), 'a typed config needs "@type": "type.googleapis.com/<message>"');
     const { '@type': _omit, ...body } = value;
     const inner = this.lookupType(typeUrl);
-    const bytes = inner.encode(this.normalizeMessage(inner, body, `${path}<${inner.name}>`)).finish();
+    const bytes = inner.encode(this.normalizeMessage(inner, body, path === null ? null : `${path}<${inner.name}>`)).finish();
     // protobufjs's built-in Any keeps the proto's snake_case field name.
     return { type_url: typeUrl, value: bytes };
   }
@@ -159,9 +206,9 @@ function describe(v: unknown): string {
   return `${typeof v} ${JSON.stringify(v)}`;
 }
 
-function parseDuration(text: string, path: string): Plain {
+function parseDuration(text: string, path: Path): Plain {
   const m = /^(-)?(\d+)(?:\.(\d{1,9}))?s$/.exec(text);
-  if (!m) throw new EncodeError(path, `"${text}" is not a protobuf duration such as "1.5s"`);
+  if (!m) throw new EncodeError(at(path), `"${text}" is not a protobuf duration such as "1.5s"`);
   const sign = m[1] ? -1 : 1;
   const nanos = m[3] ? Number(m[3].padEnd(9, '0')) : 0;
   return { seconds: sign * Number(m[2]), nanos: sign * nanos };

@@ -1,9 +1,10 @@
-// The translation memo must never change the output: after every random edit, translating with a long-lived memo
-// gives exactly what translating from scratch gives (resources, provenance, reports, encoded bytes).
+// Incremental translation must never change the output: after every random edit, a long-lived Translator told what
+// changed (and keeping its memo) gives exactly what translating from scratch gives (resources, provenance, reports,
+// IR, encoded bytes and versions).
 import { describe, expect, it } from 'vitest';
 import type { KubeObject, ResourceSnapshot, StoredResource } from '@gatehouse/api';
 import { BUILTIN_PLUGINS } from '@gatehouse/controller';
-import { translate } from '@gatehouse/engine';
+import { Translator, provenanceRecord, translate, type Translation } from '@gatehouse/engine';
 import { createMemo } from '@gatehouse/plugin-sdk';
 import { Snapshot, StrictEncoder, envoyRoot } from '@gatehouse/xds';
 
@@ -30,15 +31,24 @@ function route(i: number, v: number): KubeObject {
   const rules: unknown[] = [{ matches: [{ path: { type: 'PathPrefix', value: `/r${i}/v${v}` } }], backendRefs: [backend, { name: 'missing', port: 80, weight: v % 2 }] }];
   if (v % 3 === 1) rules.push({ matches: [{ path: { type: 'Exact', value: `/m${i}` } }], filters: [{ type: 'RequestMirror', requestMirror: { backendRef: { name: `s${i % 12}`, port: 80 } } }], backendRefs: [{ name: `s${i % 12}`, port: 80 }] });
   if (v % 5 === 2) rules.push({ matches: [{ path: { type: 'PathPrefix', value: `/old${i}` } }], filters: [{ type: 'RequestRedirect', requestRedirect: { path: { type: 'ReplacePrefixMatch', replacePrefixMatch: '/new' } } }] });
-  return obj('gateway.networking.k8s.io/v1', 'HTTPRoute', `r${i}`, { spec: { parentRefs: [{ name: 'gw' }], hostnames: [`h${i % 7}.test`], rules } });
+  // Some routes under wildcards or no hostname at all: their changes reach many virtual hosts.
+  const hostnames = i % 9 === 8 ? [] : i % 9 === 7 ? [`*.test`] : [`h${(i + v) % 7}.test`];
+  return obj('gateway.networking.k8s.io/v1', 'HTTPRoute', `r${i}`, { spec: { parentRefs: [{ name: 'gw' }], hostnames, rules } });
 }
+const gateway = (v: number) =>
+  obj('gateway.networking.k8s.io/v1', 'Gateway', 'gw', {
+    spec: { gatewayClassName: 'gc', listeners: [{ name: 'http', protocol: 'HTTP', port: 80 }, ...(v % 2 ? [{ name: 'alt', protocol: 'HTTP', port: 8080, hostname: 'h1.test' }] : [])] },
+  });
 
-describe('translation memo', () => {
-  it('gives exactly the from-scratch result after each of 60 random edits', () => {
+const plain = (t: Translation) =>
+  JSON.stringify({ gateways: Object.fromEntries(Object.entries(t.gateways).map(([g, x]) => [g, { resources: x.resources, provenance: provenanceRecord(x.provenance) }])), reports: t.reports, ir: t.ir });
+
+describe('incremental translation', () => {
+  it('gives exactly the from-scratch result after each of 150 random edits', () => {
     const resources = new Map<string, KubeObject>();
     const put = (o: KubeObject) => resources.set(`${o.kind}/${o.metadata.namespace}/${o.metadata.name}`, o);
     put(freeze({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GatewayClass', metadata: { name: 'gc' }, spec: { controllerName: 'gatehouse.dev/gateway-controller' } }) as KubeObject);
-    put(obj('gateway.networking.k8s.io/v1', 'Gateway', 'gw', { spec: { gatewayClassName: 'gc', listeners: [{ name: 'http', protocol: 'HTTP', port: 80 }] } }));
+    put(gateway(0));
     for (let i = 0; i < 12; i++) {
       put(service(i));
       put(withLabel(slice(i, 2), i));
@@ -47,30 +57,42 @@ describe('translation memo', () => {
     const versions = Array.from({ length: 40 }, () => 0);
     for (let i = 0; i < 40; i++) put(route(i, 0));
 
+    // Snapshots as a source makes them: unchanged resources keep their stored object, and each says what changed.
+    let last: ResourceSnapshot | undefined;
     const snapshotOf = (): ResourceSnapshot => {
       const m = new Map<string, StoredResource>();
-      for (const [key, o] of resources) {
+      for (const [k, o] of resources) {
+        const key = k.replace('GatewayClass/undefined/', 'GatewayClass/');
+        const prev = last?.resources.get(key);
         const ns = o.kind === 'GatewayClass' ? '' : (o.metadata.namespace ?? 'default');
-        m.set(key.replace('GatewayClass/undefined/', 'GatewayClass/'), { key, ref: { kind: o.kind, namespace: ns, name: o.metadata.name }, object: o, origin: { source: 'inline' }, createdAt: '2026-01-01T00:00:00Z' });
+        m.set(key, prev?.object === o ? prev : { key, ref: { kind: o.kind, namespace: ns, name: o.metadata.name }, object: o, origin: { source: 'inline' }, createdAt: '2026-01-01T00:00:00Z' });
       }
-      return { resources: m, problems: [] };
+      const changed = new Set([...m.keys()].filter((k) => last?.resources.get(k) !== m.get(k)));
+      for (const k of last?.resources.keys() ?? []) if (!m.has(k)) changed.add(k);
+      last = { resources: m, problems: [], revision: {}, ...(last ? { changes: { since: last.revision!, keys: changed } } : {}) };
+      return last;
     };
-    const memo = createMemo();
+    const translator = new Translator({ plugins: BUILTIN_PLUGINS, memo: createMemo() });
     const enc = new StrictEncoder(envoyRoot());
     let previous: Snapshot | undefined;
-    for (let step = 0; step < 60; step++) {
-      const what = rnd(6);
+    let incremental = 0;
+    for (let step = 0; step < 150; step++) {
+      const what = rnd(13);
       const i = rnd(40);
-      if (what <= 1) put(route(i, ++versions[i]!)); // edit a route
-      else if (what === 2) resources.delete(`HTTPRoute/default/r${i}`); // delete a route
-      else if (what === 3) put(withLabel(slice(i % 12, 1 + rnd(3)), i % 12)); // endpoints change
-      else if (what === 4) put(service(i % 12, rnd(2) ? 80 : 81)); // a Service port appears or goes
-      else put(upstream(i % 5, 80 + rnd(2))); // an Upstream changes
+      if (what <= 4) put(route(i, ++versions[i]!)); // edit a route
+      else if (what === 5) resources.delete(`HTTPRoute/default/r${i}`); // delete a route
+      else if (what === 6) put(route(i, versions[i]!)); // a route comes back (or is rewritten unchanged)
+      else if (what === 7) put(withLabel(slice(i % 12, 1 + rnd(3)), i % 12)); // endpoints change
+      else if (what === 8) put(service(i % 12, rnd(2) ? 80 : 81)); // a Service port appears or goes
+      else if (what === 9) resources.delete(`Service/default/s${i % 12}`); // a Service goes
+      else if (what === 10) put(upstream(i % 5, 80 + rnd(2))); // an Upstream changes
+      else if (what === 11) put(gateway(step)); // the Gateway changes: a full translation
+      else put(route(i, versions[i]! + 2)); // the same route edited twice in a row
       const snap = snapshotOf();
       const fresh = translate(snap, { plugins: BUILTIN_PLUGINS });
-      const memoized = translate(snap, { plugins: BUILTIN_PLUGINS, memo });
-      expect(JSON.stringify(memoized.gateways), `step ${step}`).toBe(JSON.stringify(fresh.gateways));
-      expect(JSON.stringify(memoized.reports), `step ${step}`).toBe(JSON.stringify(fresh.reports));
+      const memoized = translator.translate(snap);
+      if (memoized.stats.incremental) incremental++;
+      expect(plain(memoized), `step ${step}`).toBe(plain(fresh));
       const a = Snapshot.build(fresh.gateways['default/gw']!.resources, enc).snapshot;
       const b = Snapshot.build(memoized.gateways['default/gw']!.resources, enc, previous).snapshot;
       previous = b;
@@ -78,5 +100,6 @@ describe('translation memo', () => {
         expect(b.version(type), `step ${step} ${type}`).toBe(a.version(type));
       }
     }
+    expect(incremental).toBeGreaterThan(100);
   });
 });

@@ -1,0 +1,49 @@
+// A Gateway's Envoy shape: which Envoy listeners its usable listeners make, and which route table each feeds.
+import type { HttpListenerIR, VirtualHostIR } from '@gatehouse/ir';
+import type { GatewayState, ListenerSlot } from './gateways.js';
+
+export interface RouteTableRef {
+  /** `http-8080` for an HTTP Envoy listener, `https-8443/<section>` for an HTTPS Gateway listener's chain. */
+  key: string;
+  routeConfigName: string;
+}
+
+export interface GatewayLayout {
+  tables: RouteTableRef[];
+  /** The route table a slot's routes go to. */
+  tableOf(slot: ListenerSlot): string;
+  /** The listeners with their virtual hosts (by table key), in port order. */
+  listeners(virtualHosts: (tableKey: string) => VirtualHostIR[]): HttpListenerIR[];
+}
+
+export function gatewayLayout(gw: GatewayState): GatewayLayout {
+  const tableOf = (slot: ListenerSlot) => (slot.listener.protocol === 'HTTPS' ? `${slot.envoyListener}/${slot.listener.name}` : slot.envoyListener);
+  const skeleton = new Map<string, HttpListenerIR>();
+  const tables: RouteTableRef[] = [];
+  for (const slot of gw.slots) {
+    if (!slot.usable) continue;
+    let l = skeleton.get(slot.envoyListener);
+    if (!l) {
+      const protocol = slot.listener.protocol === 'HTTPS' ? 'HTTPS' : 'HTTP';
+      l = { name: slot.envoyListener, protocol, address: slot.address, port: slot.listener.port, sectionNames: [], virtualHosts: [], policies: {}, ...(protocol === 'HTTPS' ? { tlsChains: [] } : {}) };
+      skeleton.set(slot.envoyListener, l);
+      if (protocol === 'HTTP') tables.push({ key: l.name, routeConfigName: l.name });
+    }
+    l.sectionNames.push(slot.listener.name);
+    if (!l.tlsChains) continue;
+    const routeConfigName = `${slot.envoyListener}-${slot.listener.name}`;
+    tables.push({ key: tableOf(slot), routeConfigName });
+    l.tlsChains.push({ sectionName: slot.listener.name, routeConfigName, serverNames: slot.listener.hostname ? [slot.listener.hostname] : [], secretNames: slot.secrets.map((s) => s.name), virtualHosts: [] });
+  }
+  const ordered = [...skeleton.values()].sort((a, b) => a.port - b.port);
+  return {
+    tables,
+    tableOf,
+    listeners: (virtualHosts) =>
+      ordered.map((l) =>
+        l.tlsChains
+          ? { ...l, tlsChains: l.tlsChains.map((c) => ({ ...c, virtualHosts: virtualHosts(`${l.name}/${c.sectionName}`) })) }
+          : { ...l, virtualHosts: virtualHosts(l.name) },
+      ),
+  };
+}
