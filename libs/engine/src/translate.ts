@@ -4,5 +4,5 @@ import { Translator, type TranslateOptions, type Translation } from './translato
 
 /** One whole translation. A control plane keeps a Translator instead, which redoes only what changed. */
 export function translate(snapshot: ResourceSnapshot, options: TranslateOptions): Translation {
-  return new Translator(options).translate(snapshot);
+  return new Translator(options, true).translate(snapshot);
 }

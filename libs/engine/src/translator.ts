@@ -147,11 +147,18 @@ export class Translator {
   private readonly hooks: Hooks;
   private readonly resolvers = new Map<string, BackendResolver>();
   private readonly memo: TranslationMemo;
-  private readonly recorder = new DepRecorder();
+  private readonly recorder: DepRecorder;
   private st: State | undefined;
   private generation = 0;
+  private onceBook: ReportBook | undefined;
+  private unused: ReportBook | undefined;
 
-  constructor(private readonly options: TranslateOptions) {
+  /** `once`: this translator translates one snapshot only, so it records nothing for later updates. */
+  constructor(
+    private readonly options: TranslateOptions,
+    private readonly once = false,
+  ) {
+    this.recorder = once ? new NoRecorder() : new DepRecorder();
     this.hooks = new Hooks(options.plugins, options.hookBudgetMs);
     this.memo = options.memo ?? NO_MEMO;
     for (const p of options.plugins) for (const r of p.backends ?? []) this.resolvers.set(`${r.group}/${r.kind}`, r);
@@ -179,7 +186,7 @@ export class Translator {
     if (snapshot.revision) st.revision = snapshot.revision;
     else delete st.revision;
 
-    const tracked = trackedSnapshot(snapshot, this.recorder);
+    const tracked = this.track(snapshot);
     const resolved: Parameters<typeof processRoute>[0]['resolved'] = new Map();
     for (const key of dirty) {
       const old = st.units.get(key);
@@ -226,7 +233,7 @@ export class Translator {
 
   private gatewayPhase(snapshot: ResourceSnapshot): State {
     const book = new ReportBook();
-    const tracked = trackedSnapshot(snapshot, this.recorder);
+    const tracked = this.track(snapshot);
     const { value: states, deps } = this.recorder.capture(() => processGateways(tracked, book, acceptedClasses(tracked, book), this.options.defaultBindAddress ?? '0.0.0.0'));
     const gateways = new Map<string, GatewayOut>();
     const secrets: Record<string, SecretIR> = {};
@@ -256,17 +263,19 @@ export class Translator {
   }
 
   private processUnit(st: State, tracked: ResourceSnapshot, resolved: Parameters<typeof processRoute>[0]['resolved'], stored: StoredResource & { object: HTTPRoute }): RouteUnit {
-    const book = new ReportBook();
+    // Units are processed in key order, so a one-shot translation can record them all in one book: the same as
+    // merging one book per unit in key order, without a book per route.
+    const book = this.once ? (this.onceBook ??= new ReportBook()) : new ReportBook();
     const ctx: PluginContext = { snapshot: tracked, reports: book, memo: this.memo };
     const { value, deps } = this.recorder.capture(() => {
       const { routes, attachments } = processRoute({ snapshot: tracked, book, gateways: st.gatewayStates, resolvers: this.resolvers, pluginCtx: ctx, resolved, deps: this.recorder }, stored);
       // One Envoy route per route and (port, scheme): redirects take their port from where they are served.
-      const messages = new Map<string, Payload[]>();
+      const messages: Array<{ port: number; scheme: string; payloads: Payload[] }> = [];
       const placed = attachments.map((a) => {
         const scheme = a.slot.listener.protocol === 'HTTPS' ? 'https' : 'http';
         const port = a.slot.listener.port;
-        let payloads = messages.get(`${port}/${scheme}`);
-        if (!payloads) messages.set(`${port}/${scheme}`, (payloads = a.routes.map((r) => this.hooks.route(ctx, r, { port, scheme }))));
+        let payloads = messages.find((m) => m.port === port && m.scheme === scheme)?.payloads;
+        if (!payloads) messages.push({ port, scheme, payloads: (payloads = a.routes.map((r) => this.hooks.route(ctx, r, { port, scheme }))) });
         const out = st.gateways.get(`${a.slot.gatewayRef.namespace}/${a.slot.gatewayRef.name}`)!;
         const table = out.tables.get(out.layout.tableOf(a.slot))!;
         const ranked: Array<Ranked<Payload>> = [];
@@ -276,6 +285,10 @@ export class Translator {
       return { placed, clusters: [...new Set(routes.flatMap(routeClusters))] };
     });
     return { book, placed: value.placed, clusters: value.clusters, deps };
+  }
+
+  private track(snapshot: ResourceSnapshot): ResourceSnapshot {
+    return this.once ? snapshot : trackedSnapshot(snapshot, this.recorder);
   }
 
   private attach(st: State, key: string, unit: RouteUnit): void {
@@ -342,9 +355,11 @@ export class Translator {
     const records = emptyXdsResources();
     const okTables: RouteTable[] = [];
     for (const l of listeners) {
-      const msg = this.hooks.listener(ctx(), l, gwRef);
-      if (!msg) continue;
-      records[XdsType.Listener][l.name] = msg;
+      const built = this.hooks.listener(ctx(), l, gwRef);
+      if (!built) continue;
+      // Rebuilt every time but rarely different: the same content keeps the old object (and its encoding).
+      const prev = out.records[XdsType.Listener][l.name];
+      records[XdsType.Listener][l.name] = prev && JSON.stringify(prev) === JSON.stringify(built) ? prev : built;
       for (const chain of l.tlsChains ?? [{ routeConfigName: l.name, secretNames: [] as string[], sectionName: '' }]) {
         const t = out.tables.get(l.tlsChains ? `${l.name}/${chain.sectionName}` : l.name)!;
         okTables.push(t);
@@ -428,10 +443,11 @@ export class Translator {
     // An upstream reused from the last translation (same object) keeps its Envoy messages, and so its encoding.
     const slot = st.clusterCache.get('xds-cluster', u, () => ({ built: undefined as BuiltCluster | undefined }));
     if (slot.built) return slot.built;
-    const book = new ReportBook();
+    // Without cluster hooks nothing can report on a cluster: no book to keep.
+    const book = this.hooks.has.cluster ? new ReportBook() : (this.unused ??= new ReportBook());
     const { value, deps } = this.recorder.capture(() => this.hooks.cluster({ snapshot: tracked, reports: book, memo: this.memo }, u));
     for (const d of deps) st.fullDeps.add(d);
-    st.clusterBooks.set(u, book);
+    if (this.hooks.has.cluster) st.clusterBooks.set(u, book);
     // Only a success is remembered: a failing hook runs (and reports) again next time.
     if (value) slot.built = value;
     return value;
@@ -500,7 +516,10 @@ export class Translator {
     const attached = new Map<object, number>();
     for (const unit of st.units.values()) for (const p of unit.placed) attached.set(p.slot.report, (attached.get(p.slot.report) ?? 0) + 1);
     const books: ReportBook[] = [st.gatewayBook];
-    for (const key of [...st.units.keys()].sort()) books.push(st.units.get(key)!.book);
+    for (const key of [...st.units.keys()].sort()) {
+      const book = st.units.get(key)!.book;
+      if (book !== books[books.length - 1]) books.push(book);
+    }
     for (const out of st.gateways.values()) {
       for (const t of out.tables.values()) for (const vh of t.table.virtualHosts()) if (vh.value.book) books.push(vh.value.book);
       for (const name of out.clusterNames) {
@@ -577,6 +596,16 @@ function sameRecord(a: Record<string, unknown>, b: Record<string, unknown>): boo
   const ka = Object.keys(a);
   if (ka.length !== Object.keys(b).length) return false;
   return ka.every((k) => a[k] === b[k]);
+}
+
+/** For a one-shot translation: nothing to record. */
+class NoRecorder extends DepRecorder {
+  private static readonly none: ReadonlySet<string> = new Set();
+  override read(): void {}
+  override replay(): void {}
+  override capture<T>(fn: () => T): { value: T; deps: Set<string> } {
+    return { value: fn(), deps: NoRecorder.none as Set<string> };
+  }
 }
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {

@@ -7,6 +7,8 @@ import { compareRoutes, type RankedRoute } from './precedence.js';
 /** A ranked route with what the caller built for it (its Envoy message). */
 export interface Ranked<P> extends RankedRoute {
   payload: P;
+  /** Set by the table: who added it. */
+  owner?: string;
 }
 
 export interface BuiltVirtualHost<P, V> {
@@ -31,7 +33,8 @@ export class VirtualHostTable<P, V> {
   /** Hostnames that apply to other domains too: wildcards and `*`. */
   private readonly patterns = new Set<string>();
   private readonly built = new Map<string, BuiltVirtualHost<P, V>>();
-  private readonly dirty = new Set<string>();
+  /** Hostnames touched since the last rebuild, with the owners that touched them. */
+  private readonly dirty = new Map<string, Set<string>>();
   private order: string[] = [];
 
   add(owner: string, entries: ReadonlyArray<Ranked<P>>): void {
@@ -43,16 +46,23 @@ export class VirtualHostTable<P, V> {
       }
       let list = owners.get(owner);
       if (!list) owners.set(owner, (list = []));
+      e.owner = owner;
       list.push(e);
-      this.dirty.add(e.hostname);
+      this.touch(e.hostname, owner);
     }
+  }
+
+  private touch(hostname: string, owner: string): void {
+    let set = this.dirty.get(hostname);
+    if (!set) this.dirty.set(hostname, (set = new Set()));
+    set.add(owner);
   }
 
   remove(owner: string, hostnames: Iterable<string>): void {
     for (const h of hostnames) {
       const owners = this.byHostname.get(h);
       if (!owners?.delete(owner)) continue;
-      this.dirty.add(h);
+      this.touch(h, owner);
       if (owners.size === 0) {
         this.byHostname.delete(h);
         this.patterns.delete(h);
@@ -67,15 +77,21 @@ export class VirtualHostTable<P, V> {
    */
   rebuild(make: (ir: VirtualHostIR, ranked: Array<Ranked<P>>) => V): Array<VirtualHostChange<P, V>> {
     if (this.dirty.size === 0) return [];
-    const domains = new Set<string>();
-    for (const h of this.dirty) {
-      domains.add(h);
-      if (isPattern(h)) for (const d of this.byHostname.keys()) if (hostnameApplies(h, d)) domains.add(d);
+    // Each domain to redo, with the owners whose routes changed in it.
+    const domains = new Map<string, Set<string>>();
+    const mark = (domain: string, owners: Set<string>) => {
+      const set = domains.get(domain);
+      if (!set) domains.set(domain, new Set(owners));
+      else for (const o of owners) set.add(o);
+    };
+    for (const [h, owners] of this.dirty) {
+      mark(h, owners);
+      if (isPattern(h)) for (const d of this.byHostname.keys()) if (hostnameApplies(h, d)) mark(d, owners);
     }
     this.dirty.clear();
     const changes: Array<VirtualHostChange<P, V>> = [];
     let reorder = false;
-    for (const domain of domains) {
+    for (const [domain, owners] of domains) {
       const own = this.byHostname.get(domain);
       const before = this.built.get(domain);
       if (!own) {
@@ -87,15 +103,7 @@ export class VirtualHostTable<P, V> {
         continue;
       }
       if (!before) reorder = true;
-      const candidates: Array<Ranked<P>> = [];
-      for (const list of own.values()) candidates.push(...list);
-      for (const p of this.patterns) {
-        if (p === domain || !hostnameApplies(p, domain)) continue;
-        for (const list of this.byHostname.get(p)!.values()) candidates.push(...list);
-      }
-      candidates.sort(compareRoutes);
-      const seen = new Set<unknown>();
-      const ranked = candidates.filter((c) => !seen.has(c.route) && seen.add(c.route));
+      const ranked = before ? this.patch(domain, before.ranked, owners) : this.rank(domain, null);
       const ir: VirtualHostIR = { name: domain === '*' ? 'catch-all' : domain, domains: [domain], routes: ranked.map((r) => r.route), policies: {} };
       const after = { ir, ranked, value: make(ir, ranked) };
       this.built.set(domain, after);
@@ -103,6 +111,39 @@ export class VirtualHostTable<P, V> {
     }
     if (reorder) this.order = [...this.built.keys()].sort(compareDomains);
     return changes;
+  }
+
+  /** The routes applying to `domain` (only `owners`' when given), in precedence order, each route once. */
+  private rank(domain: string, owners: ReadonlySet<string> | null): Array<Ranked<P>> {
+    const candidates: Array<Ranked<P>> = [];
+    const collect = (byOwner: Map<string, Array<Ranked<P>>>) => {
+      if (!owners) for (const list of byOwner.values()) candidates.push(...list);
+      else for (const o of owners) candidates.push(...(byOwner.get(o) ?? []));
+    };
+    collect(this.byHostname.get(domain)!);
+    for (const p of this.patterns) if (p !== domain && hostnameApplies(p, domain)) collect(this.byHostname.get(p)!);
+    candidates.sort(compareRoutes);
+    const seen = new Set<unknown>();
+    return candidates.filter((c) => !seen.has(c.route) && seen.add(c.route));
+  }
+
+  /**
+   * `before` with the changed owners' routes taken out and their current ones inserted in place: the same order a
+   * full sort gives (precedence is a total order, and a route belongs to one owner), at the cost of a few compares.
+   */
+  private patch(domain: string, before: ReadonlyArray<Ranked<P>>, owners: ReadonlySet<string>): Array<Ranked<P>> {
+    const out = before.filter((r) => !owners.has(r.owner!));
+    for (const r of this.rank(domain, owners)) {
+      let lo = 0;
+      let hi = out.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (compareRoutes(out[mid]!, r) <= 0) lo = mid + 1;
+        else hi = mid;
+      }
+      out.splice(lo, 0, r);
+    }
+    return out;
   }
 
   /** The virtual hosts in a deterministic order: exact names, then wildcards (longest first), then `*`. */

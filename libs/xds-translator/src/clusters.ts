@@ -1,7 +1,8 @@
 // UpstreamIR → Cluster and ClusterLoadAssignment.
 import { msToProtoDuration, type EndpointIR, type EnvoyMessage, type UpstreamIR } from '@gatehouse/plugin-sdk';
 
-export const ADS_CONFIG_SOURCE: EnvoyMessage = { ads: {}, resourceApiVersion: 'V3' };
+// Shared by every resource that points at ADS: frozen, so a plugin hook cannot change it for all of them.
+export const ADS_CONFIG_SOURCE: EnvoyMessage = Object.freeze({ ads: Object.freeze({}), resourceApiVersion: 'V3' });
 
 export function loadAssignment(u: UpstreamIR): EnvoyMessage {
   const ready = u.endpoints.filter((e) => e.ready);

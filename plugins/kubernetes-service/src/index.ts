@@ -67,7 +67,9 @@ function computeUpstream(target: BackendTarget, svc: ServiceLike, slices: Return
       }
     }
   }
-  endpoints.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : a.port - b.port));
+  const order = (a: EndpointIR, b: EndpointIR) => (a.address < b.address ? -1 : a.address > b.address ? 1 : a.port - b.port);
+  // Slices usually list endpoints in order already: check before paying for a sort.
+  if (endpoints.some((e, i) => i > 0 && order(endpoints[i - 1]!, e) > 0)) endpoints.sort(order);
   return {
     clusterName: clusterName('kube', target.namespace, target.name, target.port),
     sources,

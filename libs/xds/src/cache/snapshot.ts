@@ -42,12 +42,12 @@ function typeVersion(resources: ReadonlyMap<string, EncodedResource> | undefined
 const SPLIT_FIELDS: Record<string, string> = { [ROUTE_TYPE]: 'virtualHosts' };
 const partHashes = new WeakMap<Uint8Array, string>();
 
-function encodeResource(encoder: StrictEncoder, typeUrl: string, message: Message): { bytes: Uint8Array; version: string } {
+function encodeResource(encoder: StrictEncoder, typeUrl: string, name: string, message: Message): EncodedResource {
   const field = SPLIT_FIELDS[typeUrl];
   const elements = field ? message[field] : undefined;
   if (!field || !Array.isArray(elements) || elements.length < 2) {
     const bytes = encoder.encode(typeUrl, message);
-    return { bytes, version: hash(bytes) };
+    return { name, typeUrl, message, bytes, version: hash(bytes) };
   }
   const { [field]: _elements, ...rest } = message;
   const head = encoder.encode(typeUrl, rest);
@@ -57,7 +57,17 @@ function encodeResource(encoder: StrictEncoder, typeUrl: string, message: Messag
     if (!h) partHashes.set(p, (h = hash(p)));
     return h;
   });
-  return { bytes: Buffer.concat([head, ...parts]), version: hash(`${hash(head)}:${hashes.join(',')}`) };
+  // The parts are joined when the bytes are first read (when a proxy is first sent this resource), once per resource.
+  let bytes: Uint8Array | undefined;
+  return {
+    name,
+    typeUrl,
+    message,
+    get bytes() {
+      return (bytes ??= Buffer.concat([head, ...parts]));
+    },
+    version: hash(`${hash(head)}:${hashes.join(',')}`),
+  };
 }
 
 export class Snapshot {
@@ -99,7 +109,7 @@ export class Snapshot {
           continue;
         }
         try {
-          typed.set(name, { name, typeUrl, message, ...encodeResource(encoder, typeUrl, message) });
+          typed.set(name, encodeResource(encoder, typeUrl, name, message));
         } catch (err) {
           failures.push({ typeUrl, name, message: (err as Error).message });
           failed = true;

@@ -117,7 +117,8 @@ export class StrictEncoder {
     if (kind === 'struct' && isPlainObject(value)) return jsonToStruct(value);
     if (kind === 'wrapper' && !isPlainObject(value)) return { value: this.normalizeScalar(type.fields['value']!, value, path) };
     if (!isPlainObject(value)) throw new EncodeError(at(path), `expected an object for ${type.fullName.slice(1)}, got ${describe(value)}`);
-    const out: Plain = {};
+    // Copy on write: a subtree that needs no conversion is encoded as it is (most of a message, and no garbage).
+    let out: Plain | undefined;
     let oneofSeen: Map<string, string> | undefined;
     const fields = type.fields;
     for (const key in value) {
@@ -131,9 +132,17 @@ export class StrictEncoder {
         if (other) throw new EncodeError(at(path, `.${key}`), `only one of "${other}" and "${key}" may be set (oneof ${field.partOf.name})`);
         oneofSeen.set(field.partOf.name, key);
       }
-      out[key] = this.normalizeField(field, v, path === null ? null : `${path}.${key}`);
+      const n = this.normalizeField(field, v, path === null ? null : `${path}.${key}`);
+      if (n !== v && !out) {
+        out = {};
+        for (const k in value) {
+          if (k === key) break;
+          if (value[k] !== undefined) out[k] = value[k];
+        }
+      }
+      if (out) out[key] = n;
     }
-    return out;
+    return out ?? value;
   }
 
   private normalizeField(field: protobuf.Field, value: unknown, path: Path): unknown {
@@ -143,9 +152,13 @@ export class StrictEncoder {
     }
     if (field.repeated) {
       if (!Array.isArray(value)) throw new EncodeError(at(path), `expected a list, got ${describe(value)}`);
-      const out = new Array<unknown>(value.length);
-      for (let i = 0; i < value.length; i++) out[i] = this.normalizeSingle(field, value[i], path === null ? null : `${path}[${i}]`);
-      return out;
+      let out: unknown[] | undefined;
+      for (let i = 0; i < value.length; i++) {
+        const n = this.normalizeSingle(field, value[i], path === null ? null : `${path}[${i}]`);
+        if (n !== value[i] && !out) out = value.slice(0, i);
+        out?.push(n);
+      }
+      return out ?? value;
     }
     return this.normalizeSingle(field, value, path);
   }
