@@ -9,7 +9,8 @@ import { createMemo } from '@gatehouse/plugin-sdk';
 import { Snapshot, StrictEncoder, envoyRoot } from '@gatehouse/xds';
 
 let seed = 42;
-const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648), seed % n);
+// An LCG's low bits cycle fast: draw from the high ones.
+const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648), Math.floor(seed / 65536) % n);
 const freeze = <T>(o: T): T => {
   if (o && typeof o === 'object') {
     Object.freeze(o);
@@ -37,8 +38,21 @@ function route(i: number, v: number): KubeObject {
 }
 const gateway = (v: number) =>
   obj('gateway.networking.k8s.io/v1', 'Gateway', 'gw', {
-    spec: { gatewayClassName: 'gc', listeners: [{ name: 'http', protocol: 'HTTP', port: 80 }, ...(v % 2 ? [{ name: 'alt', protocol: 'HTTP', port: 8080, hostname: 'h1.test' }] : [])] },
+    spec: {
+      gatewayClassName: 'gc',
+      listeners: [
+        { name: 'http', protocol: 'HTTP', port: 80 },
+        // Routes from namespaces labelled team=x, whatever their hostname.
+        { name: 'teams', protocol: 'HTTP', port: 9090, allowedRoutes: { namespaces: { from: 'Selector', selector: { matchLabels: { team: 'x' } } } } },
+        ...(v % 2 ? [{ name: 'alt', protocol: 'HTTP', port: 8080, hostname: 'h1.test' }] : []),
+      ],
+    },
   });
+/** A route in another namespace, to a Service in default: needs the ReferenceGrant; attaches where its namespace may. */
+const foreignRoute = (i: number, v: number) =>
+  obj('gateway.networking.k8s.io/v1', 'HTTPRoute', `f${i}`, { spec: { parentRefs: [{ name: 'gw', namespace: 'default' }], hostnames: [`h${i}.test`], rules: [{ matches: [{ path: { type: 'PathPrefix', value: `/f${i}/v${v}` } }], backendRefs: [{ name: `s${i}`, namespace: 'default', port: 80 }] }] } }, 'other');
+const grant = () => obj('gateway.networking.k8s.io/v1beta1', 'ReferenceGrant', 'from-other', { spec: { from: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: 'other' }], to: [{ group: '', kind: 'Service' }] } });
+const namespace = (labelled: boolean) => freeze({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'other', ...(labelled ? { labels: { team: 'x' } } : {}) } }) as KubeObject;
 
 const plain = (t: Translation) =>
   JSON.stringify({ gateways: Object.fromEntries(Object.entries(t.gateways).map(([g, x]) => [g, { resources: x.resources, provenance: provenanceRecord(x.provenance) }])), reports: t.reports, ir: t.ir });
@@ -46,7 +60,7 @@ const plain = (t: Translation) =>
 describe('incremental translation', () => {
   it('gives exactly the from-scratch result after each of 150 random edits', () => {
     const resources = new Map<string, KubeObject>();
-    const put = (o: KubeObject) => resources.set(`${o.kind}/${o.metadata.namespace}/${o.metadata.name}`, o);
+    const put = (o: KubeObject) => resources.set(o.metadata.namespace ? `${o.kind}/${o.metadata.namespace}/${o.metadata.name}` : `${o.kind}/${o.metadata.name}`, o);
     put(freeze({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GatewayClass', metadata: { name: 'gc' }, spec: { controllerName: 'gatehouse.dev/gateway-controller' } }) as KubeObject);
     put(gateway(0));
     for (let i = 0; i < 12; i++) {
@@ -56,15 +70,16 @@ describe('incremental translation', () => {
     for (let i = 0; i < 5; i++) put(upstream(i, 80));
     const versions = Array.from({ length: 40 }, () => 0);
     for (let i = 0; i < 40; i++) put(route(i, 0));
+    for (let i = 0; i < 4; i++) put(foreignRoute(i, 0));
+    put(namespace(true));
 
     // Snapshots as a source makes them: unchanged resources keep their stored object, and each says what changed.
     let last: ResourceSnapshot | undefined;
     const snapshotOf = (): ResourceSnapshot => {
       const m = new Map<string, StoredResource>();
-      for (const [k, o] of resources) {
-        const key = k.replace('GatewayClass/undefined/', 'GatewayClass/');
+      for (const [key, o] of resources) {
         const prev = last?.resources.get(key);
-        const ns = o.kind === 'GatewayClass' ? '' : (o.metadata.namespace ?? 'default');
+        const ns = o.metadata.namespace ?? '';
         m.set(key, prev?.object === o ? prev : { key, ref: { kind: o.kind, namespace: ns, name: o.metadata.name }, object: o, origin: { source: 'inline' }, createdAt: '2026-01-01T00:00:00Z' });
       }
       const changed = new Set([...m.keys()].filter((k) => last?.resources.get(k) !== m.get(k)));
@@ -76,8 +91,9 @@ describe('incremental translation', () => {
     const enc = new StrictEncoder(envoyRoot());
     let previous: Snapshot | undefined;
     let incremental = 0;
+    const seen = new Set<string>();
     for (let step = 0; step < 150; step++) {
-      const what = rnd(13);
+      const what = rnd(16);
       const i = rnd(40);
       if (what <= 4) put(route(i, ++versions[i]!)); // edit a route
       else if (what === 5) resources.delete(`HTTPRoute/default/r${i}`); // delete a route
@@ -87,11 +103,21 @@ describe('incremental translation', () => {
       else if (what === 9) resources.delete(`Service/default/s${i % 12}`); // a Service goes
       else if (what === 10) put(upstream(i % 5, 80 + rnd(2))); // an Upstream changes
       else if (what === 11) put(gateway(step)); // the Gateway changes: a full translation
-      else put(route(i, versions[i]! + 2)); // the same route edited twice in a row
+      else if (what === 12) put(route(i, versions[i]! + 2)); // the same route edited twice in a row
+      else if (what === 13) put(foreignRoute(i % 4, step)); // a route in another namespace
+      else if (what === 14) {
+        if (!resources.delete('ReferenceGrant/default/from-other')) put(grant()); // the grant comes and goes
+      }
+      else put(namespace(rnd(2) === 0)); // the namespace's label comes and goes
       const snap = snapshotOf();
       const fresh = translate(snap, { plugins: BUILTIN_PLUGINS });
       const memoized = translator.translate(snap);
       if (memoized.stats.incremental) incremental++;
+      // The cross-namespace cases really happen: refused without the grant, attached to "teams" only when labelled.
+      for (const r of fresh.reports.filter((x) => x.ref.namespace === 'other')) {
+        for (const p of r.parents ?? []) for (const c of p.conditions) seen.add(`${c.type}=${c.reason}`);
+      }
+      seen.add(`teams attached=${fresh.reports.find((x) => x.ref.kind === 'Gateway')?.listeners?.find((l) => l.name === 'teams')?.attachedRoutes ?? 0}`);
       expect(plain(memoized), `step ${step}`).toBe(plain(fresh));
       const a = Snapshot.build(fresh.gateways['default/gw']!.resources, enc).snapshot;
       const b = Snapshot.build(memoized.gateways['default/gw']!.resources, enc, previous).snapshot;
@@ -100,6 +126,7 @@ describe('incremental translation', () => {
         expect(b.version(type), `step ${step} ${type}`).toBe(a.version(type));
       }
     }
-    expect(incremental).toBeGreaterThan(100);
+    expect(incremental).toBeGreaterThan(90);
+    expect([...seen]).toEqual(expect.arrayContaining(['ResolvedRefs=RefNotPermitted', 'ResolvedRefs=ResolvedRefs', 'Accepted=NotAllowedByListeners', 'teams attached=0', 'teams attached=4']));
   });
 });

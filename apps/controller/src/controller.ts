@@ -128,7 +128,14 @@ export async function startController(options: ControllerOptions): Promise<Runni
         const before = ackedSources.get(p.nodeGroup);
         const resources = lastResources;
         const sourceChanged = (key: string) => !before || before.get(key) !== contentHash(resources.resources.get(key));
-        const added = quarantine.onNack({ gateway: p.nodeGroup, typeUrl: type, message: nack.message, resourceNames: nack.resourceNames }, last.translation, resources, changed, sourceChanged, new Date().toISOString());
+        let added: ReturnType<Quarantine['onNack']>;
+        try {
+          added = quarantine.onNack({ gateway: p.nodeGroup, typeUrl: type, message: nack.message, resourceNames: nack.resourceNames }, last.translation, resources, changed, sourceChanged, new Date().toISOString());
+        } catch (err) {
+          // The last translation failed after the NACKed one was published: nothing reliable to attribute it to.
+          log.warn(`could not attribute the NACK: ${(err as Error).message}`);
+          return;
+        }
         const fresh = added.filter((e) => !e.confirmed);
         if (fresh.length === 0) return;
         for (const e of fresh) log.error(`quarantined ${describeRef(e.ref)} (${e.kind === 'source' ? 'left out of translation' : `${e.envoyResources.join(', ')} left out of ${e.gateway}`}): Envoy said: ${e.message}`);
@@ -141,16 +148,18 @@ export async function startController(options: ControllerOptions): Promise<Runni
   const source = new DirectorySource({ dir: resolve(options.configDir), firstSeen: new FileFirstSeen(join(dataDir, 'first-seen.json')) });
   let previousMessages = new Map<string, string>();
 
-  const onSnapshot = (snapshot: ResourceSnapshot) => {
+  // Status, metrics of outcomes, report logs and the report database: after the new configuration is on its way to
+  // the proxies, and coalesced (a burst of changes is reported once, for its last translation).
+  let reportScheduled = false;
+  const report = () => {
+    reportScheduled = false;
+    const result = last;
+    const snapshot = lastResources;
+    if (!result || !snapshot) return;
     try {
-      lastResources = snapshot;
-      for (const e of quarantine.release(snapshot)) log.info(`${describeRef(e.ref)} changed: released from quarantine, trying it again`);
-      const result = publisher.publish(quarantine.filter(snapshot), (gw) => quarantine.excludedEnvoyResources(gw));
+      const started = performance.now();
       result.translation.reports = quarantine.annotate(result.translation.reports);
-      last = result;
       previousMessages = logReports(log, result.translation, previousMessages);
-      metrics.translationSeconds.observe(result.durationMs / 1000);
-      for (const g of result.published) metrics.snapshotVersion.inc({ gateway: g });
       const rejected: Record<string, number> = {};
       for (const r of result.translation.reports) if (r.state === 'rejected') rejected[r.ref.kind] = (rejected[r.ref.kind] ?? 0) + 1;
       metrics.setRejected(rejected);
@@ -167,9 +176,28 @@ export async function startController(options: ControllerOptions): Promise<Runni
           messages: v.messages,
         })),
       );
+      log.debug(`status of ${snapshot.resources.size} resources recorded in ${(performance.now() - started).toFixed(1)} ms`);
+    } catch (err) {
+      log.error(`recording status failed: ${(err as Error).stack ?? String(err)}`);
+    }
+  };
+
+  const onSnapshot = (snapshot: ResourceSnapshot) => {
+    try {
+      lastResources = snapshot;
+      for (const e of quarantine.release(snapshot)) log.info(`${describeRef(e.ref)} changed: released from quarantine, trying it again`);
+      const result = publisher.publish(quarantine.filter(snapshot), (gw) => quarantine.excludedEnvoyResources(gw));
+      last = result;
+      metrics.translationSeconds.observe(result.durationMs / 1000);
+      for (const g of result.published) metrics.snapshotVersion.inc({ gateway: g });
       const gw = result.published.length ? ` gateways=${result.published.join(',')}` : '';
-      log.info(`translated ${snapshot.resources.size} resources in ${result.durationMs.toFixed(1)} ms${gw}`);
+      const how = result.translation.stats.incremental ? ` (incremental: ${result.translation.stats.routes} routes redone)` : '';
+      log.info(`translated ${snapshot.resources.size} resources in ${result.durationMs.toFixed(1)} ms${how}${gw}`);
       for (const [g, problems] of Object.entries(result.held)) log.error(`gateway ${g} keeps its previous configuration: ${problems.join('; ')}`);
+      if (!reportScheduled) {
+        reportScheduled = true;
+        setTimeout(report, 0);
+      }
     } catch (err) {
       // Never crash on input: keep serving the last good snapshots.
       log.error(`translation failed, previous configuration kept: ${(err as Error).stack ?? String(err)}`);

@@ -28,8 +28,14 @@ export interface NackEvent {
   resourceNames: string[];
 }
 
+// Source objects are immutable and kept while unchanged, so a hash is computed once per object.
+const hashes = new WeakMap<object, string>();
+
 export function contentHash(r: StoredResource | undefined): string {
-  return r ? createHash('sha256').update(JSON.stringify(r.object)).digest('hex').slice(0, 16) : 'gone';
+  if (!r) return 'gone';
+  let h = hashes.get(r.object);
+  if (!h) hashes.set(r.object, (h = createHash('sha256').update(JSON.stringify(r.object)).digest('hex').slice(0, 16)));
+  return h;
 }
 
 export class Quarantine {

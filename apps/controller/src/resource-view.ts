@@ -18,7 +18,7 @@ export interface ResourceStatusView {
 export function resourceView(snapshot: ResourceSnapshot, translation: Translation): ResourceStatusView[] {
   const reports = new Map(translation.reports.map((r) => [resourceKey(r.ref), r]));
   const out: ResourceStatusView[] = [];
-  for (const r of snapshot.resources.values()) {
+  for (const r of [...snapshot.resources.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))) {
     const report = reports.get(r.key);
     out.push({
       kind: r.ref.kind,
@@ -32,5 +32,5 @@ export function resourceView(snapshot: ResourceSnapshot, translation: Translatio
       ...(report?.listeners ? { listeners: report.listeners } : {}),
     });
   }
-  return out.sort((a, b) => (`${a.kind}/${a.namespace}/${a.name}` < `${b.kind}/${b.namespace}/${b.name}` ? -1 : 1));
+  return out;
 }

@@ -80,5 +80,27 @@ describe('DirectorySource', () => {
     p = next();
     rmSync(join(dir, 'a.yaml'));
     expect([...(await p).resources.keys()]).toEqual(['Service/default/b']);
+    p = next();
+    write(dir, 'new/dir/c.yaml', svc('c'));
+    expect((await p).resources.has('Service/default/c')).toBe(true);
+    p = next();
+    rmSync(join(dir, 'new'), { recursive: true }); // a directory goes with its files
+    expect([...(await p).resources.keys()]).toEqual([]);
+  });
+
+  it('says what changed since the last snapshot, and keeps the objects of what did not', async () => {
+    const { dir, source } = setup({ 'multi.yaml': `${svc('a')}---\n${svc('b')}`, 'c.yaml': svc('c') });
+    const first = await source.load();
+    expect(first.revision).toBeDefined();
+    write(dir, 'multi.yaml', `${svc('a')}---\n${svc('b', '  labels: { v: "2" }\n')}`);
+    const second = await source.load();
+    expect(second.changes?.since).toBe(first.revision);
+    expect([...second.changes!.keys]).toEqual(['Service/default/b']);
+    // Re-read but unchanged: the same stored resource (so translation can skip it).
+    expect(second.resources.get('Service/default/a')).toBe(first.resources.get('Service/default/a'));
+    expect(second.resources.get('Service/default/c')).toBe(first.resources.get('Service/default/c'));
+    rmSync(join(dir, 'c.yaml'));
+    const third = await source.load();
+    expect([...third.changes!.keys]).toEqual(['Service/default/c']);
   });
 });

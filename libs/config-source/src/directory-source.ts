@@ -38,6 +38,17 @@ interface FileState {
   parsed: ParsedFile;
   /** The last parse without syntax errors: what this file serves while it is broken. */
   lastGood?: ParsedFile;
+  /** The resources this file claims (from `lastGood` while it is broken), computed once per read. */
+  claims: Claim[];
+}
+
+interface Claim {
+  key: string;
+  file: string;
+  line: number;
+  object: KubeObject;
+  ref: ResourceRef;
+  stale?: string;
 }
 
 export class DirectorySource {
@@ -51,6 +62,8 @@ export class DirectorySource {
   private closed = false;
   private running: Promise<void> = Promise.resolve();
   private lastFingerprint = '';
+  /** Files named by watcher events since the last refresh; undefined when the whole tree must be looked at. */
+  private pending: Set<string> | undefined = new Set();
   private readonly firstSeen: FirstSeenStore;
   private readonly now: () => string;
   /** The last snapshot built: unchanged resources keep its objects, and the next snapshot says what changed. */
@@ -88,7 +101,7 @@ export class DirectorySource {
     for (const dir of this.dirs) {
       if (this.watchers.has(dir)) continue;
       try {
-        const w = watch(dir, () => this.schedule(onSnapshot));
+        const w = watch(dir, (_event, name) => this.schedule(onSnapshot, dir, typeof name === 'string' ? name : null));
         w.on('error', () => this.schedule(onSnapshot));
         this.watchers.set(dir, w);
       } catch {
@@ -97,17 +110,26 @@ export class DirectorySource {
     }
   }
 
-  private schedule(onSnapshot: (s: ResourceSnapshot) => void): void {
+  /**
+   * Re-reads after a quiet period. `changed` is a path a watcher named (relative to the watched directory `dir`):
+   * while every event names one, only those files are looked at; anything else (a poll, an event without a name)
+   * looks at the whole tree.
+   */
+  private schedule(onSnapshot: (s: ResourceSnapshot) => void, dir?: string, changed?: string | null): void {
+    if (dir === undefined || !changed) this.pending = undefined;
+    else this.pending?.add(join(dir, changed));
     clearTimeout(this.timer);
     this.timer = setTimeout(() => {
+      const paths = this.pending;
+      this.pending = new Set();
       this.running = this.running
         .then(async () => {
-        await this.refresh();
-        this.syncWatchers(onSnapshot);
-        const fp = this.fingerprint();
-        if (fp === this.lastFingerprint) return;
-        this.lastFingerprint = fp;
-        onSnapshot(this.build());
+          await (paths ? this.refreshPaths(paths) : this.refresh());
+          this.syncWatchers(onSnapshot);
+          const fp = this.fingerprint();
+          if (fp === this.lastFingerprint) return;
+          this.lastFingerprint = fp;
+          onSnapshot(this.build());
         })
         .catch(() => undefined); // a failed refresh must not stop later ones
     }, this.options.debounceMs ?? 25);
@@ -145,40 +167,62 @@ export class DirectorySource {
       candidates.push({ rel, full });
     }
     // Stat and read with bounded concurrency: thousands of files one by one is mostly waiting.
-    await inParallel(candidates, 64, async ({ rel, full }) => {
-      const st = await stat(full).catch(() => undefined);
-      if (!st) return;
-      const stamp = `${st.size}:${st.mtimeMs}:${st.ino}`;
-      const prev = this.files.get(rel);
-      if (prev?.stamp === stamp) return;
-      const text = await readFile(full, 'utf8').catch(() => undefined);
-      if (text === undefined) return;
-      const parsed = validateParsed(parseDocuments(text));
-      const lastGood = parsed.syntaxError ? prev?.lastGood : parsed;
-      this.files.set(rel, { stamp, parsed, ...(lastGood ? { lastGood } : {}) });
-    });
+    await inParallel(candidates, 64, ({ rel, full }) => this.readOne(rel, full));
     for (const f of [...this.files.keys()]) if (!present.has(f)) this.files.delete(f);
     this.dirs = dirs;
+  }
+
+  /** Looks at the named files only (absolute paths); a directory among them means the tree changed shape. */
+  private async refreshPaths(paths: Set<string>): Promise<void> {
+    const dir = this.options.dir;
+    for (const full of paths) {
+      const rel = relative(dir, full);
+      const st = await stat(full).catch(() => undefined);
+      // A directory came or went: the tree changed shape (and its watchers with it).
+      if (st?.isDirectory() || (!st && [...this.files.keys()].some((f) => f.startsWith(`${rel}/`)))) return this.refresh();
+      if (!EXTENSIONS.test(full) || rel.split(/[\\/]/).some((part) => part.startsWith('.')) || (this.options.only && !this.options.only.includes(rel))) continue;
+      await this.readOne(rel, full);
+    }
+  }
+
+  /** (Re)reads one file when its size, mtime or inode changed; forgets it when it is gone. */
+  private async readOne(rel: string, full: string): Promise<void> {
+    const st = await stat(full).catch(() => undefined);
+    if (!st?.isFile()) {
+      this.files.delete(rel);
+      return;
+    }
+    const stamp = `${st.size}:${st.mtimeMs}:${st.ino}`;
+    const prev = this.files.get(rel);
+    if (prev?.stamp === stamp) return;
+    const text = await readFile(full, 'utf8').catch(() => undefined);
+    if (text === undefined) return;
+    const parsed = validateParsed(parseDocuments(text));
+    const lastGood = parsed.syntaxError ? prev?.lastGood : parsed;
+    // A file with a syntax error keeps serving its last good version.
+    const use = parsed.syntaxError && lastGood ? lastGood : parsed;
+    const stale = use !== parsed ? parsed.problems.map((p) => `line ${p.line}: ${p.message}`).join('; ') : undefined;
+    const claims = use.objects.map(({ object, line }) => {
+      const ref = normalize(object);
+      return { key: resourceKey(ref), file: rel, line, object, ref, ...(stale ? { stale } : {}) };
+    });
+    this.files.set(rel, { stamp, parsed, claims, ...(lastGood ? { lastGood } : {}) });
   }
 
   private build(): ResourceSnapshot {
     const resources = new Map<string, StoredResource>();
     const problems: SourceProblem[] = [];
-    const claims: Array<{ key: string; file: string; line: number; object: KubeObject; ref: ResourceRef; stale?: string }> = [];
+    // Duplicates: the file that already owned a key keeps it; otherwise the first file in path order.
+    const byKey = new Map<string, Claim[]>();
     for (const file of [...this.files.keys()].sort()) {
       const state = this.files.get(file)!;
       for (const p of state.parsed.problems) problems.push({ origin: { source: 'file', file, line: p.line }, severity: 'error', message: p.message, ...(p.ref ? { ref: p.ref } : {}) });
-      // A file with a syntax error keeps serving its last good version.
-      const use = state.parsed.syntaxError && state.lastGood ? state.lastGood : state.parsed;
-      const stale = use !== state.parsed ? state.parsed.problems.map((p) => `line ${p.line}: ${p.message}`).join('; ') : undefined;
-      for (const { object, line } of use.objects) {
-        const ref = normalize(object);
-        claims.push({ key: resourceKey(ref), file, line, object, ref, ...(stale ? { stale } : {}) });
+      for (const c of state.claims) {
+        const list = byKey.get(c.key);
+        if (list) list.push(c);
+        else byKey.set(c.key, [c]);
       }
     }
-    // Duplicates: the file that already owned a key keeps it; otherwise the first file in path order.
-    const byKey = new Map<string, typeof claims>();
-    for (const c of claims) byKey.set(c.key, [...(byKey.get(c.key) ?? []), c]);
     const owners = new Map<string, string>();
     for (const [key, list] of byKey) {
       const prevOwner = this.owners.get(key);
