@@ -101,7 +101,7 @@ describe('incremental translation', () => {
       else if (what === 7) put(withLabel(slice(i % 12, 1 + rnd(3)), i % 12)); // endpoints change
       else if (what === 8) put(service(i % 12, rnd(2) ? 80 : 81)); // a Service port appears or goes
       else if (what === 9) resources.delete(`Service/default/s${i % 12}`); // a Service goes
-      else if (what === 10) put(upstream(i % 5, 80 + rnd(2))); // an Upstream changes
+      else if (what === 10) put(upstream(i % 5, [80, 81, 0][rnd(3)]!)); // an Upstream changes, or turns invalid (port 0)
       else if (what === 11) put(gateway(step)); // the Gateway changes: a full translation
       else if (what === 12) put(route(i, versions[i]! + 2)); // the same route edited twice in a row
       else if (what === 13) put(foreignRoute(i % 4, step)); // a route in another namespace
@@ -117,6 +117,7 @@ describe('incremental translation', () => {
       for (const r of fresh.reports.filter((x) => x.ref.namespace === 'other')) {
         for (const p of r.parents ?? []) for (const c of p.conditions) seen.add(`${c.type}=${c.reason}`);
       }
+      if (fresh.reports.some((x) => x.ref.kind === 'Upstream' && x.state === 'rejected')) seen.add('invalid upstream');
       seen.add(`teams attached=${fresh.reports.find((x) => x.ref.kind === 'Gateway')?.listeners?.find((l) => l.name === 'teams')?.attachedRoutes ?? 0}`);
       expect(plain(memoized), `step ${step}`).toBe(plain(fresh));
       const a = Snapshot.build(fresh.gateways['default/gw']!.resources, enc).snapshot;
@@ -127,6 +128,37 @@ describe('incremental translation', () => {
       }
     }
     expect(incremental).toBeGreaterThan(90);
-    expect([...seen]).toEqual(expect.arrayContaining(['ResolvedRefs=RefNotPermitted', 'ResolvedRefs=ResolvedRefs', 'Accepted=NotAllowedByListeners', 'teams attached=0', 'teams attached=4']));
+    expect([...seen]).toEqual(expect.arrayContaining(['ResolvedRefs=RefNotPermitted', 'ResolvedRefs=ResolvedRefs', 'Accepted=NotAllowedByListeners', 'teams attached=0', 'teams attached=4', 'invalid upstream']));
+  });
+});
+
+describe('incremental translation, targeted cases', () => {
+  const store = (objects: KubeObject[], last?: ResourceSnapshot): ResourceSnapshot => {
+    const m = new Map<string, StoredResource>();
+    for (const o of objects) {
+      const key = `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`;
+      const prev = last?.resources.get(key);
+      m.set(key, prev?.object === o ? prev : { key, ref: { kind: o.kind, namespace: o.metadata.namespace!, name: o.metadata.name }, object: o, origin: { source: 'inline' }, createdAt: '2026-01-01T00:00:00Z' });
+    }
+    const keys = new Set([...m.keys()].filter((k) => last?.resources.get(k) !== m.get(k)));
+    for (const k of last?.resources.keys() ?? []) if (!m.has(k)) keys.add(k);
+    return { resources: m, problems: [], revision: {}, ...(last ? { changes: { since: last.revision!, keys } } : {}) };
+  };
+
+  it('keeps what a shared backend resolution reported when the route that first resolved it goes', () => {
+    const gc = freeze({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GatewayClass', metadata: { name: 'gc' }, spec: { controllerName: 'gatehouse.dev/gateway-controller' } }) as KubeObject;
+    const toUpstream = (name: string) => obj('gateway.networking.k8s.io/v1', 'HTTPRoute', name, { spec: { parentRefs: [{ name: 'gw' }], rules: [{ matches: [{ path: { type: 'PathPrefix', value: `/${name}` } }], backendRefs: [{ group: 'gatehouse.dev', kind: 'Upstream', name: 'u1' }] }] } });
+    const base = [gc, gateway(0), upstream(1, 0) /* port 0: invalid */, obj('v1', 'Service', 's', { spec: { ports: [{ name: 'http', port: 80 }] } })];
+    const a = toUpstream('a');
+    const b = toUpstream('b');
+    const translator = new Translator({ plugins: BUILTIN_PLUGINS, memo: createMemo() });
+    const s1 = store([...base, a, b]);
+    translator.translate(s1);
+    // Route a (which resolved the invalid Upstream first) now goes elsewhere; b still uses the Upstream.
+    const s2 = store([...base, obj('gateway.networking.k8s.io/v1', 'HTTPRoute', 'a', { spec: { parentRefs: [{ name: 'gw' }], rules: [{ backendRefs: [{ name: 's', port: 80 }] }] } }), b], s1);
+    const t2 = translator.translate(s2);
+    expect(t2.stats.incremental).toBe(true);
+    expect(plain(t2)).toBe(plain(translate(s2, { plugins: BUILTIN_PLUGINS })));
+    expect(t2.reports.find((r) => r.ref.kind === 'Upstream')?.state).toBe('rejected');
   });
 });

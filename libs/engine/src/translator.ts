@@ -140,7 +140,7 @@ interface State {
   upstreams: Map<string, UpstreamIR>;
   upstreamRefs: Map<string, number>;
   clusterCache: TranslationMemo;
-  clusterBooks: Map<UpstreamIR, ReportBook>;
+  clusterBooks: WeakMap<UpstreamIR, ReportBook>;
 }
 
 export class Translator {
@@ -258,7 +258,7 @@ export class Translator {
       // A plugin's cluster hook may read anything: its clusters are only reused within this state (its reads are in
       // fullDeps); without cluster hooks a cluster is reused as long as its upstream is the same object.
       clusterCache: this.hooks.has.cluster ? scopedMemo() : this.memo,
-      clusterBooks: new Map(),
+      clusterBooks: new WeakMap(),
     };
   }
 

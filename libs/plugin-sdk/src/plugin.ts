@@ -89,19 +89,22 @@ export interface TranslatorPlugin {
   /** backendRef kinds this plugin resolves into upstreams. */
   readonly backends?: readonly BackendResolver[];
   /**
-   * Shape the Cluster for an upstream this plugin owns (`upstream.plugin === name`) or any upstream. Note: while any
-   * plugin implements this hook, cluster messages are rebuilt on every translation (nothing is memoized).
+   * Shape the Cluster for an upstream this plugin owns (`upstream.plugin === name`) or any upstream. Runs again when
+   * the upstream changes; a change to anything it read from `ctx.snapshot` makes the next translation a full one.
    */
   cluster?(ctx: PluginContext, upstream: UpstreamIR, out: EnvoyMessage): void;
-  /** Shape an Envoy Route. */
+  /** Shape an Envoy Route. Runs again when its HTTPRoute is redone (it, or anything its translation read, changed). */
   route?(ctx: PluginContext, route: RouteIR, out: EnvoyMessage): void;
-  /** Shape an Envoy VirtualHost. */
+  /** Shape an Envoy VirtualHost. Runs again when a route under its hostname changes. */
   virtualHost?(ctx: PluginContext, vhost: VirtualHostIR, out: EnvoyMessage): void;
-  /** Shape an Envoy Listener (after its filter chains are built). */
+  /** Shape an Envoy Listener (after its filter chains are built). Runs on every translation: keep it cheap. */
   listener?(ctx: PluginContext, listener: HttpListenerIR, out: EnvoyMessage): void;
-  /** HTTP filters to add to a listener's connection manager, each in a named stage. */
+  /**
+   * HTTP filters to add to a listener's connection manager, each in a named stage. Runs on every translation: to
+   * look at routes, answer per virtual host from `ctx.memo` (unchanged virtual hosts are the same objects).
+   */
   httpFilters?(ctx: PluginContext, listener: HttpListenerIR): StagedHttpFilter[];
-  /** Extra resources for a gateway's snapshot. */
+  /** Extra resources for a gateway's snapshot. Runs on every translation. */
   resources?(ctx: PluginContext, ir: IR, gatewayKey: string): GeneratedResource[];
 }
 

@@ -9,6 +9,7 @@ import {
   type HTTPRouteMatch,
   type HTTPRouteRule,
   type ParentReference,
+  type ResourceRef,
   type ResourceSnapshot,
   type StoredResource,
 } from '@gatehouse/api';
@@ -37,8 +38,11 @@ export interface RouteContext {
   gateways: ReadonlyMap<string, GatewayState>;
   resolvers: ReadonlyMap<string, BackendResolver>;
   pluginCtx: PluginContext;
-  /** Backends resolved so far, by target key (one resolution per target per translation), with what they read. */
-  resolved: Map<string, { result: UpstreamIR | Problem; deps: ReadonlySet<string> }>;
+  /**
+   * Backends resolved so far, by target key (one resolution per target per translation), with what they read and
+   * reported: a route reusing a resolution gets both, as if it had resolved the backend itself.
+   */
+  resolved: Map<string, { result: UpstreamIR | Problem; deps: ReadonlySet<string>; reports: ReportCall[] }>;
   /** Records what route processing reads from the snapshot; a cached resolution replays its reads. */
   deps: DepRecorder;
 }
@@ -244,15 +248,26 @@ function resolveBackend(ctx: RouteContext, stored: StoredResource, ref: BackendR
   const cached = ctx.resolved.get(key);
   if (cached) {
     ctx.deps.replay(cached.deps);
+    for (const [how, r, reason, message] of cached.reports) ctx.pluginCtx.reports[how](r, reason, message);
     return cached.result;
   }
+  const reports: ReportCall[] = [];
+  const recording = {
+    ...ctx.pluginCtx,
+    reports: {
+      reject: (r: ResourceRef, reason: string, message: string) => (reports.push(['reject', r, reason, message]), ctx.pluginCtx.reports.reject(r, reason, message)),
+      warn: (r: ResourceRef, reason: string, message: string) => (reports.push(['warn', r, reason, message]), ctx.pluginCtx.reports.warn(r, reason, message)),
+    },
+  };
   const { value: result, deps } = ctx.deps.capture((): UpstreamIR | Problem => {
     try {
-      return resolver.resolve(ctx.pluginCtx, target);
+      return resolver.resolve(recording, target);
     } catch (err) {
       return { reason: 'PluginError', message: `resolving ${kind} ${namespace}/${ref.name} failed: ${(err as Error).message}` };
     }
   });
-  ctx.resolved.set(key, { result, deps });
+  ctx.resolved.set(key, { result, deps, reports });
   return result;
 }
+
+type ReportCall = ['reject' | 'warn', ResourceRef, string, string];
