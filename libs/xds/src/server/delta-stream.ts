@@ -2,7 +2,8 @@
 import type { SnapshotCache } from '../cache/snapshot-cache.js';
 import { ENDPOINT_TYPE, PUSH_ORDER, WILDCARD_TYPES, type Snapshot } from '../cache/snapshot.js';
 import type { XdsCodec } from './xds-codec.js';
-import { newTypeState, nodeGroupOf, type ProxyInfo, type ServerCallbacks } from './proxy-state.js';
+import type { ServerCallbacks } from './proxy-state.js';
+import { AdsStream } from './ads-stream.js';
 
 export interface DeltaDiscoveryRequest {
   node?: { id?: string; cluster?: string; metadata?: unknown };
@@ -23,31 +24,15 @@ interface Subscription {
   sentUnder: Map<string, string[]>;
 }
 
-export class DeltaStream {
-  private proxy?: ProxyInfo;
-  private snapshot?: Snapshot;
-  private unwatch?: () => void;
+export class DeltaStream extends AdsStream {
   private readonly subs = new Map<string, Subscription>();
-  private nonce = 0;
 
-  constructor(
-    private readonly streamId: number,
-    private readonly cache: SnapshotCache,
-    private readonly codec: XdsCodec,
-    private readonly send: (response: Record<string, unknown>) => void,
-    private readonly callbacks: ServerCallbacks,
-  ) {}
-
-  info(): ProxyInfo | undefined {
-    return this.proxy;
+  constructor(streamId: number, cache: SnapshotCache, codec: XdsCodec, send: (response: Record<string, unknown>) => void, callbacks: ServerCallbacks) {
+    super(streamId, cache, codec, send, callbacks, 'delta');
   }
 
   onRequest(req: DeltaDiscoveryRequest): void {
-    const typeUrl = req.typeUrl ?? '';
-    if (!this.proxy) this.open(req);
-    const proxy = this.proxy!;
-    const state = (proxy.types[typeUrl] ??= newTypeState());
-    this.callbacks.onStreamRequest?.(proxy, typeUrl);
+    const { proxy, typeUrl, state } = this.begin(req);
     let sub = this.subs.get(typeUrl);
     const first = !sub;
     if (!sub) {
@@ -86,23 +71,7 @@ export class DeltaStream {
     if (first || changed) this.respond(typeUrl, first || changed);
   }
 
-  private open(req: DeltaDiscoveryRequest): void {
-    const nodeGroup = nodeGroupOf(req.node);
-    this.proxy = {
-      streamId: this.streamId,
-      nodeId: req.node?.id ?? '',
-      nodeGroup,
-      protocol: 'delta',
-      connectedAt: new Date().toISOString(),
-      knownGateway: this.cache.has(nodeGroup),
-      types: {},
-    };
-    this.snapshot = this.cache.getSnapshot(nodeGroup);
-    this.unwatch = this.cache.watch(nodeGroup, (s) => this.onSnapshot(s));
-    this.callbacks.onStreamOpen?.(this.proxy);
-  }
-
-  private onSnapshot(s: Snapshot): void {
+  protected onSnapshot(s: Snapshot): void {
     this.snapshot = s;
     this.proxy!.knownGateway = this.cache.has(this.proxy!.nodeGroup);
     for (const typeUrl of PUSH_ORDER) if (this.subs.has(typeUrl)) this.respond(typeUrl, false);
@@ -151,10 +120,5 @@ export class DeltaStream {
     for (const n of removed) delete perResource[n];
     this.send({ systemVersionInfo: version, typeUrl, nonce, resources, removedResources: removed });
     this.callbacks.onStreamResponse?.(this.proxy!, typeUrl, names);
-  }
-
-  close(): void {
-    this.unwatch?.();
-    if (this.proxy) this.callbacks.onStreamClosed?.(this.proxy);
   }
 }

@@ -2,7 +2,8 @@
 import type { SnapshotCache } from '../cache/snapshot-cache.js';
 import { ENDPOINT_TYPE, PUSH_ORDER, WILDCARD_TYPES, type Snapshot } from '../cache/snapshot.js';
 import type { XdsCodec } from './xds-codec.js';
-import { newTypeState, nodeGroupOf, type ProxyInfo, type ServerCallbacks } from './proxy-state.js';
+import type { ServerCallbacks } from './proxy-state.js';
+import { AdsStream } from './ads-stream.js';
 
 export interface DiscoveryRequest {
   versionInfo?: string;
@@ -19,31 +20,15 @@ interface Watch {
   open: boolean;
 }
 
-export class SotwStream {
-  private proxy?: ProxyInfo;
-  private snapshot?: Snapshot;
-  private unwatch?: () => void;
+export class SotwStream extends AdsStream {
   private readonly watches = new Map<string, Watch>();
-  private nonce = 0;
 
-  constructor(
-    private readonly streamId: number,
-    private readonly cache: SnapshotCache,
-    private readonly codec: XdsCodec,
-    private readonly send: (response: Record<string, unknown>) => void,
-    private readonly callbacks: ServerCallbacks,
-  ) {}
-
-  info(): ProxyInfo | undefined {
-    return this.proxy;
+  constructor(streamId: number, cache: SnapshotCache, codec: XdsCodec, send: (response: Record<string, unknown>) => void, callbacks: ServerCallbacks) {
+    super(streamId, cache, codec, send, callbacks, 'sotw');
   }
 
   onRequest(req: DiscoveryRequest): void {
-    const typeUrl = req.typeUrl ?? '';
-    if (!this.proxy) this.open(req);
-    const proxy = this.proxy!;
-    const state = (proxy.types[typeUrl] ??= newTypeState());
-    this.callbacks.onStreamRequest?.(proxy, typeUrl);
+    const { proxy, typeUrl, state } = this.begin(req);
     if (req.responseNonce && req.responseNonce !== state.lastNonce) return; // stale: answers an older response
     if (req.responseNonce) {
       if (req.errorDetail) {
@@ -65,23 +50,7 @@ export class SotwStream {
     if (namesChanged || (state.sentVersion !== version && req.versionInfo !== version)) this.respond(typeUrl);
   }
 
-  private open(req: DiscoveryRequest): void {
-    const nodeGroup = nodeGroupOf(req.node);
-    this.proxy = {
-      streamId: this.streamId,
-      nodeId: req.node?.id ?? '',
-      nodeGroup,
-      protocol: 'sotw',
-      connectedAt: new Date().toISOString(),
-      knownGateway: this.cache.has(nodeGroup),
-      types: {},
-    };
-    this.snapshot = this.cache.getSnapshot(nodeGroup);
-    this.unwatch = this.cache.watch(nodeGroup, (s) => this.onSnapshot(s));
-    this.callbacks.onStreamOpen?.(this.proxy);
-  }
-
-  private onSnapshot(s: Snapshot): void {
+  protected onSnapshot(s: Snapshot): void {
     const previous = this.snapshot!;
     this.snapshot = s;
     this.proxy!.knownGateway = this.cache.has(this.proxy!.nodeGroup);
@@ -120,10 +89,5 @@ export class SotwStream {
     watch.open = false;
     this.send({ versionInfo: version, typeUrl, nonce, resources: resources.map((value) => ({ type_url: typeUrl, value })) });
     this.callbacks.onStreamResponse?.(this.proxy!, typeUrl, names);
-  }
-
-  close(): void {
-    this.unwatch?.();
-    if (this.proxy) this.callbacks.onStreamClosed?.(this.proxy);
   }
 }
