@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { KubeObject, ResourceSnapshot, StoredResource } from '@gatehouse/api';
 import { BUILTIN_PLUGINS } from '@gatehouse/controller';
 import { Translator, provenanceRecord, translate, type Translation } from '@gatehouse/engine';
-import { createMemo } from '@gatehouse/plugin-sdk';
+import { XdsType, createMemo, type TranslatorPlugin } from '@gatehouse/plugin-sdk';
 import { Snapshot, StrictEncoder, envoyRoot } from '@gatehouse/xds';
 
 let seed = 42;
@@ -144,6 +144,36 @@ describe('incremental translation, targeted cases', () => {
     for (const k of last?.resources.keys() ?? []) if (!m.has(k)) keys.add(k);
     return { resources: m, problems: [], revision: {}, ...(last ? { changes: { since: last.revision!, keys } } : {}) };
   };
+
+  it('retries a cluster a hook failed on, and translates in full when what a virtual-host hook read changes', () => {
+    let failures = 1;
+    const hooks: TranslatorPlugin = {
+      name: 'test-hooks',
+      cluster(_ctx, u) {
+        if (u.clusterName.includes('_s1_') && failures-- > 0) throw new Error('boom');
+      },
+      virtualHost(ctx, _vh, out) {
+        const port = (ctx.snapshot.resources.get('Service/default/s0')?.object.spec as { ports: Array<{ port: number }> }).ports[0]!.port;
+        out['requestHeadersToAdd'] = [{ header: { key: 'x-s0-port', value: String(port) } }];
+      },
+    };
+    const plugins = [...BUILTIN_PLUGINS, hooks];
+    const gc = freeze({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GatewayClass', metadata: { name: 'gc' }, spec: { controllerName: 'gatehouse.dev/gateway-controller' } }) as KubeObject;
+    const base = [gc, gateway(0), service(0), service(1), withLabel(slice(0, 1), 0), withLabel(slice(1, 1), 1), route(0, 0), route(1, 0)];
+    const translator = new Translator({ plugins, memo: createMemo() });
+    const s1 = store(base);
+    const t1 = translator.translate(s1);
+    expect(t1.reports.find((r) => r.ref.kind === 'Service' && r.ref.name === 's1')?.messages.join()).toContain('failed on cluster');
+    const s2 = store([...base.slice(0, 6), route(0, 1), route(1, 0)], s1);
+    const t2 = translator.translate(s2);
+    expect(t2.stats.incremental).toBe(true);
+    expect(plain(t2)).toBe(plain(translate(s2, { plugins })));
+    expect(Object.keys(t2.gateways['default/gw']!.resources[XdsType.Cluster])).toContain('kube_default_s1_80');
+    const s3 = store([gc, gateway(0), service(0, 81), ...base.slice(3, 6), route(0, 1), route(1, 0)], s2);
+    const t3 = translator.translate(s3);
+    expect(t3.stats.incremental).toBe(false);
+    expect(plain(t3)).toBe(plain(translate(s3, { plugins })));
+  });
 
   it('keeps what a shared backend resolution reported when the route that first resolved it goes', () => {
     const gc = freeze({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GatewayClass', metadata: { name: 'gc' }, spec: { controllerName: 'gatehouse.dev/gateway-controller' } }) as KubeObject;

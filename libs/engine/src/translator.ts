@@ -120,6 +120,8 @@ interface GatewayOut {
   tables: Map<string, RouteTable>;
   clusters: Map<string, { upstream: UpstreamIR; built: BuiltCluster | null }>;
   clusterNames: string[];
+  /** Clusters a plugin hook failed on: tried again on the next translation. */
+  failedClusters: Set<string>;
   okListeners: string;
   records: XdsResources;
   books: ReportBook[];
@@ -241,7 +243,7 @@ export class Translator {
       const layout = gatewayLayout(state);
       const tables = new Map<string, RouteTable>();
       for (const t of layout.tables) tables.set(t.key, { routeConfigName: t.routeConfigName, table: new VirtualHostTable(), clusterUse: new Map() });
-      gateways.set(state.key, { state, layout, tables, clusters: new Map(), clusterNames: [], okListeners: '', records: emptyXdsResources(), books: [], generated: [] });
+      gateways.set(state.key, { state, layout, tables, clusters: new Map(), clusterNames: [], failedClusters: new Set(), okListeners: '', records: emptyXdsResources(), books: [], generated: [] });
       for (const slot of state.slots) if (slot.usable) for (const sec of slot.secrets) secrets[sec.name] = sec;
     }
     return {
@@ -380,6 +382,8 @@ export class Translator {
       for (const t of okTables) for (const name of t.clusterUse.keys()) dirtyClusters.add(name);
     }
     for (const name of changedUpstreams) dirtyClusters.add(name);
+    for (const name of out.failedClusters) dirtyClusters.add(name);
+    out.failedClusters.clear();
     let clustersChanged = recount;
     for (const name of dirtyClusters) {
       const used = okTables.some((t) => t.clusterUse.has(name));
@@ -389,8 +393,10 @@ export class Translator {
         if (out.clusters.delete(name)) clustersChanged = true;
         continue;
       }
-      if (prev?.upstream === u) continue;
-      out.clusters.set(name, { upstream: u, built: this.cluster(st, tracked, u) });
+      if (prev?.upstream === u && prev.built) continue; // a cluster a hook failed on is tried again
+      const built = this.cluster(st, tracked, u);
+      if (!built) out.failedClusters.add(name);
+      out.clusters.set(name, { upstream: u, built });
       clustersChanged = true;
     }
     if (clustersChanged) {
