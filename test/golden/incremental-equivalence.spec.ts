@@ -169,6 +169,9 @@ describe('incremental translation, targeted cases', () => {
     expect(t2.stats.incremental).toBe(true);
     expect(plain(t2)).toBe(plain(translate(s2, { plugins })));
     expect(Object.keys(t2.gateways['default/gw']!.resources[XdsType.Cluster])).toContain('kube_default_s1_80');
+    // The route that did not change keeps its report object (status writers skip it by identity).
+    const r1 = (t: Translation) => t.reports.find((r) => r.ref.kind === 'HTTPRoute' && r.ref.name === 'r1');
+    expect(r1(t2)).toBe(r1(t1));
     const s3 = store([gc, gateway(0), service(0, 81), ...base.slice(3, 6), route(0, 1), route(1, 0)], s2);
     const t3 = translator.translate(s3);
     expect(t3.stats.incremental).toBe(false);

@@ -4,11 +4,11 @@ import 'reflect-metadata';
 import { join, resolve } from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplication } from '@nestjs/common';
-import { describeRef, resourceKey, type ResourceSnapshot } from '@gatehouse/api';
+import { describeRef, resourceKey, type ResourceSnapshot, type StoredResource } from '@gatehouse/api';
 import { setupApiDocs } from '@gatehouse/admin';
 import { DirectorySource, FileFirstSeen } from '@gatehouse/config-source';
-import type { TranslatorPlugin } from '@gatehouse/plugin-sdk';
-import { Reporter } from '@gatehouse/reporter';
+import type { ResourceReport, TranslatorPlugin } from '@gatehouse/plugin-sdk';
+import { Reporter, type StatusInput } from '@gatehouse/reporter';
 import { AdsServer, SnapshotCache, shortType, type ProxyInfo } from '@gatehouse/xds';
 import { AppModule } from './app.module.js';
 import { BUILTIN_PLUGINS } from './builtin-plugins.js';
@@ -18,7 +18,6 @@ import { Metrics } from './metrics.js';
 import { Publisher, type PublishResult } from './publisher.js';
 import { Quarantine, contentHash } from './quarantine.js';
 import { logReports } from './report-log.js';
-import { resourceView } from './resource-view.js';
 
 export interface ControllerOptions {
   configDir: string;
@@ -51,6 +50,20 @@ export interface RunningController {
   last(): PublishResult | undefined;
   quarantine: Quarantine;
   close(): Promise<void>;
+}
+
+function toStatus(stored: StoredResource, report: ResourceReport | undefined): StatusInput {
+  const parents = (report?.parents ?? []).flatMap((p) => p.conditions.map((c) => ({ ...c, parent: `${p.parentRef.namespace}/${p.parentRef.name}${p.parentRef.sectionName ? `/${p.parentRef.sectionName}` : ''}` })));
+  return {
+    key: stored.key,
+    kind: stored.ref.kind,
+    namespace: stored.ref.namespace,
+    name: stored.ref.name,
+    contentHash: contentHash(stored),
+    state: report?.state ?? 'accepted',
+    conditions: [...(report?.conditions ?? []), ...parents] as unknown as Array<Record<string, unknown>>,
+    messages: report?.messages ?? [],
+  };
 }
 
 export function isLoopback(address: string): boolean {
@@ -148,6 +161,24 @@ export async function startController(options: ControllerOptions): Promise<Runni
   const source = new DirectorySource({ dir: resolve(options.configDir), firstSeen: new FileFirstSeen(join(dataDir, 'first-seen.json')) });
   let previousMessages = new Map<string, string>();
 
+  // One status per resource; a resource whose stored object and report are the same objects as last time keeps its
+  // status object (the reporter then recognises it without comparing).
+  let statusCache = new Map<string, { stored: StoredResource; report: ResourceReport | undefined; status: StatusInput }>();
+  const statusInputs = (snapshot: ResourceSnapshot, reports: readonly ResourceReport[]): StatusInput[] => {
+    const byKey = new Map(reports.map((r) => [resourceKey(r.ref), r]));
+    const next = new Map<string, { stored: StoredResource; report: ResourceReport | undefined; status: StatusInput }>();
+    const out: StatusInput[] = [];
+    for (const stored of snapshot.resources.values()) {
+      const report = byKey.get(stored.key);
+      const prev = statusCache.get(stored.key);
+      const status = prev && prev.stored === stored && prev.report === report ? prev.status : toStatus(stored, report);
+      next.set(stored.key, { stored, report, status });
+      out.push(status);
+    }
+    statusCache = next;
+    return out;
+  };
+
   // Status, metrics of outcomes, report logs and the report database: after the new configuration is on its way to
   // the proxies, and coalesced (a burst of changes is reported once, for its last translation).
   let reportScheduled = false;
@@ -164,18 +195,7 @@ export async function startController(options: ControllerOptions): Promise<Runni
       for (const r of result.translation.reports) if (r.state === 'rejected') rejected[r.ref.kind] = (rejected[r.ref.kind] ?? 0) + 1;
       metrics.setRejected(rejected);
       metrics.quarantined.set(quarantine.list().length);
-      reporter.record(
-        resourceView(snapshot, result.translation).map((v) => ({
-          key: resourceKey(v),
-          kind: v.kind,
-          namespace: v.namespace,
-          name: v.name,
-          contentHash: contentHash(snapshot.resources.get(resourceKey(v))),
-          state: v.state,
-          conditions: [...v.conditions, ...(v.parents ?? []).flatMap((p) => p.conditions.map((c) => ({ ...c, parent: `${p.parentRef.namespace}/${p.parentRef.name}${p.parentRef.sectionName ? `/${p.parentRef.sectionName}` : ''}` })))] as unknown as Array<Record<string, unknown>>,
-          messages: v.messages,
-        })),
-      );
+      reporter.record(statusInputs(snapshot, result.translation.reports));
       log.debug(`status of ${snapshot.resources.size} resources recorded in ${(performance.now() - started).toFixed(1)} ms`);
     } catch (err) {
       log.error(`recording status failed: ${(err as Error).stack ?? String(err)}`);

@@ -121,19 +121,31 @@ export class Quarantine {
 
   /** Adds quarantine conditions to the reports (sources left out; gateways not fully programmed). */
   annotate(reports: ResourceReport[]): ResourceReport[] {
+    if (this.entries.size === 0) return reports;
+    // Reports are copied before they are changed: the translation's own stay as they are.
     const byKey = new Map(reports.map((r) => [resourceKey(r.ref), r]));
+    const copied = new Set<ResourceReport>();
+    const own = (r: ResourceReport) => {
+      if (copied.has(r)) return r;
+      const copy = { ...r, messages: [...r.messages], conditions: [...r.conditions] };
+      copied.add(copy);
+      byKey.set(resourceKey(r.ref), copy);
+      return copy;
+    };
     for (const e of this.entries.values()) {
       const c: Condition = { type: 'gatehouse.dev/Programmed', status: 'False', reason: 'RejectedByEnvoy', message: `Envoy rejected ${e.envoyResources.join(', ')}: ${e.message}` };
       const key = resourceKey(e.ref);
-      const r = byKey.get(key) ?? { ref: e.ref, state: 'rejected' as const, messages: [], conditions: [] };
+      const found = byKey.get(key);
+      const r = found ? own(found) : { ref: e.ref, state: 'rejected' as const, messages: [], conditions: [] };
       r.state = 'rejected';
       r.conditions = r.conditions.filter((x) => x.type !== c.type).concat(c);
       const msg = `${describeRef(e.ref)}: quarantined: ${c.message}`;
       if (!r.messages.includes(msg)) r.messages.push(msg);
       byKey.set(key, r);
       const [ns, name] = e.gateway.split('/');
-      const gw = byKey.get(`Gateway/${ns}/${name}`);
-      if (gw) {
+      const gwReport = byKey.get(`Gateway/${ns}/${name}`);
+      if (gwReport) {
+        const gw = own(gwReport);
         gw.conditions = gw.conditions.filter((x) => x.type !== 'Programmed').concat({
           type: 'Programmed',
           status: 'False',
@@ -143,7 +155,7 @@ export class Quarantine {
         if (gw.state === 'accepted') gw.state = 'warning';
       }
     }
-    return [...byKey.values()].sort((a, b) => (resourceKey(a.ref) < resourceKey(b.ref) ? -1 : 1));
+    return [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, r]) => r);
   }
 }
 

@@ -38,6 +38,7 @@ import {
   processGateways,
   processRoute,
   type BuiltVirtualHost,
+  type CachedReport,
   type GatewayLayout,
   type GatewayState,
   type ListenerSlot,
@@ -143,6 +144,8 @@ interface State {
   upstreamRefs: Map<string, number>;
   clusterCache: TranslationMemo;
   clusterBooks: WeakMap<UpstreamIR, ReportBook>;
+  /** Reports of the last translation with what they were made from: unchanged ones keep their objects. */
+  reportCache: Map<string, CachedReport>;
 }
 
 export class Translator {
@@ -261,6 +264,7 @@ export class Translator {
       // fullDeps); without cluster hooks a cluster is reused as long as its upstream is the same object.
       clusterCache: this.hooks.has.cluster ? scopedMemo() : this.memo,
       clusterBooks: new WeakMap(),
+      reportCache: new Map(),
     };
   }
 
@@ -534,16 +538,17 @@ export class Translator {
       }
       books.push(...out.books);
     }
-    const book = ReportBook.merge(books, (l) => attached.get(l) ?? 0);
+    const problems = new ReportBook();
     for (const p of snapshot.problems) {
       if (!p.ref) continue;
       const where = p.origin.file ? `${p.origin.file}${p.origin.line ? `:${p.origin.line}` : ''}: ` : '';
-      if (p.severity === 'error') book.reject(p.ref, 'Invalid', where + p.message);
-      else book.warn(p.ref, 'SourceWarning', where + p.message);
+      if (p.severity === 'error') problems.reject(p.ref, 'Invalid', where + p.message);
+      else problems.warn(p.ref, 'SourceWarning', where + p.message);
     }
+    books.push(problems);
     // Only reports about resources that exist (or were refused at the source).
     const known = new Set(snapshot.problems.flatMap((p) => (p.ref ? [resourceKey(p.ref)] : [])));
-    return book.finish().filter((r) => {
+    return ReportBook.reports(books, (l) => attached.get(l) ?? 0, this.once ? undefined : st.reportCache).filter((r) => {
       const key = resourceKey(r.ref);
       return snapshot.resources.has(key) || known.has(key);
     });

@@ -47,8 +47,13 @@ type Rows<T extends object> = Parameters<Repository<T>['upsert']>[0];
 
 type Known = Pick<ResourceStatusRow, 'state' | 'contentHash' | 'firstSeen' | 'deletedAt'> & { fingerprint: string };
 
-const fingerprint = (s: { state: string; contentHash: string; conditions: Array<Record<string, unknown>>; messages: string[] }) =>
-  JSON.stringify([s.state, s.contentHash, s.conditions.map((c) => ({ ...c, lastTransitionTime: undefined })), s.messages]);
+// Callers that pass the same (immutable) status object again for an unchanged resource get its fingerprint back.
+const fingerprints = new WeakMap<object, string>();
+const fingerprint = (s: { state: string; contentHash: string; conditions: Array<Record<string, unknown>>; messages: string[] }) => {
+  let fp = fingerprints.get(s);
+  if (!fp) fingerprints.set(s, (fp = JSON.stringify([s.state, s.contentHash, s.conditions.map((c) => ({ ...c, lastTransitionTime: undefined })), s.messages])));
+  return fp;
+};
 
 export class Reporter {
   private ds: DataSource | undefined;
@@ -89,7 +94,10 @@ export class Reporter {
     };
   }
 
-  /** The full current set of resource statuses (one translation's outcome). Cheap: memory only. */
+  /**
+   * The full current set of resource statuses (one translation's outcome). Cheap: memory only; a status object
+   * passed again unchanged (the same object) costs a lookup.
+   */
   record(statuses: StatusInput[]): void {
     const at = this.now();
     const present = new Set<string>();

@@ -1,4 +1,4 @@
-export { ReportBook, cond } from './report-book.js';
+export { ReportBook, cond, type CachedReport } from './report-book.js';
 export { INVALID_BACKEND_CLUSTER, processRoute, type Attachment, type Problem, type RouteContext } from './routes.js';
 export { acceptedClasses, processGateways, type GatewayState, type ListenerSlot } from './gateways.js';
 export { VirtualHostTable, type BuiltVirtualHost, type Ranked, type VirtualHostChange } from './virtual-hosts.js';

@@ -46,47 +46,81 @@ export class ReportBook implements ReportSink {
   }
 
   /**
-   * One book holding what `books` recorded, as if a single book had recorded it all in this order. Listener reports
-   * are copied with `attachedRoutes` filled in (the books that count attachments are not the one holding listeners).
+   * The reports of `books`, as if a single book had recorded everything in this order. Listener reports are copied
+   * with `attachedRoutes` filled in (the books that count attachments are not the one holding listeners). With
+   * `cache` (kept by the caller between calls), a resource whose contributing entries are the very same objects as
+   * last time keeps its report object: unchanged reports can be skipped by identity downstream.
    */
-  static merge(books: Iterable<ReportBook>, attachedRoutes: (l: ListenerReport) => number): ReportBook {
-    const out = new ReportBook();
+  static reports(books: Iterable<ReportBook>, attachedRoutes: (l: ListenerReport) => number, cache?: Map<string, CachedReport>): ResourceReport[] {
+    const byKey = new Map<string, Entry[]>();
     for (const book of books) {
-      for (const e of book.entries.values()) {
-        const m = out.entry(e.ref, e.generation);
-        m.rejected ||= e.rejected;
-        m.warned ||= e.warned;
-        for (const msg of e.messages) if (!m.messages.includes(msg)) m.messages.push(msg);
-        for (const c of e.conditions) m.conditions = m.conditions.filter((x) => x.type !== c.type).concat(c);
-        if (e.parents) m.parents = e.parents;
-        if (e.listeners) m.listeners = e.listeners.map((l) => ({ ...l, attachedRoutes: attachedRoutes(l) }));
+      for (const [key, e] of book.entries) {
+        const list = byKey.get(key);
+        if (list) list.push(e);
+        else byKey.set(key, [e]);
       }
     }
+    const keys = [...byKey.keys()].sort();
+    const seen = new Set<string>();
+    const out = keys.map((key) => {
+      const entries = byKey.get(key)!;
+      const attached = entries.flatMap((e) => e.listeners?.map(attachedRoutes) ?? []);
+      seen.add(key);
+      const prev = cache?.get(key);
+      if (prev && sameItems(prev.entries, entries) && sameItems(prev.attached, attached)) return prev.report;
+      const one = new ReportBook();
+      for (const e of entries) one.absorb(e, attachedRoutes);
+      const report = toReport(one.entries.get(key)!);
+      cache?.set(key, { entries, attached, report });
+      return report;
+    });
+    if (cache) for (const key of cache.keys()) if (!seen.has(key)) cache.delete(key);
     return out;
+  }
+
+  private absorb(e: Entry, attachedRoutes: (l: ListenerReport) => number): void {
+    const m = this.entry(e.ref, e.generation);
+    m.rejected ||= e.rejected;
+    m.warned ||= e.warned;
+    for (const msg of e.messages) if (!m.messages.includes(msg)) m.messages.push(msg);
+    for (const c of e.conditions) m.conditions = m.conditions.filter((x) => x.type !== c.type).concat(c);
+    if (e.parents) m.parents = e.parents;
+    if (e.listeners) m.listeners = e.listeners.map((l) => ({ ...l, attachedRoutes: attachedRoutes(l) }));
   }
 
   /** Final reports, sorted by key for deterministic output. */
   finish(): ResourceReport[] {
-    return [...this.entries.entries()]
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([, e]) => {
-        // A route is rejected when it has parents and none accepts it; one refusing parent of several is a warning.
-        const parentRejected = !!e.parents?.length && !e.parents.some((p) => p.conditions.some((c) => c.type === 'Accepted' && c.status === 'True'));
-        const condRejected = e.conditions.some((c) => (c.type === 'Accepted' || c.type === 'ResolvedRefs') && c.status === 'False');
-        const rejected = e.rejected || parentRejected || condRejected;
-        const partial = e.parents?.some((p) => p.conditions.some((c) => c.status === 'False'));
-        const report: ResourceReport = {
-          ref: e.ref,
-          state: rejected ? 'rejected' : e.warned || partial ? 'warning' : 'accepted',
-          messages: e.messages,
-          conditions: e.conditions,
-        };
-        if (e.generation !== undefined) report.generation = e.generation;
-        if (e.parents) report.parents = e.parents;
-        if (e.listeners) report.listeners = e.listeners;
-        return report;
-      });
+    return [...this.entries.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, e]) => toReport(e));
   }
+}
+
+/** What a report was made from, to tell next time whether it can be reused. */
+export interface CachedReport {
+  entries: readonly object[];
+  attached: readonly number[];
+  report: ResourceReport;
+}
+
+function sameItems(a: readonly unknown[], b: readonly unknown[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+function toReport(e: Entry): ResourceReport {
+  // A route is rejected when it has parents and none accepts it; one refusing parent of several is a warning.
+  const parentRejected = !!e.parents?.length && !e.parents.some((p) => p.conditions.some((c) => c.type === 'Accepted' && c.status === 'True'));
+  const condRejected = e.conditions.some((c) => (c.type === 'Accepted' || c.type === 'ResolvedRefs') && c.status === 'False');
+  const rejected = e.rejected || parentRejected || condRejected;
+  const partial = e.parents?.some((p) => p.conditions.some((c) => c.status === 'False'));
+  const report: ResourceReport = {
+    ref: e.ref,
+    state: rejected ? 'rejected' : e.warned || partial ? 'warning' : 'accepted',
+    messages: e.messages,
+    conditions: e.conditions,
+  };
+  if (e.generation !== undefined) report.generation = e.generation;
+  if (e.parents) report.parents = e.parents;
+  if (e.listeners) report.listeners = e.listeners;
+  return report;
 }
 
 export function cond(type: string, ok: boolean, reason: string, message = '', observedGeneration?: number): Condition {
