@@ -164,7 +164,8 @@ describe('incremental translation, targeted cases', () => {
     const s1 = store(base);
     const t1 = translator.translate(s1);
     expect(t1.reports.find((r) => r.ref.kind === 'Service' && r.ref.name === 's1')?.messages.join()).toContain('failed on cluster');
-    const s2 = store([...base.slice(0, 6), route(0, 1), route(1, 0)], s1);
+    const edited = route(0, 1);
+    const s2 = store([...base.slice(0, 6), edited, base[7]!], s1);
     const t2 = translator.translate(s2);
     expect(t2.stats.incremental).toBe(true);
     expect(plain(t2)).toBe(plain(translate(s2, { plugins })));
@@ -172,7 +173,9 @@ describe('incremental translation, targeted cases', () => {
     // The route that did not change keeps its report object (status writers skip it by identity).
     const r1 = (t: Translation) => t.reports.find((r) => r.ref.kind === 'HTTPRoute' && r.ref.name === 'r1');
     expect(r1(t2)).toBe(r1(t1));
-    const s3 = store([gc, gateway(0), service(0, 81), ...base.slice(3, 6), route(0, 1), route(1, 0)], s2);
+    // Only Service s0 changes, and the virtual-host hook read it: a full translation.
+    const s3 = store([base[0]!, base[1]!, service(0, 81), ...base.slice(3, 6), edited, base[7]!], s2);
+    expect([...s3.changes!.keys]).toEqual(['Service/default/s0']);
     const t3 = translator.translate(s3);
     expect(t3.stats.incremental).toBe(false);
     expect(plain(t3)).toBe(plain(translate(s3, { plugins })));
