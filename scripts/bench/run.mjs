@@ -4,7 +4,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
-import { CLI, ROOT, freePort, request, startBackend, startEnvoy, startGatehouse, waitFor } from '../lib/peers.mjs';
+import { CLI, NODE_FLAGS, ROOT, freePort, request, startBackend, startEnvoy, startGatehouse, waitFor } from '../lib/peers.mjs';
 import { benchYaml, routeDocs, writeBenchDir } from './generate.mjs';
 
 const EGCTL_VERSION = 'v1.9.1';
@@ -72,13 +72,13 @@ writeFileSync(emptyEg, benchYaml(0, 'gateway.envoyproxy.io/gatewayclass-controll
 const egStartup = wall(eg, ['x', 'translate', '--from', 'gateway-api', '--to', 'xds', '-f', emptyEg]).ms;
 const emptyGh = join(work, 'empty-gh.yaml');
 writeFileSync(emptyGh, benchYaml(0, 'gatehouse.dev/gateway-controller'));
-const ghStartup = wall(process.execPath, [CLI, 'translate', '-f', emptyGh]).ms;
+const ghStartup = wall(process.execPath, [...NODE_FLAGS, CLI, 'translate', '-f', emptyGh]).ms;
 
 const rows = [];
 for (const n of SIZES) {
   const dir = join(work, `gh-${n}`);
   writeBenchDir(dir, n, 'gatehouse.dev/gateway-controller');
-  const m = JSON.parse(execFileSync(process.execPath, ['--expose-gc', join(ROOT, 'scripts/bench/measure.mjs'), dir, String(n)], { encoding: 'utf8', maxBuffer: 1 << 26 }).trim().split('\n').at(-1));
+  const m = JSON.parse(execFileSync(process.execPath, ['--expose-gc', ...NODE_FLAGS, join(ROOT, 'scripts/bench/measure.mjs'), dir, String(n)], { encoding: 'utf8', maxBuffer: 1 << 26 }).trim().split('\n').at(-1));
   const ghFile = join(work, `gh-${n}.yaml`);
   writeFileSync(ghFile, benchYaml(n, 'gatehouse.dev/gateway-controller'));
   const egFile = join(work, `eg-${n}.yaml`);
@@ -87,7 +87,7 @@ for (const n of SIZES) {
   const egSingle = n > 1000;
   const egRun = wall(eg, ['x', 'translate', '--from', 'gateway-api', '--to', 'xds', '-f', egFile], egSingle ? 1 : 3, !egSingle);
   const routesOut = (egRun.out.match(/type\.googleapis\.com\/envoy\.config\.route\.v3\.Route\b/g) ?? []).length;
-  const ghRun = wall(process.execPath, [CLI, 'translate', '-f', ghFile]);
+  const ghRun = wall(process.execPath, [...NODE_FLAGS, CLI, 'translate', '-f', ghFile]);
   const prop = process.env.BENCH_SKIP_ENVOY ? NaN : await propagation(n, join(work, `prop-${n}`));
   rows.push({ ...m, egSingle, egctlMs: egRun.ms, egctlNetMs: egRun.ms - egStartup, ghCliMs: ghRun.ms, ghCliNetMs: ghRun.ms - ghStartup, propagationMs: prop, egRoutesSeen: routesOut });
   console.error(`bench: ${n} routes done`);

@@ -3,6 +3,7 @@ import type { ChildProcess } from 'node:child_process';
 
 export const ROOT: string;
 export const CLI: string;
+export const NODE_FLAGS: string[];
 export function envoyBinary(): string;
 export function sleep(ms: number): Promise<void>;
 export function waitFor<T>(what: string, fn: () => T | Promise<T>, timeoutMs?: number, everyMs?: number): Promise<NonNullable<T>>;

@@ -8,6 +8,11 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const CLI = join(ROOT, 'apps/cli/dist/main.js');
+/**
+ * The V8 flags Gatehouse runs with (the `gatehouse` launcher's shebang has them too): a larger young generation, as
+ * translation allocates in bursts — about 10% off a 10,000-route translation, at the same peak RSS.
+ */
+export const NODE_FLAGS = ['--max-semi-space-size=64'];
 
 export function envoyBinary() {
   const bin = process.env.GATEHOUSE_ENVOY || join(ROOT, '.tools/venv/bin/envoy');
@@ -71,7 +76,7 @@ export function startProcess(name, command, args, options = {}) {
 /** Starts `gatehouse serve`; resolves with its xDS and admin ports once /readyz answers. */
 export async function startGatehouse({ configDir, dataDir, xdsPort = 0, adminPort = 0, echo = false, logLevel = 'info', args = [], env }) {
   const proc = startProcess('gatehouse', process.execPath, [
-    CLI, 'serve', '--config-dir', configDir, '--data-dir', dataDir,
+    ...NODE_FLAGS, CLI, 'serve', '--config-dir', configDir, '--data-dir', dataDir,
     '--xds-port', String(xdsPort), '--admin-port', String(adminPort), '--log-level', logLevel, ...args,
   ], { echo, ...(env ? { env: { ...process.env, ...env } } : {}) });
   const m = await waitFor('gatehouse to start', () => {

@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=64
 // `gatehouse`: serve the control plane, print Envoy bootstraps, translate offline, inspect a running one.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
