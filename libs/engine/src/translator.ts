@@ -37,12 +37,10 @@ import {
   gatewayLayout,
   processGateways,
   processRoute,
-  type BuiltVirtualHost,
   type CachedReport,
   type GatewayLayout,
   type GatewayState,
   type ListenerSlot,
-  type Problem,
   type Ranked,
 } from '@gatehouse/translator';
 import { Hooks, routeClusters, routeConfiguration, tlsSecret, type BuiltCluster } from '@gatehouse/xds-translator';
@@ -632,4 +630,3 @@ function isSorted(r: Record<string, unknown>): boolean {
   return true;
 }
 
-export type { BuiltVirtualHost, Problem };
