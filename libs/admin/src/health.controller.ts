@@ -1,8 +1,10 @@
 import { Controller, Get, HttpException, HttpStatus, Inject } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ADMIN_VIEW, type AdminView } from './admin-view.js';
+import { Public } from './token.guard.js';
 
 @ApiTags('health')
+@Public()
 @Controller()
 export class HealthController {
   constructor(@Inject(ADMIN_VIEW) private readonly view: AdminView) {}

@@ -25,6 +25,8 @@ export class SnapshotsController {
   @Get(':gateway')
   @ApiOperation({ summary: 'The same, with the gateway as one URL-encoded "namespace/name"' })
   byKey(@Param('gateway') gateway: string) {
-    return this.get(decodeURIComponent(gateway));
+    // The router has decoded the parameter already (default%2Fdemo arrives as default/demo): decoding again would
+    // turn a literal "%" into a URIError.
+    return this.get(gateway);
   }
 }
