@@ -35,6 +35,7 @@ import {
   VirtualHostTable,
   acceptedClasses,
   gatewayLayout,
+  internalError,
   processGateways,
   processRoute,
   type CachedReport,
@@ -155,6 +156,8 @@ export class Translator {
   private generation = 0;
   private onceBook: ReportBook | undefined;
   private unused: ReportBook | undefined;
+  /** Set when a Gateway could not be assembled: the next translation is a full one. */
+  private restart = false;
 
   /** `once`: this translator translates one snapshot only, so it records nothing for later updates. */
   constructor(
@@ -178,7 +181,8 @@ export class Translator {
   }
 
   private run(snapshot: ResourceSnapshot): Translation {
-    let dirty = this.st && this.dirtyRoutes(this.st, snapshot);
+    let dirty = this.st && !this.restart ? this.dirtyRoutes(this.st, snapshot) : undefined;
+    this.restart = false;
     const incremental = dirty !== undefined;
     if (!dirty) {
       this.st = this.gatewayPhase(snapshot);
@@ -212,7 +216,14 @@ export class Translator {
 
     const gateways: Record<string, GatewayXds> = {};
     for (const [key, out] of st.gateways) {
-      this.assemble(st, out, tracked, changedUpstreams, !incremental);
+      try {
+        this.assemble(st, out, tracked, changedUpstreams, !incremental);
+      } catch (err) {
+        // This Gateway keeps the resources it had; the others are assembled as usual. Its half-updated tables are
+        // not trusted again: the next translation starts from scratch.
+        st.gatewayBook.reject(out.state.stored.ref, 'TranslationError', internalError(out.state.stored.ref, err));
+        this.restart = true;
+      }
       gateways[key] = { resources: out.records, provenance: this.provenance(st, out) };
     }
     return this.result(st, snapshot, gateways, { incremental, routes: dirty.length });
@@ -271,24 +282,36 @@ export class Translator {
     // merging one book per unit in key order, without a book per route.
     const book = this.once ? (this.onceBook ??= new ReportBook()) : new ReportBook();
     const ctx: PluginContext = { snapshot: tracked, reports: book, memo: this.memo };
+    let failure: unknown;
     const { value, deps } = this.recorder.capture(() => {
-      const { routes, attachments } = processRoute({ snapshot: tracked, book, gateways: st.gatewayStates, resolvers: this.resolvers, pluginCtx: ctx, resolved, deps: this.recorder }, stored);
-      // One Envoy route per route and (port, scheme): redirects take their port from where they are served.
-      const messages: Array<{ port: number; scheme: string; payloads: Payload[] }> = [];
-      const placed = attachments.map((a) => {
-        const scheme = a.slot.listener.protocol === 'HTTPS' ? 'https' : 'http';
-        const port = a.slot.listener.port;
-        let payloads = messages.find((m) => m.port === port && m.scheme === scheme)?.payloads;
-        if (!payloads) messages.push({ port, scheme, payloads: (payloads = a.routes.map((r) => this.hooks.route(ctx, r, { port, scheme }))) });
-        const out = st.gateways.get(`${a.slot.gatewayRef.namespace}/${a.slot.gatewayRef.name}`)!;
-        const table = out.tables.get(out.layout.tableOf(a.slot))!;
-        const ranked: Array<Ranked<Payload>> = [];
-        for (const hostname of a.hostnames) a.routes.forEach((route, i) => ranked.push({ route, hostname, createdAt: a.createdAt, payload: payloads[i]! }));
-        return { slot: a.slot, table, hostnames: a.hostnames, ranked };
-      });
-      return { placed, clusters: [...new Set(routes.flatMap(routeClusters))] };
+      try {
+        return this.placeRoute(st, tracked, resolved, stored, book, ctx);
+      } catch (err) {
+        // A bug or an unforeseen input shape: this route is rejected, every other resource is still translated.
+        failure = err;
+        return { placed: [], clusters: [] };
+      }
     });
+    if (failure !== undefined) book.reject(stored.ref, 'TranslationError', internalError(stored.ref, failure));
     return { book, placed: value.placed, clusters: value.clusters, deps };
+  }
+
+  private placeRoute(st: State, tracked: ResourceSnapshot, resolved: Parameters<typeof processRoute>[0]['resolved'], stored: StoredResource & { object: HTTPRoute }, book: ReportBook, ctx: PluginContext): Pick<RouteUnit, 'placed' | 'clusters'> {
+    const { routes, attachments } = processRoute({ snapshot: tracked, book, gateways: st.gatewayStates, resolvers: this.resolvers, pluginCtx: ctx, resolved, deps: this.recorder }, stored);
+    // One Envoy route per route and (port, scheme): redirects take their port from where they are served.
+    const messages: Array<{ port: number; scheme: string; payloads: Payload[] }> = [];
+    const placed = attachments.map((a) => {
+      const scheme = a.slot.listener.protocol === 'HTTPS' ? 'https' : 'http';
+      const port = a.slot.listener.port;
+      let payloads = messages.find((m) => m.port === port && m.scheme === scheme)?.payloads;
+      if (!payloads) messages.push({ port, scheme, payloads: (payloads = a.routes.map((r) => this.hooks.route(ctx, r, { port, scheme }))) });
+      const out = st.gateways.get(`${a.slot.gatewayRef.namespace}/${a.slot.gatewayRef.name}`)!;
+      const table = out.tables.get(out.layout.tableOf(a.slot))!;
+      const ranked: Array<Ranked<Payload>> = [];
+      for (const hostname of a.hostnames) a.routes.forEach((route, i) => ranked.push({ route, hostname, createdAt: a.createdAt, payload: payloads[i]! }));
+      return { slot: a.slot, table, hostnames: a.hostnames, ranked };
+    });
+    return { placed, clusters: [...new Set(routes.flatMap(routeClusters))] };
   }
 
   private track(snapshot: ResourceSnapshot): ResourceSnapshot {

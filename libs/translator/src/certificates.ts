@@ -14,10 +14,12 @@ export function sdsSecretName(namespace: string, name: string): string {
   return `secret_${namespace}_${name}`;
 }
 
+/** A Secret's value as text; a value that is not a string (a number in hand-written YAML) counts as missing. */
 function value(secret: Secret, key: string): string | undefined {
-  if (secret.stringData?.[key] !== undefined) return secret.stringData[key];
-  const b64 = secret.data?.[key];
-  return b64 === undefined ? undefined : Buffer.from(b64, 'base64').toString('utf8');
+  const plain: unknown = secret.stringData && Object.hasOwn(secret.stringData, key) ? secret.stringData[key] : undefined;
+  if (typeof plain === 'string') return plain;
+  const b64: unknown = secret.data && Object.hasOwn(secret.data, key) ? secret.data[key] : undefined;
+  return typeof b64 === 'string' ? Buffer.from(b64, 'base64').toString('utf8') : undefined;
 }
 
 export function resolveCertificates(snapshot: ResourceSnapshot, gateway: ResourceRef, listener: Listener): CertificateResult {
@@ -55,8 +57,8 @@ export function resolveCertificates(snapshot: ResourceSnapshot, gateway: Resourc
 
 /** What is wrong with a certificate/key pair, or undefined. Never echoes key material. */
 function checkPair(cert: string | undefined, key: string | undefined): string | undefined {
-  if (!cert) return 'data["tls.crt"] is missing';
-  if (!key) return 'data["tls.key"] is missing';
+  if (!cert) return 'data["tls.crt"] is missing (or not a base64 string)';
+  if (!key) return 'data["tls.key"] is missing (or not a base64 string)';
   let x509: X509Certificate;
   try {
     x509 = new X509Certificate(cert);

@@ -14,6 +14,7 @@ import {
 import type { SecretIR } from '@gatehouse/ir';
 import type { ListenerReport } from '@gatehouse/plugin-sdk';
 import { resolveCertificates } from './certificates.js';
+import { internalError } from './internal-error.js';
 import { cond, type ReportBook } from './report-book.js';
 
 export const SUPPORTED_ROUTE_KINDS: Record<string, Array<{ group: string; kind: string }>> = {
@@ -61,38 +62,48 @@ function bindAddress(gw: Gateway, fallback: string): string {
 export function processGateways(snapshot: ResourceSnapshot, book: ReportBook, classes: Set<string>, defaultBindAddress: string): GatewayState[] {
   const out: GatewayState[] = [];
   for (const stored of resourcesOfKind<Gateway>(snapshot, 'Gateway')) {
-    const gw = stored.object;
-    const gen = gw.metadata.generation;
-    if (!classes.has(gw.spec?.gatewayClassName)) {
-      book.warn(stored.ref, 'NotReconciled', `${describeRef(stored.ref)}: spec.gatewayClassName: GatewayClass "${gw.spec?.gatewayClassName}" does not exist or is not controlled by ${CONTROLLER_NAME}; the Gateway is ignored`);
-      continue;
+    try {
+      const state = processGateway(snapshot, book, classes, defaultBindAddress, stored);
+      if (state) out.push(state);
+    } catch (err) {
+      // One Gateway that cannot be processed is rejected; the others are still served.
+      book.reject(stored.ref, 'TranslationError', internalError(stored.ref, err));
     }
-    book.entry(stored.ref, gen);
-    for (const field of unimplementedGatewayFields(gw)) {
-      book.warn(stored.ref, 'UnsupportedValue', `${describeRef(stored.ref)}: ${field} is not implemented by Gatehouse and has no effect`);
-    }
-    const unsupportedAddress = gw.spec.addresses?.find((a) => (a.type ?? 'IPAddress') !== 'IPAddress');
-    if (unsupportedAddress) {
-      book.condition(stored.ref, cond('Accepted', false, 'UnsupportedAddress', `spec.addresses: type ${unsupportedAddress.type} is not supported (use IPAddress)`, gen));
-      book.condition(stored.ref, cond('Programmed', false, 'Invalid', 'Gateway not accepted', gen));
-      continue;
-    }
-    const address = bindAddress(gw, defaultBindAddress);
-    const slots: ListenerSlot[] = (gw.spec.listeners ?? []).map((listener) => makeSlot(snapshot, stored.ref, listener, address, gen));
-    markConflicts(slots, gen);
-    book.entry(stored.ref).listeners = slots.map((s) => s.report);
-    const usable = slots.some((s) => s.usable);
-    book.condition(stored.ref, cond('Accepted', true, 'Accepted', '', gen));
-    book.condition(stored.ref, cond('Programmed', usable, usable ? 'Programmed' : 'Invalid', usable ? '' : 'no listener is usable', gen));
-    for (const s of slots) {
-      if (!s.usable) {
-        const why = s.report.conditions.find((c) => c.status === (c.type === 'Conflicted' ? 'True' : 'False'));
-        book.warn(stored.ref, why?.reason ?? 'Invalid', `${describeRef(stored.ref)}: listener "${s.listener.name}": ${why?.message ?? 'not usable'}`);
-      }
-    }
-    out.push({ stored, key: `${stored.ref.namespace}/${stored.ref.name}`, slots });
   }
   return out;
+}
+
+function processGateway(snapshot: ResourceSnapshot, book: ReportBook, classes: Set<string>, defaultBindAddress: string, stored: StoredResource & { object: Gateway }): GatewayState | undefined {
+  const gw = stored.object;
+  const gen = gw.metadata.generation;
+  if (!classes.has(gw.spec?.gatewayClassName)) {
+    book.warn(stored.ref, 'NotReconciled', `${describeRef(stored.ref)}: spec.gatewayClassName: GatewayClass "${gw.spec?.gatewayClassName}" does not exist or is not controlled by ${CONTROLLER_NAME}; the Gateway is ignored`);
+    return undefined;
+  }
+  book.entry(stored.ref, gen);
+  for (const field of unimplementedGatewayFields(gw)) {
+    book.warn(stored.ref, 'UnsupportedValue', `${describeRef(stored.ref)}: ${field} is not implemented by Gatehouse and has no effect`);
+  }
+  const unsupportedAddress = gw.spec.addresses?.find((a) => (a.type ?? 'IPAddress') !== 'IPAddress');
+  if (unsupportedAddress) {
+    book.condition(stored.ref, cond('Accepted', false, 'UnsupportedAddress', `spec.addresses: type ${unsupportedAddress.type} is not supported (use IPAddress)`, gen));
+    book.condition(stored.ref, cond('Programmed', false, 'Invalid', 'Gateway not accepted', gen));
+    return undefined;
+  }
+  const address = bindAddress(gw, defaultBindAddress);
+  const slots: ListenerSlot[] = (gw.spec.listeners ?? []).map((listener) => safeSlot(snapshot, stored.ref, listener, address, gen));
+  markConflicts(slots, gen);
+  book.entry(stored.ref).listeners = slots.map((s) => s.report);
+  const usable = slots.some((s) => s.usable);
+  book.condition(stored.ref, cond('Accepted', true, 'Accepted', '', gen));
+  book.condition(stored.ref, cond('Programmed', usable, usable ? 'Programmed' : 'Invalid', usable ? '' : 'no listener is usable', gen));
+  for (const s of slots) {
+    if (!s.usable) {
+      const why = s.report.conditions.find((c) => c.status === (c.type === 'Conflicted' ? 'True' : 'False'));
+      book.warn(stored.ref, why?.reason ?? 'Invalid', `${describeRef(stored.ref)}: listener "${s.listener.name}": ${why?.message ?? 'not usable'}`);
+    }
+  }
+  return { stored, key: `${stored.ref.namespace}/${stored.ref.name}`, slots };
 }
 
 /** Valid Gateway fields Gatehouse does not implement: named in a warning, never silently ignored. */
@@ -103,6 +114,17 @@ function unimplementedGatewayFields(gw: Gateway): string[] {
     if (l.tls?.options && Object.keys(l.tls.options).length) out.push(`spec.listeners[${i}].tls.options`);
   }
   return out;
+}
+
+/** A listener whose processing throws is refused on its own; the Gateway's other listeners are still served. */
+function safeSlot(snapshot: ResourceSnapshot, gatewayRef: ResourceRef, listener: Listener, address: string, gen?: number): ListenerSlot {
+  try {
+    return makeSlot(snapshot, gatewayRef, listener, address, gen);
+  } catch (err) {
+    const message = internalError(gatewayRef, err).replace(describeRef(gatewayRef), `listener "${listener.name}"`);
+    const report: ListenerReport = { name: listener.name, attachedRoutes: 0, supportedKinds: [], conditions: [cond('Accepted', false, 'Invalid', message, gen), cond('Programmed', false, 'Invalid', message, gen)] };
+    return { gatewayRef, listener, envoyListener: '', address, secrets: [], allowedKinds: [], report, usable: false };
+  }
 }
 
 function makeSlot(snapshot: ResourceSnapshot, gatewayRef: ResourceRef, listener: Listener, address: string, gen?: number): ListenerSlot {

@@ -4,3 +4,4 @@ export { acceptedClasses, processGateways, type GatewayState, type ListenerSlot 
 export { VirtualHostTable, type BuiltVirtualHost, type Ranked, type VirtualHostChange } from './virtual-hosts.js';
 export { intersectHostnames, hostnameApplies, compareDomains } from './hostnames.js';
 export { gatewayLayout, type GatewayLayout } from './layout.js';
+export { internalError } from './internal-error.js';
