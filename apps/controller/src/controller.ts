@@ -18,6 +18,7 @@ import { Metrics } from './metrics.js';
 import { Publisher, type PublishResult } from './publisher.js';
 import { Quarantine, contentHash } from './quarantine.js';
 import { logReports } from './report-log.js';
+import { refusedResources, type RefusedResource } from './resource-view.js';
 
 export interface ControllerOptions {
   configDir: string;
@@ -52,15 +53,15 @@ export interface RunningController {
   close(): Promise<void>;
 }
 
-function toStatus(stored: StoredResource, report: ResourceReport | undefined): StatusInput {
+function toStatus(stored: StoredResource | RefusedResource, report: ResourceReport | undefined, fallback: ResourceReport['state'] = 'accepted'): StatusInput {
   const parents = (report?.parents ?? []).flatMap((p) => p.conditions.map((c) => ({ ...c, parent: `${p.parentRef.namespace}/${p.parentRef.name}${p.parentRef.sectionName ? `/${p.parentRef.sectionName}` : ''}` })));
   return {
     key: stored.key,
     kind: stored.ref.kind,
     namespace: stored.ref.namespace,
     name: stored.ref.name,
-    contentHash: contentHash(stored),
-    state: report?.state ?? 'accepted',
+    contentHash: 'object' in stored ? contentHash(stored) : stored.contentHash,
+    state: report?.state ?? fallback,
     conditions: [...(report?.conditions ?? []), ...parents] as unknown as Array<Record<string, unknown>>,
     messages: report?.messages ?? [],
   };
@@ -176,6 +177,8 @@ export async function startController(options: ControllerOptions): Promise<Runni
       out.push(status);
     }
     statusCache = next;
+    // Refused by the source (invalid): rejected resources too, with a status and a history like any other.
+    for (const refused of refusedResources(snapshot)) out.push(toStatus(refused, byKey.get(refused.key), 'rejected'));
     return out;
   };
 
