@@ -16,6 +16,8 @@ export interface ReporterOptions {
   /** History entries kept per resource (default 100). */
   historyRetention?: number;
   flushIntervalMs?: number;
+  /** Disconnected proxies kept in proxy_state, newest first (default 500). */
+  proxyRetention?: number;
   /** Pending history entries kept through an outage before the oldest are dropped (default 100,000). */
   maxPendingHistory?: number;
   log?: ReporterLog;
@@ -122,8 +124,10 @@ export class Reporter {
     }
   }
 
+  /** A proxy's state. Everything in it came from a client, so it is bounded before it is kept or stored. */
   recordProxy(p: ProxyStateRow): void {
-    this.pendingProxies.set(p.id, p);
+    const row = boundedProxyRow(p);
+    this.pendingProxies.set(row.id, row);
   }
 
   private keyParts(key: string): Pick<ResourceStatusRow, 'key' | 'kind' | 'namespace' | 'name'> {
@@ -200,6 +204,11 @@ export class Reporter {
           for (let i = 0; i < statuses.length; i += 200) await m.getRepository(ResourceStatusEntity).upsert(statuses.slice(i, i + 200) as Rows<ResourceStatusRow>, ['key']);
           for (let i = 0; i < history.length; i += 200) await m.getRepository(ResourceHistoryEntity).insert(history.slice(i, i + 200) as Rows<ResourceHistoryRow>);
           for (const p of proxies) await m.getRepository(ProxyStateEntity).upsert(p as Rows<ProxyStateRow>, ['id']);
+          if (proxies.some((p) => p.disconnectedAt !== null)) {
+            // Disconnected proxies are history: only the newest are kept, so reconnecting clients cannot grow the table.
+            const keep = Math.max(0, Math.floor(this.options.proxyRetention ?? 500));
+            await m.query(`DELETE FROM proxy_state WHERE disconnected_at IS NOT NULL AND id NOT IN (SELECT id FROM proxy_state WHERE disconnected_at IS NOT NULL ORDER BY disconnected_at DESC, id DESC LIMIT ${keep})`);
+          }
           const touched = [...new Set(history.map((h) => h.resourceKey))];
           const keep = this.options.historyRetention ?? 100;
           for (const key of touched) {
@@ -260,3 +269,23 @@ export class Reporter {
 }
 
 export class ReporterUnavailable extends Error {}
+
+const MAX_TYPES = 32;
+const cut = (s: string, max: number) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
+
+/** A proxy row within the columns' sizes: client strings cut, at most MAX_TYPES xDS types, NACK messages bounded. */
+export function boundedProxyRow(p: ProxyStateRow): ProxyStateRow {
+  const versions: ProxyStateRow['versions'] = {};
+  for (const [type, v] of Object.entries(p.versions).slice(0, MAX_TYPES)) {
+    versions[cut(type, 200)] = { ...(v.sent !== undefined ? { sent: cut(String(v.sent), 128) } : {}), ...(v.acked !== undefined ? { acked: cut(String(v.acked), 128) } : {}) };
+  }
+  return {
+    ...p,
+    id: cut(p.id, 300),
+    nodeId: cut(p.nodeId, 253),
+    gateway: cut(p.gateway, 300),
+    protocol: cut(p.protocol, 8),
+    versions,
+    lastNack: p.lastNack ? { type: cut(p.lastNack.type, 200), message: cut(p.lastNack.message, 4096), at: p.lastNack.at } : null,
+  };
+}
