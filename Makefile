@@ -9,7 +9,8 @@ setup:
 	@bash scripts/provision.sh
 
 build: setup
-	@$(ENV) npx tsc -b tsconfig.json
+	@echo "build: tsc -b (incremental)"
+	@$(ENV) npx tsc -b tsconfig.json && chmod +x apps/cli/dist/main.js
 
 ## The standalone quickstart: control plane + real Envoy + two local backends; prints curls; Ctrl-C stops all.
 quickstart: build
@@ -17,6 +18,7 @@ quickstart: build
 
 ## Every test (lint, type-check, unit, golden, real-Envoy end to end).
 test: build
+	@echo "test: lint (eslint) and type-check the tests (tsc), then vitest"
 	@$(ENV) npx eslint . && npx tsc -p tsconfig.spec.json
 	@$(ENV) npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json
 

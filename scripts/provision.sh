@@ -62,8 +62,18 @@ if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb 
   fi
 fi
 
-# The environment file every make target sources.
+# `gatehouse` on PATH: a launcher that runs the built CLI with the provisioned Node, whatever node a shell has.
+mkdir -p "$TOOLS/bin"
+cat > "$TOOLS/bin/gatehouse" <<LAUNCH
+#!/usr/bin/env bash
+cli=$ROOT/apps/cli/dist/main.js
+[ -f "\$cli" ] || { echo "gatehouse: not built yet: run 'make build' in $ROOT" >&2; exit 2; }
+exec $(command -v node) --max-semi-space-size=64 "\$cli" "\$@"
+LAUNCH
+chmod +x "$TOOLS/bin/gatehouse"
+
+# The environment file every make target sources (and a person can: `source .tools/env.sh`).
 cat > "$TOOLS/env.sh" <<ENV
-export PATH=$(dirname "$(command -v node)"):$VENV/bin:\$PATH
+export PATH=$TOOLS/bin:$(dirname "$(command -v node)"):$VENV/bin:\$PATH
 export GATEHOUSE_ENVOY=$VENV/bin/envoy
 ENV

@@ -1,7 +1,7 @@
 // Real peers for the quickstart and the end-to-end tests: the Gatehouse process, Envoy, HTTP backends.
 // Plain ESM JavaScript so `node scripts/quickstart.mjs` runs it without a build step.
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import http from 'node:http';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,10 +50,22 @@ export function startProcess(name, command, args, options = {}) {
   children.add(child);
   child.on('exit', () => children.delete(child));
   const proc = { name, child, output: '', exited: false, code: null };
+  // options.echo: true shows everything; a function gets each line and shows what it returns (nothing for undefined).
+  let partial = '';
+  const log = options.logFile ? createWriteStream(options.logFile, { flags: 'a' }) : undefined;
   const keep = (chunk) => {
+    log?.write(chunk);
     proc.output += chunk;
     if (proc.output.length > 200_000) proc.output = proc.output.slice(-100_000);
-    if (options.echo) process.stderr.write(chunk);
+    if (options.echo === true) process.stderr.write(chunk);
+    else if (typeof options.echo === 'function') {
+      const lines = (partial + chunk).split('\n');
+      partial = lines.pop();
+      for (const line of lines) {
+        const shown = options.echo(line);
+        if (shown !== undefined) process.stderr.write(`${shown}\n`);
+      }
+    }
   };
   child.stdout.setEncoding('utf8').on('data', keep);
   child.stderr.setEncoding('utf8').on('data', keep);
@@ -74,11 +86,11 @@ export function startProcess(name, command, args, options = {}) {
 }
 
 /** Starts `gatehouse serve`; resolves with its xDS and admin ports once /readyz answers. */
-export async function startGatehouse({ configDir, dataDir, xdsPort = 0, adminPort = 0, echo = false, logLevel = 'info', args = [], env }) {
+export async function startGatehouse({ configDir, dataDir, xdsPort = 0, adminPort = 0, echo = false, logFile, logLevel = 'info', args = [], env }) {
   const proc = startProcess('gatehouse', process.execPath, [
     ...NODE_FLAGS, CLI, 'serve', '--config-dir', configDir, '--data-dir', dataDir,
     '--xds-port', String(xdsPort), '--admin-port', String(adminPort), '--log-level', logLevel, ...args,
-  ], { echo, ...(env ? { env: { ...process.env, ...env } } : {}) });
+  ], { echo, logFile, ...(env ? { env: { ...process.env, ...env } } : {}) });
   const m = await waitFor('gatehouse to start', () => {
     if (proc.exited) throw new Error(`gatehouse exited (${proc.code}):\n${proc.output}`);
     return /xDS on [^:]+:(\d+), admin on http:\/\/[^:]+:(\d+)/.exec(proc.output);

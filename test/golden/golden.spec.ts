@@ -2,8 +2,7 @@
 // UPDATE_GOLDEN=1 (make golden) rewrites the outputs; review their diff like code.
 // Every generated resource must pass the strict encoder, and every case must pass `envoy --mode validate`.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
@@ -13,6 +12,7 @@ import { BUILTIN_PLUGINS } from '@gatehouse/controller';
 import { XdsType, type EnvoyMessage } from '@gatehouse/plugin-sdk';
 import { StrictEncoder, envoyRoot } from '@gatehouse/xds';
 import { envoyBinary } from '../../scripts/lib/peers.mjs';
+import { tempDir } from '../harness/config.js';
 
 const DATA = join(import.meta.dirname, 'testdata');
 const UPDATE = process.env['UPDATE_GOLDEN'] === '1';
@@ -20,7 +20,7 @@ const OUTPUTS = { listeners: XdsType.Listener, routes: XdsType.Route, clusters: 
 const cases = readdirSync(DATA).filter((f) => f.endsWith('.in.yaml')).map((f) => f.replace(/\.in\.yaml$/, '')).sort();
 
 async function translateCase(name: string): Promise<Translation> {
-  const dir = mkdtempSync(join(tmpdir(), 'gatehouse-golden-'));
+  const dir = tempDir('golden');
   copyFileSync(join(DATA, `${name}.in.yaml`), join(dir, `${name}.in.yaml`));
   const source = new DirectorySource({ dir, now: () => '2026-01-01T00:00:00Z' });
   const snapshot = await source.load();
@@ -88,7 +88,7 @@ describe('golden translation', () => {
 
   it.each(cases)('%s is accepted by envoy --mode validate', async (name) => {
     const t = await translateCase(name);
-    const dir = mkdtempSync(join(tmpdir(), 'gatehouse-validate-'));
+    const dir = tempDir('validate');
     for (const gateway of Object.keys(t.gateways)) {
       const file = join(dir, `${gateway.replace('/', '-')}.json`);
       writeFileSync(file, JSON.stringify(staticBootstrap(t, gateway)));

@@ -1,11 +1,21 @@
 // Builds Gateway API YAML for tests: a config dir that tests write, rewrite and measure.
-import { mkdirSync, mkdtempSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 
+const made: string[] = [];
+// Test files leave nothing behind in the system temp directory (set GATEHOUSE_KEEP_TEMP=1 to look afterwards).
+process.on('exit', () => {
+  if (process.env['GATEHOUSE_KEEP_TEMP']) return;
+  for (const dir of made) rmSync(dir, { recursive: true, force: true, maxRetries: 2 });
+});
+
+/** A fresh directory under the system temp directory, removed when the test process exits. */
 export function tempDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), `gatehouse-${prefix}-`));
+  const dir = mkdtempSync(join(tmpdir(), `gatehouse-${prefix}-`));
+  made.push(dir);
+  return dir;
 }
 
 /** Writes objects as one multi-document YAML file, atomically (as editors and kubectl-style tools do). */

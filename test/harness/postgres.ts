@@ -1,6 +1,6 @@
 // A real PostgreSQL cluster for tests: initdb into a temp dir, run as the postgres user, loopback only.
 import { execFileSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, waitFor } from './peers.js';
@@ -36,6 +36,15 @@ export async function startPostgres(): Promise<Postgres> {
     chownSync(dir, uid, gid);
   }
   const data = join(dir, 'data');
+  // A cluster is ~47 MB: stop it and remove it when the test process exits, whatever state the test left it in.
+  process.on('exit', () => {
+    try {
+      asPostgres(pgBin('pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop']);
+    } catch {
+      // not running
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
   asPostgres(pgBin('initdb'), ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
   const port = await freePort();
   const pg: Postgres = {

@@ -22,7 +22,11 @@ const TYPE_NAMES: Record<string, string> = { Cluster: 'clusters', ClusterLoadAss
 
 export async function runTranslate(a: TranslateArgs): Promise<number> {
   const path = resolve(a.file);
-  const isFile = statSync(path).isFile();
+  const st = statSync(path, { throwIfNoEntry: false });
+  if (!st) throw new Error(`translate: -f ${a.file}: no such file or directory`);
+  if (!st.isFile() && !st.isDirectory()) throw new Error(`translate: -f ${a.file}: not a file or a directory`);
+  if (a.show === 'ir' && a.output === 'table') throw new Error('translate: the IR has no table form: use -o yaml or -o json with --show ir');
+  const isFile = st.isFile();
   const source = new DirectorySource({ dir: isFile ? dirname(path) : path, ...(isFile ? { only: [basename(path)] } : {}), firstSeen: new MemoryFirstSeen(), now: () => '1970-01-01T00:00:00.000Z' });
   const snapshot = await source.load();
   source.close();
@@ -30,7 +34,7 @@ export async function runTranslate(a: TranslateArgs): Promise<number> {
   const failed = t.problems.length > 0 || t.reports.some((r) => r.state === 'rejected' || (a.strict && r.state === 'warning'));
   const status = { reports: t.reports, problems: t.problems };
   const format: Format = a.output === 'table' ? 'table' : a.output;
-  if (a.show === 'ir') emit(redactSecrets(t.ir), format === 'table' ? 'yaml' : format, () => '');
+  if (a.show === 'ir') emit(redactSecrets(t.ir), format, () => '');
   else if (a.show === 'status') {
     emit(status, format, () =>
       table(['KIND', 'NAMESPACE/NAME', 'STATE', 'MESSAGE'], t.reports.map((r) => [r.ref.kind, r.ref.namespace ? `${r.ref.namespace}/${r.ref.name}` : r.ref.name, r.state, r.messages.join('; ')]))
@@ -40,7 +44,9 @@ export async function runTranslate(a: TranslateArgs): Promise<number> {
     const xds = Object.fromEntries(
       Object.entries(t.gateways).map(([g, x]) => [g, Object.fromEntries(Object.entries(x.resources).map(([type, byName]) => [TYPE_NAMES[type.split('.').pop()!] ?? type, Object.values(redactSecrets(byName))]))]),
     );
-    emit(xds, format === 'table' ? 'yaml' : format, () => '');
+    emit(xds, format, () =>
+      table(['GATEWAY', 'TYPE', 'NAME'], Object.entries(xds).flatMap(([g, types]) => Object.entries(types).flatMap(([type, list]) => (list as Array<{ name?: string; clusterName?: string }>).map((r) => [g, type, r.name ?? r.clusterName ?? ''])))),
+    );
   }
   if (failed) {
     const n = t.reports.filter((r) => r.state === 'rejected' || (a.strict && r.state === 'warning')).length + t.problems.length;
