@@ -3,7 +3,7 @@ SHELL := bash
 .SHELLFLAGS := -eo pipefail -c
 ENV := source .tools/env.sh &&
 
-.PHONY: setup build quickstart test test-unit test-e2e lint clean golden bench
+.PHONY: setup build quickstart test test-unit test-e2e lint clean golden bench fuzz
 
 setup:
 	@bash scripts/provision.sh
@@ -32,6 +32,10 @@ test-e2e: build
 ## (built once from the Go module proxy into ~/.cache/gatehouse/). BENCH_SIZES=100,1000 for a quick run.
 bench: build
 	@$(ENV) node scripts/bench/run.mjs
+
+## The fuzz suite for 10 minutes (make test runs it for ~40 s): FUZZ_SECONDS=N for another budget, FUZZ_SEED=N to replay.
+fuzz: build
+	@$(ENV) FUZZ_SECONDS=$${FUZZ_SECONDS:-600} npx vitest run --project unit test/fuzz
 
 ## Rewrite golden files after an intended translation change (review the diff like code).
 golden: build
