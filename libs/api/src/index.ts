@@ -6,3 +6,4 @@ export * from './gatehouse.js';
 export * from './snapshot.js';
 export * from './scope.js';
 export * from './duration.js';
+export type { ConfigSource } from './source.js';
