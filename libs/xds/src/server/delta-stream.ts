@@ -1,9 +1,8 @@
 // Incremental (delta) ADS: send only resources whose version the proxy lacks, and names that went away.
-import type { SnapshotCache } from '../cache/snapshot-cache.js';
 import { ENDPOINT_TYPE, PUSH_ORDER, WILDCARD_TYPES, type Snapshot } from '../cache/snapshot.js';
-import type { XdsCodec } from './xds-codec.js';
-import type { ServerCallbacks } from './proxy-state.js';
-import { AdsStream } from './ads-stream.js';
+import { AdsStream, type StreamContext } from './ads-stream.js';
+import { tooMany } from './limits.js';
+import { clientKeyed } from './proxy-state.js';
 
 export interface DeltaDiscoveryRequest {
   node?: { id?: string; cluster?: string; metadata?: unknown };
@@ -20,36 +19,43 @@ interface Subscription {
   names: Set<string>;
   /** What the proxy holds: name → version (optimistic: updated when sent). */
   has: Map<string, string>;
-  /** Resource names sent under each outstanding nonce, for NACK attribution. */
+  /** Resource names sent under each outstanding nonce, for NACK attribution (the oldest forgotten past the limit). */
   sentUnder: Map<string, string[]>;
+  /** Answered at least once (a first request held for a snapshot is answered when the snapshot comes). */
+  answered: boolean;
 }
+
+/** Versions Gatehouse hands out are short hashes; a longer one from a client is not ours and is not kept. */
+const MAX_VERSION_LENGTH = 64;
 
 export class DeltaStream extends AdsStream {
   private readonly subs = new Map<string, Subscription>();
+  /** Subscribed names, all types together (bounded by the stream limit). */
+  private nameCount = 0;
 
-  constructor(streamId: number, cache: SnapshotCache, codec: XdsCodec, send: (response: Record<string, unknown>) => void, callbacks: ServerCallbacks) {
-    super(streamId, cache, codec, send, callbacks, 'delta');
+  constructor(context: StreamContext) {
+    super(context, 'delta');
   }
 
   onRequest(req: DeltaDiscoveryRequest): void {
     const { proxy, typeUrl, state } = this.begin(req);
     let sub = this.subs.get(typeUrl);
-    const first = !sub;
     if (!sub) {
-      sub = { wildcard: false, names: new Set(), has: new Map(Object.entries(req.initialResourceVersions ?? {})), sentUnder: new Map() };
+      sub = { wildcard: false, names: new Set(), has: this.initialVersions(req.initialResourceVersions, typeUrl), sentUnder: new Map(), answered: false };
       // An empty first subscription to a wildcard-capable type means "everything".
       sub.wildcard = (req.resourceNamesSubscribe ?? []).length === 0 && WILDCARD_TYPES.has(typeUrl);
       this.subs.set(typeUrl, sub);
     }
-    if (req.responseNonce) {
-      const names = sub.sentUnder.get(req.responseNonce) ?? [];
-      sub.sentUnder.delete(req.responseNonce);
+    const names = req.responseNonce ? sub.sentUnder.get(req.responseNonce) : undefined;
+    // A nonce this stream did not send (or has forgotten) is stale: nothing to record.
+    if (names) {
+      sub.sentUnder.delete(req.responseNonce!);
       // Per resource: Envoy applies delta resources one by one, so an ACK or NACK is about these names.
-      const perResource = (state.resources ??= {});
+      const perResource = (state.resources ??= clientKeyed());
       for (const n of names) if (perResource[n]) perResource[n].state = req.errorDetail ? 'nacked' : 'acked';
       if (req.errorDetail) {
-        const message = req.errorDetail.message ?? '';
-        state.lastNack = { nonce: req.responseNonce, message, at: new Date().toISOString() };
+        const message = this.nackMessage(req.errorDetail.message);
+        state.lastNack = { nonce: req.responseNonce!, message, at: new Date().toISOString() };
         this.callbacks.onNack?.(proxy, typeUrl, { message, resourceNames: names });
       } else {
         state.ackedVersion = state.sentVersion ?? '';
@@ -57,24 +63,49 @@ export class DeltaStream extends AdsStream {
       }
     }
     let changed = false;
-    for (const n of req.resourceNamesSubscribe ?? []) {
+    const subscribe = req.resourceNamesSubscribe ?? [];
+    if (this.nameCount + subscribe.length > this.limits.maxNamesPerStream) {
+      const total = this.nameCount + subscribe.length;
+      throw tooMany(`${total} resource names subscribed`, this.limits.maxNamesPerStream, 'resource_names_subscribe, all types together');
+    }
+    for (const n of subscribe) {
       if (n === '*') sub.wildcard = true;
-      else if (!sub.names.has(n)) sub.names.add(n);
-      else continue;
+      else if (!sub.names.has(this.checkName(n, typeUrl))) {
+        sub.names.add(n);
+        this.nameCount++;
+      } else continue;
       changed = true;
     }
     for (const n of req.resourceNamesUnsubscribe ?? []) {
       if (n === '*') sub.wildcard = false;
-      sub.names.delete(n);
+      if (sub.names.delete(n)) this.nameCount--;
       sub.has.delete(n);
+      if (state.resources) delete state.resources[n];
     }
-    if (first || changed) this.respond(typeUrl, first || changed);
+    if (!sub.answered) {
+      // What the proxy says it holds is kept only for what it subscribes to (or, wildcard, for what exists).
+      if (!sub.wildcard) for (const n of sub.has.keys()) if (!sub.names.has(n)) sub.has.delete(n);
+    }
+    if (!this.snapshot) return; // held until the node group has a snapshot
+    if (!sub.answered || changed) this.respond(typeUrl, true);
   }
 
-  protected onSnapshot(s: Snapshot): void {
-    this.snapshot = s;
-    this.proxy!.knownGateway = this.cache.has(this.proxy!.nodeGroup);
-    for (const typeUrl of PUSH_ORDER) if (this.subs.has(typeUrl)) this.respond(typeUrl, false);
+  /** initial_resource_versions, bounded: a name or version that cannot be ours is left out (it is sent again). */
+  private initialVersions(initial: Record<string, string> | undefined, typeUrl: string): Map<string, string> {
+    const has = new Map<string, string>();
+    if (!initial) return has;
+    const entries = Object.entries(initial);
+    if (entries.length > this.limits.maxNamesPerStream) throw tooMany(`${entries.length} initial resource versions`, this.limits.maxNamesPerStream, 'initial_resource_versions');
+    for (const [name, version] of entries) {
+      if (typeof version === 'string' && version.length <= MAX_VERSION_LENGTH) has.set(this.checkName(name, typeUrl), version);
+    }
+    return has;
+  }
+
+  protected onSnapshot(_s: Snapshot, previous: Snapshot | undefined): void {
+    const types = [...PUSH_ORDER, ...[...this.subs.keys()].filter((t) => !(PUSH_ORDER as readonly string[]).includes(t)).sort()];
+    // The first snapshot answers every request held until now.
+    for (const typeUrl of types) if (this.subs.has(typeUrl)) this.respond(typeUrl, !previous);
   }
 
   /** Sends what changed; `force` answers even when nothing did (a first request must be answered). */
@@ -107,6 +138,7 @@ export class DeltaStream extends AdsStream {
       }
     }
     if (!force && resources.length === 0 && removed.length === 0) return;
+    sub.answered = true;
     const nonce = String(++this.nonce);
     const version = this.snapshot!.version(typeUrl);
     state.sentVersion = version;
@@ -115,7 +147,9 @@ export class DeltaStream extends AdsStream {
     state.resourcesSent += resources.length;
     state.resourcesRemoved += removed.length;
     sub.sentUnder.set(nonce, names);
-    const perResource = (state.resources ??= {});
+    // A proxy that never ACKs does not make the server remember every response.
+    if (sub.sentUnder.size > this.limits.maxPendingNonces) sub.sentUnder.delete(sub.sentUnder.keys().next().value!);
+    const perResource = (state.resources ??= clientKeyed());
     for (const r of resources) perResource[r['name'] as string] = { version: r['version'] as string, state: 'sent' };
     for (const n of removed) delete perResource[n];
     this.send({ systemVersionInfo: version, typeUrl, nonce, resources, removedResources: removed });

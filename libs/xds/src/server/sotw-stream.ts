@@ -1,9 +1,7 @@
 // State-of-the-world ADS: every response carries the full set of a type (or of the requested names).
-import type { SnapshotCache } from '../cache/snapshot-cache.js';
 import { ENDPOINT_TYPE, PUSH_ORDER, WILDCARD_TYPES, type Snapshot } from '../cache/snapshot.js';
-import type { XdsCodec } from './xds-codec.js';
-import type { ServerCallbacks } from './proxy-state.js';
-import { AdsStream } from './ads-stream.js';
+import { AdsStream, type StreamContext } from './ads-stream.js';
+import { tooMany } from './limits.js';
 
 export interface DiscoveryRequest {
   versionInfo?: string;
@@ -22,9 +20,11 @@ interface Watch {
 
 export class SotwStream extends AdsStream {
   private readonly watches = new Map<string, Watch>();
+  /** Resource names held in `watches`, all types together (bounded by the stream limit). */
+  private nameCount = 0;
 
-  constructor(streamId: number, cache: SnapshotCache, codec: XdsCodec, send: (response: Record<string, unknown>) => void, callbacks: ServerCallbacks) {
-    super(streamId, cache, codec, send, callbacks, 'sotw');
+  constructor(context: StreamContext) {
+    super(context, 'sotw');
   }
 
   onRequest(req: DiscoveryRequest): void {
@@ -32,31 +32,37 @@ export class SotwStream extends AdsStream {
     if (req.responseNonce && req.responseNonce !== state.lastNonce) return; // stale: answers an older response
     if (req.responseNonce) {
       if (req.errorDetail) {
-        const message = req.errorDetail.message ?? '';
-        state.lastNack = { nonce: req.responseNonce, message, at: new Date().toISOString(), ...(state.sentVersion ? { version: state.sentVersion } : {}) };
+        const message = this.nackMessage(req.errorDetail.message);
+        state.lastNack = { nonce: state.lastNonce!, message, at: new Date().toISOString(), ...(state.sentVersion ? { version: state.sentVersion } : {}) };
         // SotW does not say which resources were refused (resource_names is the subscription): attribution uses the message.
         this.callbacks.onNack?.(proxy, typeUrl, { message, resourceNames: [], ...(state.sentVersion ? { version: state.sentVersion } : {}) });
       } else if (req.versionInfo) {
-        state.ackedVersion = req.versionInfo;
-        this.callbacks.onAck?.(proxy, typeUrl, req.versionInfo);
+        // Only a version this stream sent is recorded (the nonce matched, so it is that response's).
+        state.ackedVersion = state.sentVersion ?? '';
+        this.callbacks.onAck?.(proxy, typeUrl, state.ackedVersion);
       }
     }
-    const names = new Set(req.resourceNames ?? []);
+    const requested = req.resourceNames ?? [];
     const prev = this.watches.get(typeUrl);
+    const total = this.nameCount - (prev?.names.size ?? 0) + requested.length;
+    if (total > this.limits.maxNamesPerStream) throw tooMany(`${total} resource names subscribed`, this.limits.maxNamesPerStream, 'resource_names, all types together');
+    const names = new Set<string>();
+    for (const n of requested) names.add(this.checkName(n, typeUrl));
     const namesChanged = !prev || prev.names.size !== names.size || [...names].some((n) => !prev.names.has(n));
+    this.nameCount += names.size - (prev?.names.size ?? 0);
     this.watches.set(typeUrl, { names, open: true });
-    const version = this.snapshot!.version(typeUrl);
+    if (!this.snapshot) return; // held until the node group has a snapshot
+    const version = this.snapshot.version(typeUrl);
     // Answer when Envoy lacks the current version (a NACKed version is not resent) or asks for other names.
     if (namesChanged || (state.sentVersion !== version && req.versionInfo !== version)) this.respond(typeUrl);
   }
 
-  protected onSnapshot(s: Snapshot): void {
-    const previous = this.snapshot!;
-    this.snapshot = s;
-    this.proxy!.knownGateway = this.cache.has(this.proxy!.nodeGroup);
-    for (const typeUrl of PUSH_ORDER) {
+  protected onSnapshot(s: Snapshot, previous: Snapshot | undefined): void {
+    const types = [...PUSH_ORDER, ...[...this.watches.keys()].filter((t) => !(PUSH_ORDER as readonly string[]).includes(t)).sort()];
+    for (const typeUrl of types) {
       const w = this.watches.get(typeUrl);
-      if (w?.open && s.version(typeUrl) !== previous.version(typeUrl)) this.respond(typeUrl);
+      // The first snapshot answers every request held until now.
+      if (w?.open && (!previous || s.version(typeUrl) !== previous.version(typeUrl))) this.respond(typeUrl);
     }
   }
 

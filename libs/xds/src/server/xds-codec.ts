@@ -5,7 +5,6 @@ import { StrictEncoder } from '../codec/strict-encoder.js';
 export class XdsCodec {
   readonly encoder: StrictEncoder;
   private readonly types: Record<string, protobuf.Type>;
-  private readonly emptyCla = new Map<string, Uint8Array>();
 
   constructor(root: protobuf.Root) {
     this.encoder = new StrictEncoder(root);
@@ -32,10 +31,11 @@ export class XdsCodec {
   encodeRequest = (msg: Record<string, unknown>) => Buffer.from(this.types['req']!.encode(msg).finish());
   encodeDeltaRequest = (msg: Record<string, unknown>) => Buffer.from(this.types['dreq']!.encode(msg).finish());
 
-  /** A ClusterLoadAssignment with no endpoints (answers an EDS name Gatehouse has nothing for). */
+  /**
+   * A ClusterLoadAssignment with no endpoints (answers an EDS name Gatehouse has nothing for). Encoded each time, never
+   * cached: the name comes from the client, and a cache keyed by it would grow with every name any client made up.
+   */
   emptyLoadAssignment(clusterName: string): Uint8Array {
-    let b = this.emptyCla.get(clusterName);
-    if (!b) this.emptyCla.set(clusterName, (b = this.types['cla']!.encode({ clusterName }).finish()));
-    return b;
+    return this.types['cla']!.encode({ clusterName }).finish();
   }
 }
