@@ -1,13 +1,13 @@
 #!/usr/bin/env -S node --max-semi-space-size=64
 // `gatehouse`: serve the control plane, print Envoy bootstraps, translate offline, inspect a running one.
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { stringify } from 'yaml';
-import { startController } from '@gatehouse/controller';
+import { isLoopback, startController } from '@gatehouse/controller';
 import type { TranslatorPlugin } from '@gatehouse/plugin-sdk';
-import { envoyBootstrap } from '@gatehouse/xds';
+import { ControlPlaneCa, envoyBootstrap, isGatewayRef, type BootstrapTls } from '@gatehouse/xds';
 import { AdminError, type AdminTarget } from './admin-client.js';
 import { runCheck } from './commands/check.js';
 import { runGet } from './commands/get.js';
@@ -62,8 +62,10 @@ program
   .command('serve')
   .description('Run the control plane on a directory of Gateway API YAML (standalone mode)')
   .requiredOption('--config-dir <dir>', 'directory of YAML/JSON resources, watched recursively')
-  .option('--xds-address <host>', 'address the xDS server binds', '127.0.0.1')
+  .option('--xds-address <host>', 'address the xDS server binds (beyond loopback it needs --xds-tls, or --xds-insecure)', '127.0.0.1')
   .option('--xds-port <port>', 'xDS (ADS) gRPC port', port, 9977)
+  .option('--xds-tls', 'serve xDS over mTLS: proxies need a client certificate from the CA in <data-dir>/xds-ca/ (gatehouse bootstrap --xds-tls)', false)
+  .option('--xds-insecure', 'allow plaintext xDS on a non-loopback --xds-address (anyone who reaches it gets every Gateway\'s TLS keys)', false)
   .option('--admin-address <host>', 'address the admin API binds (beyond loopback it needs a token)', '127.0.0.1')
   .option('--admin-port <port>', 'admin API port', port, 9091)
   .option('--admin-token-file <file>', 'bearer token for /api (default: $GATEHOUSE_ADMIN_TOKEN)')
@@ -80,6 +82,8 @@ program
       configDir: o.configDir,
       xdsAddress: o.xdsAddress,
       xdsPort: o.xdsPort,
+      xdsTls: o.xdsTls,
+      xdsInsecure: o.xdsInsecure,
       adminAddress: o.adminAddress,
       adminPort: o.adminPort,
       ...(token ? { adminToken: token } : {}),
@@ -104,17 +108,37 @@ program
 
 program
   .command('bootstrap')
-  .description('Print an Envoy bootstrap that connects to Gatehouse for one Gateway')
+  .description('Print (or write) an Envoy bootstrap that connects to Gatehouse for one Gateway')
   .requiredOption('--gateway <ns/name>', 'the Gateway this Envoy serves')
-  .option('--xds-address <host:port>', 'where Gatehouse serves xDS', hostPort, { host: '127.0.0.1', port: 9977 })
+  .option('--xds-address <host:port>', 'where Gatehouse serves xDS (an IP or a host name)', '127.0.0.1:9977')
+  .option('--xds-tls', 'connect over mTLS with a client certificate for --gateway, issued by the CA in <data-dir>/xds-ca/ (serve with --xds-tls)', false)
+  .option('--xds-insecure', 'allow a plaintext bootstrap for a non-loopback --xds-address (serve with --xds-insecure)', false)
+  .option('--data-dir <dir>', 'the data dir of gatehouse serve, where the xDS CA lives (with --xds-tls)', '.gatehouse')
+  .option('--out <file>', 'write the bootstrap to this file (mode 0600: with --xds-tls it holds a private key) instead of stdout')
   .option('--delta', 'use incremental (delta) xDS instead of state-of-the-world', false)
   .option('--node-id <id>', 'Envoy node id (default envoy-<ns>-<name>)')
   .option('--admin-port <port>', "Envoy's admin port on 127.0.0.1 (0: any free port)", port, 0)
   .addOption(new Option('-o, --output <format>', 'yaml | json').choices(['yaml', 'json']).default('yaml'))
-  .action((o) => {
-    if (!/^[^/]+\/[^/]+$/.test(o.gateway)) throw new InvalidArgumentError('--gateway must be NAMESPACE/NAME');
-    const b = envoyBootstrap({ gateway: o.gateway, xdsHost: o.xdsAddress.host, xdsPort: o.xdsAddress.port, delta: o.delta, adminPort: o.adminPort, ...(o.nodeId ? { nodeId: o.nodeId } : {}) });
-    process.stdout.write(o.output === 'json' ? JSON.stringify(b, null, 2) + '\n' : stringify(b));
+  .action(async (o) => {
+    if (!isGatewayRef(o.gateway)) throw new InvalidArgumentError(`--gateway ${JSON.stringify(String(o.gateway).slice(0, 100))} must be NAMESPACE/NAME (lowercase DNS names)`);
+    const xds = hostPort(o.xdsAddress);
+    if (!o.xdsTls && !o.xdsInsecure && !isLoopback(xds.host.replace(/^\[|\]$/g, ''))) {
+      throw new InvalidArgumentError(`--xds-address ${o.xdsAddress} is not loopback, where Gatehouse serves xDS only over mTLS: add --xds-tls (and run gatehouse serve --xds-tls with the same --data-dir), or --xds-insecure to match a server started with --xds-insecure`);
+    }
+    let tls: BootstrapTls | undefined;
+    if (o.xdsTls) {
+      const ca = await ControlPlaneCa.loadOrCreate(join(resolve(o.dataDir), 'xds-ca'));
+      const issued = await ca.issueClient(o.gateway);
+      tls = { certPem: issued.certPem, keyPem: issued.keyPem, caPem: issued.caPem };
+      process.stderr.write(`gatehouse: issued a client certificate for gateway ${o.gateway} (valid until ${issued.notAfter.toISOString()}) from the CA in ${ca.dir}\n`);
+    }
+    const b = envoyBootstrap({ gateway: o.gateway, xdsHost: xds.host, xdsPort: xds.port, delta: o.delta, adminPort: o.adminPort, ...(o.nodeId ? { nodeId: o.nodeId } : {}), ...(tls ? { tls } : {}) });
+    const text = o.output === 'json' ? JSON.stringify(b, null, 2) + '\n' : stringify(b);
+    if (o.out) {
+      writeFileSync(o.out, text, { mode: 0o600 });
+      chmodSync(o.out, 0o600); // an existing file keeps its mode otherwise
+    }
+    else process.stdout.write(text);
   });
 
 program

@@ -9,7 +9,7 @@ import { setupApiDocs } from '@gatehouse/admin';
 import { DirectorySource, FileFirstSeen } from '@gatehouse/config-source';
 import type { ResourceReport, TranslatorPlugin } from '@gatehouse/plugin-sdk';
 import { Reporter, type StatusInput } from '@gatehouse/reporter';
-import { AdsServer, SnapshotCache, shortType, type ProxyInfo } from '@gatehouse/xds';
+import { AdsServer, ControlPlaneCa, PUSH_ORDER, SnapshotCache, shortType, type ProxyInfo, type XdsServerTls } from '@gatehouse/xds';
 import { AppModule } from './app.module.js';
 import { BUILTIN_PLUGINS } from './builtin-plugins.js';
 import { controlPlaneView } from './control-plane-view.js';
@@ -24,6 +24,13 @@ export interface ControllerOptions {
   configDir: string;
   xdsAddress?: string;
   xdsPort?: number;
+  /**
+   * Serve xDS over mTLS: a control-plane CA in <data-dir>/xds-ca/ signs the server's certificate and each proxy's
+   * (`gatehouse bootstrap --xds-tls`), and a proxy is served only the Gateway its certificate names.
+   */
+  xdsTls?: boolean;
+  /** Allow plaintext xDS on a non-loopback address (logged loudly on every start). */
+  xdsInsecure?: boolean;
   adminAddress?: string;
   adminPort?: number;
   /** Required for /api when the admin API is bound beyond loopback. */
@@ -76,6 +83,14 @@ export async function startController(options: ControllerOptions): Promise<Runni
   if (!isLoopback(adminAddress) && !options.adminToken) {
     throw new Error(`--admin-address ${adminAddress} is not loopback: set GATEHOUSE_ADMIN_TOKEN or --admin-token-file so /api needs a bearer token`);
   }
+  const xdsAddress = options.xdsAddress ?? '127.0.0.1';
+  const xdsPlaintextBeyondLoopback = !isLoopback(xdsAddress) && !options.xdsTls;
+  if (xdsPlaintextBeyondLoopback && !options.xdsInsecure) {
+    throw new Error(
+      `--xds-address ${xdsAddress} is not loopback: without client authentication any process that reaches it gets every Gateway's configuration and TLS private keys. ` +
+        'Serve xDS with mTLS (--xds-tls, and give each Envoy a bootstrap from gatehouse bootstrap --xds-tls), or accept plaintext with --xds-insecure',
+    );
+  }
   const log = new Log(options.logLevel ?? 'info');
   const metrics = new Metrics();
   const cache = new SnapshotCache();
@@ -105,22 +120,41 @@ export async function startController(options: ControllerOptions): Promise<Runni
     });
   };
 
+  let xdsTls: XdsServerTls | undefined;
+  if (options.xdsTls) {
+    const ca = await ControlPlaneCa.loadOrCreate(join(dataDir, 'xds-ca'));
+    const server = await ca.issueServer([xdsAddress]);
+    xdsTls = { caPem: ca.certPem, certPem: server.certPem, keyPem: server.keyPem };
+    log.info(`xDS requires mTLS: proxies need a client certificate from the CA in ${ca.dir} (gatehouse bootstrap --xds-tls --data-dir ${options.dataDir ?? '.gatehouse'})`);
+  } else if (xdsPlaintextBeyondLoopback) {
+    log.warn(`INSECURE: xDS serves plaintext on ${xdsAddress} (--xds-insecure): any process that reaches it gets every Gateway's configuration and TLS private keys. Use --xds-tls.`);
+  }
+  /** Metric labels: a node group the client made up is not a label value (labels are kept forever). */
+  const gatewayLabels = new Map<number, string>();
+  const knownTypes = new Set<string>(PUSH_ORDER);
   const ads = new AdsServer({
     cache,
+    ...(xdsTls ? { tls: xdsTls } : {}),
     callbacks: {
       onStreamOpen: (p) => {
-        metrics.connectedProxies.inc({ gateway: p.nodeGroup, protocol: p.protocol });
+        const label = p.knownGateway ? p.nodeGroup : '(unknown)';
+        gatewayLabels.set(p.streamId, label);
+        metrics.connectedProxies.inc({ gateway: label, protocol: p.protocol });
         proxyRow(p);
         if (p.knownGateway) log.info(`proxy connected: node=${p.nodeId} gateway=${p.nodeGroup} (${p.protocol})`);
-        else log.warn(`proxy connected: node=${p.nodeId} names gateway "${p.nodeGroup}", which Gatehouse does not know; it is served an empty configuration`);
+        else if (cache.servable(p.nodeGroup)) log.warn(`proxy connected: node=${p.nodeId} names gateway "${p.nodeGroup}", which was deleted; it is served an empty configuration`);
+        else log.warn(`proxy connected: node=${p.nodeId} names gateway "${p.nodeGroup}", which Gatehouse has no configuration for (yet); its requests are held until it has one (is the Gateway in ${resolve(options.configDir)}?)`);
       },
       onStreamClosed: (p) => {
-        metrics.connectedProxies.dec({ gateway: p.nodeGroup, protocol: p.protocol });
+        metrics.connectedProxies.dec({ gateway: gatewayLabels.get(p.streamId) ?? '(unknown)', protocol: p.protocol });
+        gatewayLabels.delete(p.streamId);
         proxyRow(p, new Date().toISOString());
         log.info(`proxy disconnected: node=${p.nodeId} gateway=${p.nodeGroup}`);
       },
+      onStreamRefused: (r) => log.warn(`xDS stream from ${r.peer} refused (${r.code}): ${r.message}`),
       onAck: (p, type, version) => {
         proxyRow(p);
+        if (!cache.has(p.nodeGroup)) return;
         const snap = cache.getSnapshot(p.nodeGroup);
         if (snap.version(type) !== version) return;
         const byType = acked.get(p.nodeGroup) ?? new Map<string, Map<string, string>>();
@@ -132,7 +166,7 @@ export async function startController(options: ControllerOptions): Promise<Runni
         }
       },
       onNack: (p, type, nack) => {
-        metrics.nacks.inc({ gateway: p.nodeGroup, type: shortType(type) });
+        metrics.nacks.inc({ gateway: gatewayLabels.get(p.streamId) ?? '(unknown)', type: knownTypes.has(type) ? shortType(type) : '(other)' });
         proxyRow(p);
         log.warn(`proxy ${p.nodeId} rejected ${shortType(type)} ${nack.version ?? ''}: ${nack.message}`);
         if (!last || !lastResources) return;
@@ -231,7 +265,7 @@ export async function startController(options: ControllerOptions): Promise<Runni
   };
 
   reporter.start();
-  const xdsPort = await ads.listen(options.xdsAddress ?? '127.0.0.1', options.xdsPort ?? 9977);
+  const xdsPort = await ads.listen(xdsAddress, options.xdsPort ?? 9977);
   await source.watch(onSnapshot);
   const view = controlPlaneView({
     current: () => (last && lastResources ? { resources: lastResources, translation: last.translation } : undefined),
