@@ -1,56 +1,109 @@
-// Apiserver-grade validation for standalone mode: what `kubectl apply` against the real CRDs would refuse,
-// Gatehouse refuses too, with the field path and the rule's message.
+// Apiserver-grade validation for standalone mode: what `kubectl create --validate=strict` against a v1.34 apiserver
+// with the bundled CRDs would refuse, Gatehouse refuses too, with the field path and the apiserver's message; what
+// it accepts (after dropping nulls, defaulting, discarding status), Gatehouse accepts in the same shape.
+//
+// The steps mirror the apiserver's: decode (unknown fields, JSON types, metadata), defaults, PrepareForCreate
+// (status dropped, a cluster-scoped object's namespace cleared), then validation (metadata, schema or the built-in
+// kind's rules, list types, and CEL rules unless an earlier error blocks them). Every step is bounded: the object's
+// shape is checked first without recursion (depth, size), then each walk follows the schema.
 import type { KubeObject } from '@gatehouse/api';
+import { hasRules, runRules } from './cel-rules.js';
+import { CORE_KINDS, OBJECT_META_SCHEMA } from './core/index.js';
+import { decodeNative, unknownFields } from './decode.js';
+import { applyDefaults, pruneNulls } from './defaults.js';
+import { formatError, isBlocking, type FieldError } from './errors.js';
+import { checkShape, cloneJson } from './limits.js';
+import { checkListTypes } from './list-type.js';
+import { NAME_IS_DNS_SUBDOMAIN } from './names.js';
+import { validateObjectMeta, type MetaRules } from './object-meta.js';
+import { isPlainObject, type KindSchema, type Schema } from './schema.js';
+import { resolveKind } from './served.js';
+import { validateSchema } from './validate.js';
 import bundle from './generated/gateway-api.schemas.json' with { type: 'json' };
-import { GATEHOUSE_SCHEMAS } from './gatehouse-schemas.js';
-import type { KindSchema } from './schema.js';
-import { applyDefaults, formatError, validateSchema, type FieldError } from './validate.js';
 
-export { formatError, validateSchema, applyDefaults, type FieldError } from './validate.js';
+export { formatError, quote, type FieldError } from './errors.js';
+export { validateSchema } from './validate.js';
+export { applyDefaults } from './defaults.js';
 export type { Schema, KindSchema } from './schema.js';
 export { GATEHOUSE_SCHEMAS } from './gatehouse-schemas.js';
+export { resolveKind, parseApiVersion, KNOWN_GROUPS, type KindResolution } from './served.js';
+export { MAX_NESTING_DEPTH, MAX_VALUES } from './limits.js';
+export { CEL_BUDGET } from './cel-rules.js';
 
-const SCHEMAS: Record<string, KindSchema> = { ...(bundle.schemas as unknown as Record<string, KindSchema>), ...GATEHOUSE_SCHEMAS };
 export const SCHEMA_SOURCE = (bundle as { source: string }).source;
 
+/** The schema Gatehouse validates apiVersion/kind with (CRD or built-in), if any. */
 export function schemaFor(apiVersion: string, kind: string): KindSchema | undefined {
-  return SCHEMAS[`${apiVersion.includes('/') ? apiVersion : `/${apiVersion}`}/${kind}`];
-}
-
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-
-function metadataErrors(obj: KubeObject): FieldError[] {
-  const errors: FieldError[] = [];
-  const { name, namespace } = obj.metadata;
-  if (name.length > 253 || !DNS_SUBDOMAIN.test(name)) {
-    errors.push({ path: 'metadata.name', type: 'Invalid value', message: `"${name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character` });
-  }
-  if (namespace !== undefined && (namespace.length > 63 || !DNS_LABEL.test(namespace))) {
-    errors.push({ path: 'metadata.namespace', type: 'Invalid value', message: `"${namespace}": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character` });
-  }
-  return errors;
+  const r = resolveKind(apiVersion, kind);
+  return r.status === 'validated' ? r.schema : undefined;
 }
 
 export interface ValidationResult {
-  /** The object with the schema's defaults applied (a copy). */
+  /** The object as the apiserver would store it: nulls dropped, defaults applied, status discarded (a copy). */
   object: KubeObject;
   errors: FieldError[];
-  /** False when Gatehouse has no schema for this apiVersion/kind (core kinds): only metadata was checked. */
+  /**
+   * True when Gatehouse validated the kind fully. False for a kind it has no schema for (a group it does not know,
+   * or a built-in kind such as v1 Pod it does not read): then only metadata was checked. A kind at a version its
+   * group does not serve is an error, not unchecked; see resolveKind to tell these apart.
+   */
   schemaChecked: boolean;
 }
 
-/** Validates (and defaults) one object as the apiserver would on create. */
+const NOT_CHECKED = 'null: some validation rules were not checked because the object was invalid; correct the existing errors to complete validation';
+
+/** Validates (and defaults) one object as the apiserver would on create. Never throws. */
 export function validateObject(input: KubeObject): ValidationResult {
-  const object = structuredClone(input);
-  const errors = metadataErrors(object);
-  const ks = schemaFor(object.apiVersion, object.kind);
-  if (!ks) return { object, errors, schemaChecked: false };
-  applyDefaults(ks.schema, object);
-  // metadata is validated by the apiserver itself, not by the CRD schema
+  const shape = checkShape(input);
+  if (shape) return { object: input, errors: [shape], schemaChecked: false };
+  if (!isPlainObject(input)) return { object: input, errors: [{ path: '<root>', type: 'Invalid value', message: 'an object must be a mapping' }], schemaChecked: false };
+  const object = cloneJson(input) as KubeObject & Record<string, unknown>;
+  for (const f of ['apiVersion', 'kind'] as const) {
+    if (typeof object[f] !== 'string' || !object[f]) return { object, errors: [{ path: f, type: 'Required value', message: 'must be a non-empty string' }], schemaChecked: false };
+  }
+  const r = resolveKind(object.apiVersion, object.kind);
+  if (r.status === 'unserved') return { object, errors: [{ path: 'apiVersion', type: 'Unsupported value', message: r.message }], schemaChecked: false };
+
+  // Decoding: metadata always decodes into ObjectMeta; the rest by the kind's schema.
+  const errors: FieldError[] = [];
+  const unknown: string[] = [];
+  const builtIn = r.status === 'validated' && r.builtIn;
+  if (builtIn) decodeNative(r.schema.schema, object, '', errors, unknown, object.kind === 'Secret');
+  else if (object.metadata !== undefined) decodeNative(OBJECT_META_SCHEMA, object.metadata, 'metadata', errors, unknown);
+  if (r.status === 'validated' && !builtIn) errors.push(...unknownFields(r.schema.schema, object));
+  errors.push(...unknown.sort().map((p) => ({ path: p, type: 'Invalid value', message: `unknown field "${p}"` })));
+  if (errors.length) return { object, errors, schemaChecked: r.status === 'validated' };
+
+  if (r.status !== 'validated') {
+    const meta = isPlainObject(object.metadata) ? object.metadata : {};
+    errors.push(...validateObjectMeta(meta, { nameRule: NAME_IS_DNS_SUBDOMAIN, namespaced: 'optional', builtIn: r.status === 'unvalidated' }));
+    return { object, errors, schemaChecked: false };
+  }
+
+  const ks = r.schema;
+  if (!builtIn) {
+    pruneNulls(ks.schema, object);
+    applyDefaults(ks.schema, object);
+  }
+  // PrepareForCreate / BeforeCreate.
+  if (ks.statusSubresource) delete object['status'];
+  if (ks.scope === 'Cluster' && isPlainObject(object.metadata)) delete object.metadata['namespace'];
+
+  const meta = isPlainObject(object.metadata) ? object.metadata : {};
+  const core = builtIn ? CORE_KINDS.get(`${object.apiVersion}/${object.kind}`) : undefined;
+  const rules: MetaRules = { nameRule: core?.nameRule ?? NAME_IS_DNS_SUBDOMAIN, namespaced: ks.scope === 'Namespaced', builtIn };
+  errors.push(...validateObjectMeta(meta, rules));
+  if (core) {
+    errors.push(...core.validate(object));
+    return { object, errors, schemaChecked: true };
+  }
   const { metadata: _m, ...rest } = object;
-  const schema = { ...ks.schema, properties: { ...ks.schema.properties, metadata: { type: 'object' as const, 'x-kubernetes-preserve-unknown-fields': true } } };
+  const schema: Schema = { ...ks.schema, properties: { ...ks.schema.properties, metadata: { type: 'object' } } };
   validateSchema(schema, { ...rest, metadata: {} }, '', errors);
+  checkListTypes(ks.schema, rest, '', errors);
+  if (errors.some(isBlocking)) {
+    if (hasRules(ks.schema)) errors.push({ path: '<nil>', type: 'Invalid value', message: NOT_CHECKED });
+  } else runRules(ks.schema, rest, '', errors);
   return { object, errors, schemaChecked: true };
 }
 
