@@ -56,7 +56,9 @@ const target = (o: { admin: string; adminTokenFile?: string }): AdminTarget => {
   return { url: o.admin, ...(token ? { token } : {}) };
 };
 
-const program = new Command('gatehouse').description('A pluggable gateway control plane for the Kubernetes Gateway API, serving Envoy over xDS.');
+const program = new Command('gatehouse')
+  .description('A pluggable gateway control plane for the Kubernetes Gateway API, serving Envoy over xDS.')
+  .version(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version as string);
 
 program
   .command('serve')
@@ -145,7 +147,7 @@ program
   .command('translate')
   .description('Run the pipeline offline: YAML in, xDS / IR / status out; exits 1 when anything is rejected')
   .requiredOption('-f, --file <path>', 'a YAML/JSON file or a directory of them')
-  .addOption(new Option('-o, --output <format>', 'yaml | json | table (status only)').choices(['yaml', 'json', 'table']).default('yaml'))
+  .addOption(new Option('-o, --output <format>', 'yaml | json | table (status; for xds a list of resources)').choices(['yaml', 'json', 'table']).default('yaml'))
   .addOption(new Option('--show <what>', 'xds | ir | status').choices(['xds', 'ir', 'status']).default('xds'))
   .option('--plugin <module>', 'load a translation plugin module (repeatable)', collect, [])
   .option('--strict', 'also exit 1 on warnings (unresolved backends, dropped rules)', false)
