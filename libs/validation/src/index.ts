@@ -26,7 +26,7 @@ export { validateSchema } from './validate.js';
 export { applyDefaults } from './defaults.js';
 export type { Schema, KindSchema } from './schema.js';
 export { GATEHOUSE_SCHEMAS } from './gatehouse-schemas.js';
-export { resolveKind, parseApiVersion, KNOWN_GROUPS, type KindResolution } from './served.js';
+export { resolveKind, parseApiVersion, servedVersions, KNOWN_GROUPS, type KindResolution } from './served.js';
 export { MAX_NESTING_DEPTH, MAX_VALUES } from './limits.js';
 export { CEL_BUDGET } from './cel-rules.js';
 
@@ -62,7 +62,10 @@ export function validateObject(input: KubeObject): ValidationResult {
     if (typeof object[f] !== 'string' || !object[f]) return { object, errors: [{ path: f, type: 'Required value', message: 'must be a non-empty string' }], schemaChecked: false };
   }
   const r = resolveKind(object.apiVersion, object.kind);
-  if (r.status === 'unserved') return { object, errors: [{ path: 'apiVersion', type: 'Unsupported value', message: r.message }], schemaChecked: false };
+  if (r.status === 'unserved') {
+    const hint = r.served.length ? ` (served: ${r.served.join(', ')})` : '';
+    return { object, errors: [{ path: 'apiVersion', type: 'Unsupported value', message: `${r.message}${hint}` }], schemaChecked: false };
+  }
 
   // Decoding: metadata always decodes into ObjectMeta; the rest by the kind's schema.
   const errors: FieldError[] = [];

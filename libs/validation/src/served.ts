@@ -13,8 +13,11 @@ export type KindResolution =
   | { status: 'validated'; group: string; version: string; kind: string; schema: KindSchema; builtIn: boolean }
   /** Served by a real apiserver (e.g. v1 Pod) but Gatehouse has no schema for it: only metadata is checked. */
   | { status: 'unvalidated'; group: string; version: string; kind: string }
-  /** A group Gatehouse knows, but this version/kind is not served there: an error, as the apiserver reports it. */
-  | { status: 'unserved'; group: string; message: string }
+  /**
+   * A group Gatehouse knows, but this version/kind is not served there: an error, as the apiserver reports it.
+   * `served` lists the apiVersions that do serve the kind (none for a kind the group does not have).
+   */
+  | { status: 'unserved'; group: string; message: string; served: string[] }
   /** A group Gatehouse does not know: the caller ignores the object (with a warning). */
   | { status: 'unknown-group'; group: string };
 
@@ -34,15 +37,26 @@ export function parseApiVersion(apiVersion: string): { group: string; version: s
 export function resolveKind(apiVersion: string, kind: string): KindResolution {
   const gv = parseApiVersion(apiVersion);
   if (!gv) {
-    return { status: 'unserved', group: '', message: `apiVersion ${quote(apiVersion)} is not valid: use "<group>/<version>" (or "v1" for the core group)` };
+    return { status: 'unserved', group: '', message: `apiVersion ${quote(apiVersion)} is not valid: use "<group>/<version>" (or "v1" for the core group)`, served: [] };
   }
   const { group, version } = gv;
-  const unserved = { status: 'unserved' as const, group, message: `no matches for kind ${quote(kind)} in version ${quote(apiVersion)}` };
   if (!KNOWN_GROUPS.has(group)) return { status: 'unknown-group', group };
   const crd = CRDS.get(`${apiVersion}/${kind}`);
   if (crd) return { status: 'validated', group, version, kind, schema: crd, builtIn: false };
   const builtIn = CORE_KINDS.get(`${apiVersion}/${kind}`);
   if (builtIn) return { status: 'validated', group, version, kind, schema: builtIn, builtIn: true };
   if (CORE_SERVED.get(apiVersion)?.has(kind)) return { status: 'unvalidated', group, version, kind };
-  return unserved;
+  return { status: 'unserved', group, message: `no matches for kind ${quote(kind)} in version ${quote(apiVersion)}`, served: servedVersions(group, kind) };
+}
+
+/** The apiVersions of `group` that serve `kind`, newest first as the CRDs list them. */
+export function servedVersions(group: string, kind: string): string[] {
+  const out: string[] = [];
+  const add = (apiVersion: string, k: string) => {
+    const gv = parseApiVersion(apiVersion);
+    if (gv?.group === group && k === kind && !out.includes(apiVersion)) out.push(apiVersion);
+  };
+  for (const key of [...CRDS.keys(), ...CORE_KINDS.keys()]) add(key.slice(0, key.lastIndexOf('/')), key.slice(key.lastIndexOf('/') + 1));
+  for (const [apiVersion, kinds] of CORE_SERVED) for (const k of kinds) add(apiVersion, k);
+  return out;
 }
