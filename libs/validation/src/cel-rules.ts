@@ -60,8 +60,8 @@ function isTransitionRule(rule: string): boolean {
 const celTypeName = (v: unknown) => (Array.isArray(v) ? 'array' : isPlainObject(v) ? 'object' : typeof v === 'number' ? (Number.isInteger(v) ? 'integer' : 'number') : typeof v);
 
 /** Appends every failed rule under `schema` for `value` (at `path`). */
-export function runRules(schema: Schema, value: unknown, path: string, errors: FieldError[]): void {
-  walk(schema, value, path, { budget: CEL_BUDGET, errors, cel: new WeakMap(), sizes: new WeakMap(), exhausted: false });
+export function runRules(schema: Schema, value: unknown, path: string, errors: FieldError[], budget = CEL_BUDGET): void {
+  walk(schema, value, path, { budget, errors, cel: new WeakMap(), sizes: new WeakMap(), exhausted: false });
 }
 
 function walk(s: Schema, value: unknown, path: string, ctx: Ctx): void {

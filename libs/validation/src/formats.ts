@@ -99,7 +99,7 @@ function isDuration(s: string): boolean {
   if (isGoDuration(s)) return true;
   let ok = false;
   for (const m of s.matchAll(/(\d+)\s*([A-Za-zµ]+)/g)) {
-    if (m[1]!.length > 18 && Number(m[1]) > 2 ** 63) return false; // strconv.Atoi overflow
+    if (m[1]!.length > 18 && BigInt(m[1]!) >= MAX_DURATION) return false; // strconv.Atoi overflow (int64)
     const unit = m[2]!.toLowerCase();
     for (const variants of FALLBACK_UNITS) {
       variants.forEach((v, i) => {
@@ -150,7 +150,7 @@ function isEmail(s: string): boolean {
   return new RegExp(`^${local}@${atom}(?:\\.${atom})*$`).test(addr);
 }
 
-/** net.ParseMAC: 6, 8 or 20 octets as xx:xx.., xx-xx.. or xxxx.xxxx... */
+/** net.ParseMAC as of Go 1.24 (which kube-apiserver 1.34 is built with): 6, 8 or 20 octets as xx:xx.., xx-xx.. or xxxx.xxxx... */
 function isMAC(s: string): boolean {
   const sep = /^[0-9a-fA-F]{2}([:-])/.exec(s)?.[1];
   if (sep) {

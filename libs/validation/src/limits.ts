@@ -9,7 +9,7 @@ import { fieldName, type FieldError } from './errors.js';
 
 export const MAX_NESTING_DEPTH = 100;
 /** Values (scalars, lists, maps) in one object; YAML aliases count each time they are used. */
-export const MAX_VALUES = 2_000_000;
+export const MAX_VALUES = 1_000_000;
 
 interface Frame {
   value: unknown;
@@ -64,12 +64,16 @@ export function utf8Length(s: string): number {
   return Buffer.byteLength(s, 'utf8');
 }
 
-/** A deep copy of a JSON value already checked by checkShape (so recursion is bounded); keeps own `__proto__` keys. */
+/**
+ * A deep copy of a JSON value already checked by checkShape (so recursion is bounded), as JSON would carry it:
+ * an undefined field is absent, an undefined list item null. Keeps own `__proto__` keys as data.
+ */
 export function cloneJson<T>(v: T): T {
   if (v === null || typeof v !== 'object') return v;
-  if (Array.isArray(v)) return v.map(cloneJson) as T;
+  if (Array.isArray(v)) return v.map((x) => (x === undefined ? null : cloneJson(x))) as T;
   const out: Record<string, unknown> = {};
   for (const k of Object.keys(v)) {
+    if ((v as Record<string, unknown>)[k] === undefined) continue;
     const x = cloneJson((v as Record<string, unknown>)[k]);
     if (k === '__proto__') Object.defineProperty(out, k, { value: x, writable: true, enumerable: true, configurable: true });
     else out[k] = x;

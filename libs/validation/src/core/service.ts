@@ -34,9 +34,9 @@ export function validateService(service: Record<string, unknown>): FieldError[] 
     if (!cname) errors.push(required('spec.externalName'));
     else for (const m of dns1123Subdomain(cname)) errors.push(invalid('spec.externalName', cname, m));
   } else {
-    for (const [i, ip] of [clusterIP, ...clusterIPs].entries()) {
-      if (!ip || ip === 'None') continue;
-      if (!parseIP(ip, 'sloppy')) errors.push(invalid(i === 0 ? 'spec.clusterIP' : `spec.clusterIPs[${i - 1}]`, ip, IP_ERROR));
+    // The apiserver copies clusterIP into clusterIPs[0] before validating, so errors name clusterIPs.
+    for (const [i, ip] of (clusterIPs.length ? clusterIPs : [clusterIP]).entries()) {
+      if (ip && ip !== 'None' && !parseIP(ip, 'sloppy')) errors.push(invalid(`spec.clusterIPs[${i}]`, ip, IP_ERROR));
     }
     if (clusterIP && clusterIPs.length && clusterIPs[0] !== clusterIP) {
       errors.push(invalid('spec.clusterIPs', clusterIPs, 'first value must match `clusterIP`'));
