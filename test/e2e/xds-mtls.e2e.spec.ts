@@ -4,8 +4,8 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { status } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gateway, gatewayClass, httpRoute, service, tempDir, toService, writeYaml } from '../harness/config.js';
-import { freePort, request, startBackend, startGatehouse, waitFor, type Backend, type Envoy, type Gatehouse } from '../harness/peers.js';
+import { gateway, gatewayClass, httpRoute, tempDir, writeYaml } from '../harness/config.js';
+import { freePort, request, startGatehouse, waitFor, type Envoy, type Gatehouse } from '../harness/peers.js';
 import { tlsSecret } from '../harness/tls.js';
 import { CDS, SDS, nodeFor, rawXdsClient } from '../harness/xds-client.js';
 import { bootstrapClientTls, gatehouseBootstrap, gatehouseCli, startEnvoyFrom } from '../harness/xds-envoy.js';
@@ -13,22 +13,19 @@ import { bootstrapClientTls, gatehouseBootstrap, gatehouseCli, startEnvoyFrom } 
 const dir = tempDir('xds-mtls');
 const dataDir = join(dir, '.data');
 const work = join(dir, '.work');
-let app: Backend, gh: Gatehouse, envoy: Envoy, port: number;
+let gh: Gatehouse, envoy: Envoy, port: number;
 let xds: string;
 
 beforeAll(async () => {
-  app = await startBackend('app', { host: '127.0.0.63' });
   port = await freePort('127.0.0.61');
   const tlsPort = await freePort('127.0.0.62');
   const gwB = gateway('b', '127.0.0.62', [{ name: 'https', port: tlsPort, hostname: 'secure.test' }]);
   (gwB.spec.listeners[0] as Record<string, unknown>)['protocol'] = 'HTTPS';
   (gwB.spec.listeners[0] as Record<string, unknown>)['tls'] = { certificateRefs: [{ name: 'b-cert' }] };
   writeYaml(dir, 'gateways.yaml', [gatewayClass, gateway('a', '127.0.0.61', [{ name: 'http', port }]), gwB, tlsSecret('b-cert', 'secure.test')]);
-  writeYaml(dir, 'app.yaml', [
-    ...service('app', app),
-    httpRoute('a', { parentRefs: [{ name: 'a' }], rules: [{ backendRefs: [toService('app')] }] }),
-    httpRoute('b', { parentRefs: [{ name: 'b' }], rules: [{ backendRefs: [toService('app')] }] }),
-  ]);
+  // Envoy answers these itself (a redirect): what is served comes from xDS alone, no backend involved.
+  const redirect = { filters: [{ type: 'RequestRedirect', requestRedirect: { hostname: 'moved.test', statusCode: 302 } }] };
+  writeYaml(dir, 'routes.yaml', [httpRoute('a', { parentRefs: [{ name: 'a' }], rules: [redirect] }), httpRoute('b', { parentRefs: [{ name: 'b' }], rules: [redirect] })]);
   gh = await startGatehouse({ configDir: dir, dataDir, args: ['--xds-tls'] });
   xds = `127.0.0.1:${gh.xdsPort}`;
   const a = await gatehouseBootstrap(join(work, 'a.json'), ['--gateway', 'default/a', '--xds-tls', '--data-dir', dataDir, '--xds-address', xds]);
@@ -38,7 +35,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await envoy?.stop();
   await gh?.stop();
-  await app?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -46,9 +42,9 @@ describe('xDS over mTLS', () => {
   it('an Envoy with the issued bootstrap gets its configuration over mTLS and serves traffic', async () => {
     const r = await waitFor('traffic through gateway a', async () => {
       const res = await request(`http://127.0.0.61:${port}/hello`);
-      return res.status === 200 ? res : undefined;
+      return res.status === 302 ? res : undefined;
     });
-    expect(r.backend).toBe('app');
+    expect(r.headers['location']).toBe(`http://moved.test:${port}/hello`);
     const { items } = (await (await fetch(`${gh.admin}/api/v1/proxies`)).json()) as { items: Array<Record<string, unknown>> };
     expect(items).toEqual([expect.objectContaining({ nodeGroup: 'default/a', identity: 'default/a', knownGateway: true })]);
     expect(gh.output).toMatch(/xDS requires mTLS: proxies need a client certificate from the CA in .*xds-ca/);
