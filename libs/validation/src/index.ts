@@ -52,8 +52,20 @@ export interface ValidationResult {
 
 const NOT_CHECKED = 'null: some validation rules were not checked because the object was invalid; correct the existing errors to complete validation';
 
+/** Most errors one object reports (an object with 100,000 unknown fields says so once, not 100,000 times). */
+export const MAX_ERRORS = 1000;
+
 /** Validates (and defaults) one object as the apiserver would on create. Never throws. */
 export function validateObject(input: KubeObject): ValidationResult {
+  const r = validate(input);
+  if (r.errors.length > MAX_ERRORS) {
+    const more = r.errors.length - MAX_ERRORS;
+    r.errors = [...r.errors.slice(0, MAX_ERRORS), { path: '<root>', type: 'Invalid value', message: `and ${more} more errors` }];
+  }
+  return r;
+}
+
+function validate(input: KubeObject): ValidationResult {
   const shape = checkShape(input);
   if (shape) return { object: input, errors: [shape], schemaChecked: false };
   if (!isPlainObject(input)) return { object: input, errors: [{ path: '<root>', type: 'Invalid value', message: 'an object must be a mapping' }], schemaChecked: false };

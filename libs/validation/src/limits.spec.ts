@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '@gatehouse/api';
 import { runRules } from './cel-rules.js';
-import { describeErrors, MAX_NESTING_DEPTH, validateObject } from './index.js';
+import { describeErrors, MAX_ERRORS, MAX_NESTING_DEPTH, validateObject } from './index.js';
 import type { Schema } from './schema.js';
 
 const route = (spec: unknown, metadata: Record<string, unknown> = {}): KubeObject =>
@@ -63,6 +63,13 @@ describe('bounded cost', () => {
     const { result, ms } = timed(() => validateObject(route({ extra: x })));
     expect(describeErrors(result.errors)).toContain('values; Gatehouse refuses it to bound the cost of validation');
     expect(ms).toBeLessThan(3000);
+  });
+
+  it('reports at most MAX_ERRORS errors', () => {
+    const spec = Object.fromEntries(Array.from({ length: 50_000 }, (_, i) => [`unknown${i}`, i]));
+    const errors = validateObject(route(spec)).errors;
+    expect(errors).toHaveLength(MAX_ERRORS + 1);
+    expect(errors.at(-1)!.message).toBe(`and ${50_000 - MAX_ERRORS} more errors`);
   });
 
   it('refuses numbers JSON cannot carry', () => {
