@@ -93,7 +93,9 @@ export function decodeNative(s: Schema, value: unknown, path: string, errors: Fi
   }
   if (s.format === 'gatehouse:bytes' && Array.isArray(value)) {
     // encoding/json also decodes []byte from a list of numbers; the apiserver then stores (and serves) base64.
-    if (value.every((b) => typeof b === 'number' && Number.isInteger(b) && b >= 0 && b <= 255)) return Buffer.from(value as number[]).toString('base64');
+    // (A null byte decodes to 0, as any null does.)
+    const bytes = value.map((b) => (b === null ? 0 : b));
+    if (bytes.every((b) => typeof b === 'number' && Number.isInteger(b) && b >= 0 && b <= 255)) return Buffer.from(bytes as number[]).toString('base64');
     errors.push({ path, type: 'Invalid value', message: `"<list>": ${path} must be a base64 string or a list of bytes (0-255)` });
     return value;
   }

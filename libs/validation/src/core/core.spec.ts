@@ -77,8 +77,8 @@ describe('built-in kinds', () => {
   });
 
   it('returns a Secret as the apiserver stores it: data given as bytes becomes base64', () => {
-    const r = validateObject(obj('v1', 'Secret', { data: { token: [104, 105] } }));
-    expect(r.object['data']).toEqual({ token: 'aGk=' });
+    const r = validateObject(obj('v1', 'Secret', { data: { token: [104, 105], zeros: [null, 0] } }));
+    expect(r.object['data']).toEqual({ token: 'aGk=', zeros: 'AAA=' });
   });
 
   it('discards the status of a Service or Namespace, keeps everything else', () => {
