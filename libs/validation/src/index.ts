@@ -113,13 +113,20 @@ function validate(input: KubeObject): ValidationResult {
     return { object, errors, schemaChecked: true };
   }
   const { metadata: _m, ...rest } = object;
-  const schema: Schema = { ...ks.schema, properties: { ...ks.schema.properties, metadata: { type: 'object' } } };
-  validateSchema(schema, { ...rest, metadata: {} }, '', errors);
+  validateSchema(withoutMetadata(ks), { ...rest, metadata: {} }, '', errors);
   checkListTypes(ks.schema, rest, '', errors);
   if (errors.some(isBlocking)) {
     if (hasRules(ks.schema)) errors.push({ path: '<nil>', type: 'Invalid value', message: NOT_CHECKED });
   } else runRules(ks.schema, rest, '', errors);
   return { object, errors, schemaChecked: true };
+}
+
+// metadata was validated as ObjectMeta above: the CRD schema sees an empty object there (built once per kind).
+const rootSchemas = new WeakMap<KindSchema, Schema>();
+function withoutMetadata(ks: KindSchema): Schema {
+  let s = rootSchemas.get(ks);
+  if (!s) rootSchemas.set(ks, (s = { ...ks.schema, properties: { ...ks.schema.properties, metadata: { type: 'object' } } }));
+  return s;
 }
 
 export function describeErrors(errors: FieldError[]): string {
