@@ -112,7 +112,7 @@ async function apiserverVerdict(api, resources, obj) {
 }
 
 function gatehouseVerdict(obj) {
-  const r = validateObject(obj);
+  const r = validateObject(obj, { loopbackEndpoints: false });
   if (r.errors.length) return { verdict: 'refuse', message: describeErrors(r.errors) };
   // An unknown group is ignored by the directory source, which is what "no matches" amounts to.
   if (resolveKind(obj.apiVersion, obj.kind).status === 'unknown-group') return { verdict: 'refuse', message: 'unknown group (ignored)' };

@@ -55,9 +55,21 @@ const NOT_CHECKED = 'null: some validation rules were not checked because the ob
 /** Most errors one object reports (an object with 100,000 unknown fields says so once, not 100,000 times). */
 export const MAX_ERRORS = 1000;
 
-/** Validates (and defaults) one object as the apiserver would on create. Never throws. */
-export function validateObject(input: KubeObject): ValidationResult {
+export interface ValidateOptions {
+  /**
+   * Accept EndpointSlice addresses in the loopback range (default true). The apiserver refuses them because no pod
+   * lives there; in standalone mode backends on this machine (127.0.0.1) are the common case. Set false for the
+   * apiserver's exact verdict.
+   */
+  loopbackEndpoints?: boolean;
+}
+
+const LOOPBACK = 'may not be in the loopback range (127.0.0.0/8, ::1/128)';
+
+/** Validates (and defaults) one object as the apiserver would on create (see ValidateOptions). Never throws. */
+export function validateObject(input: KubeObject, options: ValidateOptions = {}): ValidationResult {
   const r = validate(input);
+  if (options.loopbackEndpoints !== false && input.kind === 'EndpointSlice') r.errors = r.errors.filter((e) => !(e.message.endsWith(LOOPBACK) && /^endpoints\[\d+\]\.addresses\[\d+\]$/.test(e.path)));
   if (r.errors.length > MAX_ERRORS) {
     const more = r.errors.length - MAX_ERRORS;
     r.errors = [...r.errors.slice(0, MAX_ERRORS), { path: '<root>', type: 'Invalid value', message: `and ${more} more errors` }];

@@ -87,3 +87,12 @@ describe('built-in kinds', () => {
     expect(r.object['spec']).toEqual({ ports: [{ port: 80 }] });
   });
 });
+
+describe('standalone relaxation', () => {
+  it('accepts loopback EndpointSlice addresses unless asked for the apiserver verdict', async () => {
+    const { validateObject } = await import('../index.js');
+    const slice = { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: 's', namespace: 'default' }, addressType: 'IPv4', endpoints: [{ addresses: ['127.0.0.1'] }], ports: [{ name: 'http', port: 8080 }] };
+    expect(validateObject(slice).errors).toEqual([]);
+    expect(validateObject(slice, { loopbackEndpoints: false }).errors.map((e) => e.path)).toEqual(['endpoints[0].addresses[0]']);
+  });
+});
