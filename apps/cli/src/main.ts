@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { stringify } from 'yaml';
-import { isLoopback, startController } from '@gatehouse/controller';
+import { isLoopback, startController, type KubernetesOptions } from '@gatehouse/controller';
 import type { TranslatorPlugin } from '@gatehouse/plugin-sdk';
 import { ControlPlaneCa, envoyBootstrap, isGatewayRef, type BootstrapTls } from '@gatehouse/xds';
 import { AdminError, type AdminTarget } from './admin-client.js';
@@ -62,8 +62,14 @@ const program = new Command('gatehouse')
 
 program
   .command('serve')
-  .description('Run the control plane on a directory of Gateway API YAML (standalone mode)')
-  .requiredOption('--config-dir <dir>', 'directory of YAML/JSON resources, watched recursively')
+  .description('Run the control plane: on a directory of YAML (standalone mode, --config-dir) or on a cluster (Kubernetes mode, --kubeconfig or in-cluster)')
+  .option('--config-dir <dir>', 'standalone mode: directory of YAML/JSON resources, watched recursively')
+  .option('--kubeconfig <file>', 'Kubernetes mode: the cluster to watch (in a pod, the service account is used when neither option is given)')
+  .option('--kube-context <name>', 'Kubernetes mode: the kubeconfig context (default: its current one)')
+  .option('--watch-namespaces <list>', 'Kubernetes mode: watch only these namespaces (comma-separated; default all)')
+  .option('--leader-election-namespace <ns>', 'Kubernetes mode: namespace of the leader Lease (default $POD_NAMESPACE or "default")')
+  .option('--no-leader-election', 'Kubernetes mode: this replica always writes status (one replica only)')
+  .option('--status-qps <n>', 'Kubernetes mode: status writes per second', Number, 200)
   .option('--xds-address <host>', 'address the xDS server binds (beyond loopback it needs --xds-tls, or --xds-insecure)', '127.0.0.1')
   .option('--xds-port <port>', 'xDS (ADS) gRPC port', port, 9977)
   .option('--xds-tls', 'serve xDS over mTLS: proxies need a client certificate from the CA in <data-dir>/xds-ca/ (gatehouse bootstrap --xds-tls)', false)
@@ -80,8 +86,21 @@ program
   .option('--hook-budget-ms <ms>', 'a plugin hook slower than this rejects the resource it was processing', Number, 250)
   .action(async (o) => {
     const token = adminToken(o.adminTokenFile);
+    const inCluster = !o.configDir && !o.kubeconfig && !!process.env['KUBERNETES_SERVICE_HOST'];
+    if (!o.configDir && !o.kubeconfig && !inCluster) throw new InvalidArgumentError('serve needs a source: --config-dir DIR (standalone mode) or --kubeconfig FILE (Kubernetes mode)');
+    if (o.configDir && o.kubeconfig) throw new InvalidArgumentError('give either --config-dir (standalone mode) or --kubeconfig (Kubernetes mode), not both');
+    const kubernetes: KubernetesOptions | undefined = o.configDir
+      ? undefined
+      : {
+          ...(o.kubeconfig ? { kubeconfig: o.kubeconfig } : {}),
+          ...(o.kubeContext ? { context: o.kubeContext } : {}),
+          ...(o.watchNamespaces ? { watchNamespaces: String(o.watchNamespaces).split(',').map((n: string) => n.trim()).filter(Boolean) } : {}),
+          leaderElection: o.leaderElection === false ? false : { ...(o.leaderElectionNamespace ? { namespace: o.leaderElectionNamespace } : {}) },
+          statusQps: o.statusQps,
+        };
     const running = await startController({
-      configDir: o.configDir,
+      ...(o.configDir ? { configDir: o.configDir } : {}),
+      ...(kubernetes ? { kubernetes } : {}),
       xdsAddress: o.xdsAddress,
       xdsPort: o.xdsPort,
       xdsTls: o.xdsTls,

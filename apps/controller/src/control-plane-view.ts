@@ -3,13 +3,13 @@ import { resourceKey, type ResourceSnapshot } from '@gatehouse/api';
 import type { AdminView } from '@gatehouse/admin';
 import type { Translation } from '@gatehouse/engine';
 import type { Reporter } from '@gatehouse/reporter';
-import { PUSH_ORDER, redactSecrets, type AdsServer, type SnapshotCache } from '@gatehouse/xds';
+import { PUSH_ORDER, redactSecrets, type ProxyInfo, type SnapshotCache } from '@gatehouse/xds';
 import type { Metrics } from './metrics.js';
 import { resourceView } from './resource-view.js';
 
 export interface ViewSources {
   current(): { resources: ResourceSnapshot; translation: Translation } | undefined;
-  ads: AdsServer;
+  proxies(): ProxyInfo[];
   cache: SnapshotCache;
   reporter: Reporter;
   metrics: Metrics;
@@ -25,7 +25,7 @@ export function controlPlaneView(s: ViewSources): AdminView {
       return c ? { items: resourceView(c.resources, c.translation), problems: c.translation.problems } : { items: [], problems: [] };
     },
     proxies: async () => ({
-      items: s.ads.proxies(),
+      items: s.proxies(),
       history: await s.reporter.proxies().catch((err: Error) => ({ error: `the report database is unavailable (${err.message})` })),
     }),
     reports: (filter) => s.reporter.reports(filter),

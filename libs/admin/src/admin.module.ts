@@ -1,4 +1,6 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Module, type DynamicModule, type InjectionToken } from '@nestjs/common';
+
+type ModuleImports = NonNullable<DynamicModule['imports']>;
 import { APP_GUARD } from '@nestjs/core';
 import { ADMIN_VIEW, type AdminView } from './admin-view.js';
 import { HealthController } from './health.controller.js';
@@ -12,10 +14,16 @@ import { TokenGuard } from './token.guard.js';
 @Module({})
 export class AdminModule {
   static forView(view: AdminView): DynamicModule {
+    return AdminModule.forViewFactory({ useFactory: () => view });
+  }
+
+  /** The view made by a factory from the application's other providers (`inject`), from `imports`. */
+  static forViewFactory(o: { imports?: ModuleImports; inject?: InjectionToken[]; useFactory: (...deps: never[]) => AdminView }): DynamicModule {
     return {
       module: AdminModule,
+      imports: o.imports ?? [],
       controllers: [HealthController, MetricsController, ResourcesController, ReportsController, ProxiesController, SnapshotsController],
-      providers: [{ provide: ADMIN_VIEW, useValue: view }, { provide: APP_GUARD, useClass: TokenGuard }],
+      providers: [{ provide: ADMIN_VIEW, useFactory: o.useFactory, inject: o.inject ?? [] }, { provide: APP_GUARD, useClass: TokenGuard }],
     };
   }
 }

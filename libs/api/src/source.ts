@@ -9,6 +9,4 @@ export interface ConfigSource {
   /** Resolves after the first snapshot was emitted. */
   watch(onSnapshot: (snapshot: ResourceSnapshot) => void): Promise<void>;
   close(): void | Promise<void>;
-  /** Where it reads from, for log lines: a directory or an API server URL. */
-  readonly description: string;
 }
