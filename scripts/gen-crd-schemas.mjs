@@ -15,10 +15,12 @@ import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { ROOT } from './lib/peers.mjs';
 
-const version = process.argv[2] ?? 'v1.6.1';
+const version = process.argv[2] ?? 'v1.7.0';
 const kubeVersion = process.argv[3] ?? 'v1.34.4';
 const scratch = mkdtempSync(join(tmpdir(), 'gatehouse-crds-'));
-const goDownload = (mod) => JSON.parse(execFileSync('go', ['mod', 'download', '-json', mod], { cwd: scratch, encoding: 'utf8', env: { ...process.env, GOFLAGS: '-mod=mod' } }));
+// Gateway API v1.7's modules need Go 1.27: the go command fetches that toolchain from the module proxy (once).
+const goEnv = { ...process.env, GOFLAGS: '-mod=mod', GOTOOLCHAIN: process.env.GOTOOLCHAIN ?? 'go1.27.3' };
+const goDownload = (mod) => JSON.parse(execFileSync('go', ['mod', 'download', '-json', mod], { cwd: scratch, encoding: 'utf8', env: goEnv }));
 
 /** Drops descriptions (documentation, not validation) to keep the bundle small. */
 function strip(schema) {

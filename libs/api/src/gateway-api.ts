@@ -1,4 +1,4 @@
-// Gateway API v1.6.1 types, the fields Gatehouse reads (standard channel).
+// Gateway API v1.7.0 types, the fields Gatehouse reads (standard channel).
 import type { Condition, KubeObject } from './meta.js';
 
 export interface GatewayClass extends KubeObject {
