@@ -24,7 +24,7 @@ export interface Gatehouse extends Proc {
   adminPort: number;
   admin: string;
 }
-export function startGatehouse(o: { configDir: string; dataDir: string; xdsPort?: number; adminPort?: number; echo?: boolean | ((line: string) => string | undefined); logFile?: string; logLevel?: string; args?: string[]; env?: Record<string, string> }): Promise<Gatehouse>;
+export function startGatehouse(o: { configDir?: string; kubeconfig?: string; dataDir: string; xdsPort?: number; adminPort?: number; echo?: boolean | ((line: string) => string | undefined); logFile?: string; logLevel?: string; args?: string[]; env?: Record<string, string> }): Promise<Gatehouse>;
 
 export interface Envoy extends Proc {
   admin: string;

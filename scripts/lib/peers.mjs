@@ -86,9 +86,10 @@ export function startProcess(name, command, args, options = {}) {
 }
 
 /** Starts `gatehouse serve`; resolves with its xDS and admin ports once /readyz answers. */
-export async function startGatehouse({ configDir, dataDir, xdsPort = 0, adminPort = 0, echo = false, logFile, logLevel = 'info', args = [], env }) {
+export async function startGatehouse({ configDir, kubeconfig, dataDir, xdsPort = 0, adminPort = 0, echo = false, logFile, logLevel = 'info', args = [], env }) {
+  const source = kubeconfig ? ['--kubeconfig', kubeconfig] : ['--config-dir', configDir];
   const proc = startProcess('gatehouse', process.execPath, [
-    ...NODE_FLAGS, CLI, 'serve', '--config-dir', configDir, '--data-dir', dataDir,
+    ...NODE_FLAGS, CLI, 'serve', ...source, '--data-dir', dataDir,
     '--xds-port', String(xdsPort), '--admin-port', String(adminPort), '--log-level', logLevel, ...args,
   ], { echo, logFile, ...(env ? { env: { ...process.env, ...env } } : {}) });
   const m = await waitFor('gatehouse to start', () => {
