@@ -3,7 +3,7 @@ SHELL := bash
 .SHELLFLAGS := -eo pipefail -c
 ENV := source .tools/env.sh &&
 
-.PHONY: setup build quickstart test test-unit test-e2e lint clean golden bench fuzz
+.PHONY: setup build quickstart test test-unit test-e2e lint clean golden bench fuzz dev-cluster test-kube
 
 setup:
 	@bash scripts/provision.sh
@@ -40,6 +40,17 @@ fuzz: build
 ## Rewrite golden files after an intended translation change (review the diff like code).
 golden: build
 	@$(ENV) UPDATE_GOLDEN=1 npx vitest run --project unit test/golden
+
+## A real local Kubernetes control plane (etcd, kube-apiserver with RBAC, kube-controller-manager, the Gateway API CRDs),
+## built once from the Go module proxy into ~/.cache/gatehouse/ (a cold build takes 10-20 min); prints the kubeconfig
+## path and a kubectl line to try; Ctrl-C stops it and removes its data.
+dev-cluster: setup
+	@bash scripts/kube/build.sh
+	@$(ENV) node scripts/kube/dev-cluster.mjs
+
+## The Kubernetes-mode end-to-end tests (test/e2e/kube-*) against a real apiserver, inside a network namespace of their own.
+test-kube: build
+	@$(ENV) bash scripts/kube/in-netns.sh node node_modules/vitest/vitest.mjs run --project e2e test/e2e/kube-
 
 lint: setup
 	@$(ENV) npx eslint .
