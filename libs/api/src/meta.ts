@@ -30,9 +30,18 @@ export function resourceKey(ref: ResourceRef): string {
   return ref.namespace ? `${ref.kind}/${ref.namespace}/${ref.name}` : `${ref.kind}/${ref.name}`;
 }
 
-/** `Kind namespace/name`, the form user-facing messages use. */
+/** The longest part of a reference a message quotes whole (the longest valid name); longer ones are cut. */
+const MAX_QUOTED_PART = 253;
+
+function quotePart(s: string): string {
+  return s.length <= MAX_QUOTED_PART ? s : `${s.slice(0, MAX_QUOTED_PART)}…(${s.length - MAX_QUOTED_PART} more characters)`;
+}
+
+/** `Kind namespace/name`, the form user-facing messages use (each part quoted as a bounded prefix). */
 export function describeRef(ref: ResourceRef): string {
-  return ref.namespace ? `${ref.kind} ${ref.namespace}/${ref.name}` : `${ref.kind} ${ref.name}`;
+  const kind = quotePart(ref.kind);
+  const name = quotePart(ref.name);
+  return ref.namespace ? `${kind} ${quotePart(ref.namespace)}/${name}` : `${kind} ${name}`;
 }
 
 export function refOf(obj: KubeObject): ResourceRef {
