@@ -1,24 +1,31 @@
 // Standalone mode's source: a directory of YAML/JSON → immutable ResourceSnapshots, on start and on every change.
+// Hostile or half-written files cost only themselves: see file-reader.ts (what is read, symlinks), parse-documents.ts
+// (what a file may hold), file-state.ts (when a new read replaces what a file served) and file-parser.ts (the event
+// loop is never held up by a big file).
 import { watch, type FSWatcher } from 'node:fs';
-import { readFile, readdir, stat } from 'node:fs/promises';
-import { join, relative } from 'node:path';
-import {
-  KNOWN_KINDS,
-  describeRef,
-  isClusterScoped,
-  resourceKey,
-  type KubeObject,
-  type ResourceRef,
-  type ResourceSnapshot,
-  type SourceProblem,
-  type StoredResource,
-} from '@gatehouse/api';
+import { lstat, realpath } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { join, relative, resolve } from 'node:path';
+import type { ResourceSnapshot } from '@gatehouse/api';
+import { FileParser } from './file-parser.js';
+import { locate, readConfigFile } from './file-reader.js';
+import { acceptRead, looksIncomplete, refusedFile, type FileState } from './file-state.js';
 import type { FirstSeenStore } from './first-seen.js';
 import { MemoryFirstSeen } from './first-seen.js';
-import { parseDocuments, type ParsedFile } from './parse-documents.js';
+import { DEFAULT_MAX_DOCUMENTS } from './parse-documents.js';
+import { SnapshotBuilder } from './snapshot-builder.js';
+import { listTree } from './tree-listing.js';
 import { validateParsed } from './validate-parsed.js';
 
 const EXTENSIONS = /\.(ya?ml|json)$/i;
+
+/** Largest config file read by default; a larger one is reported and not read. */
+export const DEFAULT_MAX_FILE_BYTES = 4 * 1024 * 1024;
+/** How long a file must stay unchanged before a read that would take resources away is believed, by default. */
+export const DEFAULT_SETTLE_MS = 100;
+export { DEFAULT_MAX_DOCUMENTS };
+/** Settle checks of one file per refresh while it keeps changing; then it keeps what it served until the next event. */
+const MAX_SETTLE_ROUNDS = 10;
 
 export interface DirectorySourceOptions {
   dir: string;
@@ -31,32 +38,28 @@ export interface DirectorySourceOptions {
   firstSeen?: FirstSeenStore;
   /** The clock, for creation times of resources first seen now. */
   now?: () => string;
-}
-
-interface FileState {
-  stamp: string;
-  parsed: ParsedFile;
-  /** The last parse without syntax errors: what this file serves while it is broken. */
-  lastGood?: ParsedFile;
-  /** The resources this file claims (from `lastGood` while it is broken), computed once per read. */
-  claims: Claim[];
-}
-
-interface Claim {
-  key: string;
-  file: string;
-  line: number;
-  object: KubeObject;
-  ref: ResourceRef;
-  stale?: string;
+  /** Largest file read, in bytes (default 4 MiB): a larger file is a problem and keeps what it served. */
+  maxFileBytes?: number;
+  /** Most documents read from one file, List items included (default 5,000): more is a problem, as above. */
+  maxDocumentsPerFile?: number;
+  /**
+   * How long (ms) a file must stay unchanged before a read that would take resources away from it (empty, shrunk,
+   * broken) is believed (default 100): a file caught half-written keeps serving meanwhile.
+   */
+  settleMs?: number;
+  /** Longest time parsing one file may take (default 30 s): a file that takes longer is a problem. */
+  parseTimeoutMs?: number;
 }
 
 export class DirectorySource {
   private readonly files = new Map<string, FileState>();
-  private readonly owners = new Map<string, string>(); // resource key → file that owns it
   /** One non-recursive watcher per directory: robust to editors that replace files (new inode). */
   private readonly watchers = new Map<string, FSWatcher>();
+  /** The config directory, absolute. */
+  private readonly dir: string;
   private dirs = new Set<string>();
+  /** The real path of the config directory: symlinks must resolve inside it. */
+  private root: string;
   private timer: NodeJS.Timeout | undefined;
   private poll: NodeJS.Timeout | undefined;
   private closed = false;
@@ -65,19 +68,23 @@ export class DirectorySource {
   /** Files named by watcher events since the last refresh; undefined when the whole tree must be looked at. */
   private pending: Set<string> | undefined = new Set();
   private readonly firstSeen: FirstSeenStore;
-  private readonly now: () => string;
-  /** The last snapshot built: unchanged resources keep its objects, and the next snapshot says what changed. */
-  private last: ResourceSnapshot | undefined;
+  private readonly builder: SnapshotBuilder;
+  private readonly parser: FileParser;
+  private readonly maxFileBytes: number;
 
   constructor(private readonly options: DirectorySourceOptions) {
     this.firstSeen = options.firstSeen ?? new MemoryFirstSeen();
-    this.now = options.now ?? (() => new Date().toISOString());
+    this.builder = new SnapshotBuilder(this.firstSeen, options.now ?? (() => new Date().toISOString()));
+    this.maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+    this.parser = new FileParser({ limits: { maxDocuments: options.maxDocumentsPerFile ?? DEFAULT_MAX_DOCUMENTS }, maxFileBytes: this.maxFileBytes, ...(options.parseTimeoutMs ? { timeoutMs: options.parseTimeoutMs } : {}) });
+    this.dir = resolve(options.dir);
+    this.root = this.dir;
   }
 
   /** Reads the directory once. */
   async load(): Promise<ResourceSnapshot> {
     await this.refresh();
-    return this.build();
+    return this.builder.build(this.files);
   }
 
   /** Emits a snapshot now and after every change that alters the inputs. */
@@ -125,11 +132,12 @@ export class DirectorySource {
       this.running = this.running
         .then(async () => {
           await (paths ? this.refreshPaths(paths) : this.refresh());
+          if (this.closed) return;
           this.syncWatchers(onSnapshot);
           const fp = this.fingerprint();
           if (fp === this.lastFingerprint) return;
           this.lastFingerprint = fp;
-          onSnapshot(this.build());
+          onSnapshot(this.builder.build(this.files));
         })
         .catch(() => undefined); // a failed refresh must not stop later ones
     }, this.options.debounceMs ?? 25);
@@ -141,6 +149,7 @@ export class DirectorySource {
     clearInterval(this.poll);
     for (const w of this.watchers.values()) w.close();
     this.watchers.clear();
+    this.parser.close();
     this.firstSeen.flush();
   }
 
@@ -148,148 +157,90 @@ export class DirectorySource {
     return [...this.files.entries()].map(([f, s]) => `${f}@${s.stamp}`).sort().join('|');
   }
 
-  /** Re-reads files whose size or mtime changed; forgets deleted ones. */
+  /** Looks at the whole tree: re-reads files whose stamp changed, forgets deleted ones. */
   private async refresh(): Promise<void> {
-    const dir = this.options.dir;
-    const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+    const dir = this.dir;
+    this.root = await realpath(dir).catch(() => dir);
+    const tree = await listTree(dir);
     const present = new Set<string>();
-    const dirs = new Set<string>([dir]);
-    const candidates: Array<{ rel: string; full: string }> = [];
-    const hidden = (p: string) => relative(dir, p).split(/[\\/]/).some((part) => part.startsWith('.'));
-    for (const e of entries) {
-      if (e.isDirectory() && !hidden(join(e.parentPath, e.name))) dirs.add(join(e.parentPath, e.name));
-      if (!e.isFile() || !EXTENSIONS.test(e.name)) continue;
-      const full = join(e.parentPath, e.name);
-      const rel = relative(dir, full);
-      if (hidden(full)) continue; // editor temp files, .git
+    const candidates: Array<{ rel: string; full: string; configName: boolean }> = [];
+    for (const { rel, full, dirent } of tree.entries) {
       if (this.options.only && !this.options.only.includes(rel)) continue;
+      const configName = EXTENSIONS.test(dirent.name);
+      // A symlink of any name is looked at: one to a directory outside the tree is reported.
+      if (!configName && !dirent.isSymbolicLink()) continue;
       present.add(rel);
-      candidates.push({ rel, full });
+      candidates.push({ rel, full, configName });
+    }
+    // A directory that cannot be listed is a problem of its own; the files under it keep what they served.
+    const dirs = new Set([dir, ...tree.dirs]);
+    for (const u of tree.unlisted) {
+      const under = (path: string) => u.rel === '.' || path.startsWith(`${u.rel}/`);
+      for (const f of this.files.keys()) if (under(f)) present.add(f);
+      for (const d of this.dirs) if (under(relative(dir, d))) dirs.add(d);
+      present.add(u.rel);
+      if (this.files.get(u.rel)?.parsed.problems[0]?.message !== u.message) this.files.set(u.rel, await acceptRead(undefined, u.rel, 'unlisted', 0, refusedFile(u.message)));
     }
     // Stat and read with bounded concurrency: thousands of files one by one is mostly waiting.
-    await inParallel(candidates, 64, ({ rel, full }) => this.readOne(rel, full));
+    await inParallel(candidates, 64, ({ rel, full, configName }) => this.readOne(rel, full, configName));
     for (const f of [...this.files.keys()]) if (!present.has(f)) this.files.delete(f);
     this.dirs = dirs;
   }
 
   /** Looks at the named files only (absolute paths); a directory among them means the tree changed shape. */
   private async refreshPaths(paths: Set<string>): Promise<void> {
-    const dir = this.options.dir;
+    const dir = this.dir;
     for (const full of paths) {
       const rel = relative(dir, full);
-      const st = await stat(full).catch(() => undefined);
-      // A directory came or went: the tree changed shape (and its watchers with it).
-      if (st?.isDirectory() || (!st && [...this.files.keys()].some((f) => f.startsWith(`${rel}/`)))) return this.refresh();
-      if (!EXTENSIONS.test(full) || rel.split(/[\\/]/).some((part) => part.startsWith('.')) || (this.options.only && !this.options.only.includes(rel))) continue;
-      await this.readOne(rel, full);
+      const entry = await lstat(full).catch(() => undefined);
+      const hidden = rel.split(/[\\/]/).some((part) => part.startsWith('.'));
+      // A directory came or went: the tree changed shape (and its watchers with it). A hidden directory or symlink
+      // changing is how a Kubernetes ConfigMap volume swaps its contents (`..data`): everything may have changed.
+      if (entry?.isDirectory() || (hidden && entry?.isSymbolicLink()) || (!entry && [...this.files.keys()].some((f) => f.startsWith(`${rel}/`)))) return this.refresh();
+      if (hidden || (this.options.only && !this.options.only.includes(rel))) continue;
+      const configName = EXTENSIONS.test(full);
+      if (!configName && !entry?.isSymbolicLink() && !this.files.has(rel)) continue;
+      await this.readOne(rel, full, configName);
     }
   }
 
-  /** (Re)reads one file when its size, mtime or inode changed; forgets it when it is gone. */
-  private async readOne(rel: string, full: string): Promise<void> {
-    const st = await stat(full).catch(() => undefined);
-    if (!st?.isFile()) {
-      this.files.delete(rel);
+  /**
+   * (Re)reads one file when its stamp changed; forgets it when it is gone. A read that would take resources away is
+   * believed only once the file has settled (see file-state.ts); meanwhile the file keeps what it served.
+   */
+  private async readOne(rel: string, full: string, configName = true): Promise<void> {
+    const prev = this.files.get(rel);
+    if (!configName) {
+      // Not a config file by name: only a symlink to a directory outside the tree is worth a problem.
+      const at = await locate(full, this.root);
+      if (at.kind === 'problem' && at.directory) {
+        if (prev?.stamp !== at.stamp) this.files.set(rel, await acceptRead(undefined, rel, at.stamp, 0, refusedFile(at.message)));
+      } else this.files.delete(rel);
       return;
     }
-    const stamp = `${st.size}:${st.mtimeMs}:${st.ino}`;
-    const prev = this.files.get(rel);
-    if (prev?.stamp === stamp) return;
-    const text = await readFile(full, 'utf8').catch(() => undefined);
-    if (text === undefined) return;
-    const parsed = validateParsed(parseDocuments(text));
-    const lastGood = parsed.syntaxError ? prev?.lastGood : parsed;
-    // A file with a syntax error keeps serving its last good version.
-    const use = parsed.syntaxError && lastGood ? lastGood : parsed;
-    const stale = use !== parsed ? parsed.problems.map((p) => `line ${p.line}: ${p.message}`).join('; ') : undefined;
-    const claims = use.objects.map(({ object, line }) => {
-      const ref = normalize(object);
-      return { key: resourceKey(ref), file: rel, line, object, ref, ...(stale ? { stale } : {}) };
-    });
-    this.files.set(rel, { stamp, parsed, claims, ...(lastGood ? { lastGood } : {}) });
+    for (let round = 1; ; round++) {
+      const read = await readConfigFile(full, this.root, { maxBytes: this.maxFileBytes, ...(prev ? { previous: prev.stamp } : {}) });
+      if (read.kind === 'same' || (read.kind === 'problem' && read.stamp === prev?.stamp)) return;
+      if (read.kind === 'gone' || read.kind === 'skip') {
+        this.files.delete(rel);
+        return;
+      }
+      const parsed = read.kind === 'problem' ? refusedFile(read.message) : await validateParsed(await this.parser.parse(read.bytes));
+      const size = read.kind === 'bytes' ? read.size : 0;
+      if (!looksIncomplete(prev, parsed, size) || (await this.settled(full, read.stamp))) {
+        this.files.set(rel, await acceptRead(prev, rel, read.stamp, size, parsed));
+        return;
+      }
+      if (round >= MAX_SETTLE_ROUNDS || this.closed) return; // still changing: the next event or poll looks again
+    }
   }
 
-  private build(): ResourceSnapshot {
-    const resources = new Map<string, StoredResource>();
-    const problems: SourceProblem[] = [];
-    // Duplicates: the file that already owned a key keeps it; otherwise the first file in path order.
-    const byKey = new Map<string, Claim[]>();
-    for (const file of [...this.files.keys()].sort()) {
-      const state = this.files.get(file)!;
-      for (const p of state.parsed.problems) problems.push({ origin: { source: 'file', file, line: p.line }, severity: 'error', message: p.message, ...(p.ref ? { ref: p.ref } : {}) });
-      for (const c of state.claims) {
-        const list = byKey.get(c.key);
-        if (list) list.push(c);
-        else byKey.set(c.key, [c]);
-      }
-    }
-    const owners = new Map<string, string>();
-    for (const [key, list] of byKey) {
-      const prevOwner = this.owners.get(key);
-      const winner = list.find((c) => c.file === prevOwner) ?? list[0]!;
-      owners.set(key, winner.file);
-      for (const loser of list) {
-        if (loser === winner) continue;
-        problems.push({
-          origin: { source: 'file', file: loser.file, line: loser.line },
-          severity: 'warning',
-          message: `duplicate ${describeRef(loser.ref)}: already defined in ${winner.file}:${winner.line}; this copy in ${loser.file}:${loser.line} is ignored`,
-          ref: loser.ref,
-        });
-      }
-      const kindProblem = checkKind(winner.object);
-      if (kindProblem) {
-        problems.push({ origin: { source: 'file', file: winner.file, line: winner.line }, severity: kindProblem.severity, message: kindProblem.message, ref: winner.ref });
-        if (kindProblem.severity === 'error') continue;
-      }
-      if (winner.stale) {
-        problems.push({
-          origin: { source: 'file', file: winner.file, line: winner.line },
-          severity: 'warning',
-          ref: winner.ref,
-          message: `${winner.file} no longer parses (${winner.stale}); serving its last good version`,
-        });
-      }
-      let createdAt = winner.object.metadata.creationTimestamp ?? this.firstSeen.get(key);
-      if (!createdAt) this.firstSeen.set(key, (createdAt = this.now()));
-      const prev = this.last?.resources.get(key);
-      // A document re-read with the same content (another document of its file changed) keeps its old object.
-      const object = prev && prev.object !== winner.object && sameContent(prev.object, winner.object) ? prev.object : winner.object;
-      const same = prev && prev.object === object && prev.createdAt === createdAt && prev.origin.file === winner.file && prev.origin.line === winner.line;
-      resources.set(key, same ? prev : { key, ref: winner.ref, object, origin: { source: 'file', file: winner.file, line: winner.line }, createdAt });
-    }
-    this.owners.clear();
-    for (const [k, f] of owners) this.owners.set(k, f);
-    this.firstSeen.flush();
-    const snapshot: ResourceSnapshot = { resources, problems, revision: {}, ...(this.last?.revision ? { changes: { since: this.last.revision, keys: changedKeys(this.last.resources, resources) } } : {}) };
-    this.last = snapshot;
-    return snapshot;
+  /** Whether `full` still has `stamp` after the settle time. */
+  private async settled(full: string, stamp: string): Promise<boolean> {
+    await sleep(this.options.settleMs ?? DEFAULT_SETTLE_MS);
+    const at = await locate(full, this.root);
+    return (at.kind === 'file' || at.kind === 'problem') && at.stamp === stamp;
   }
-}
-
-/** Fills the default namespace (the object is frozen afterwards: snapshots are immutable). */
-function normalize(object: KubeObject): ResourceRef {
-  if (!isClusterScoped(object.kind)) object.metadata.namespace ??= 'default';
-  deepFreeze(object);
-  return { kind: object.kind, namespace: isClusterScoped(object.kind) ? '' : object.metadata.namespace!, name: object.metadata.name };
-}
-
-function checkKind(object: KubeObject): { severity: 'error' | 'warning'; message: string } | undefined {
-  const versions = KNOWN_KINDS[object.kind];
-  if (!versions) return { severity: 'warning', message: `kind ${object.kind} (${object.apiVersion}) is not handled by Gatehouse; ignored` };
-  if (!versions.includes(object.apiVersion)) return { severity: 'error', message: `apiVersion: ${object.apiVersion} is not served for kind ${object.kind} (use ${versions[0]})` };
-  return undefined;
-}
-
-function sameContent(a: KubeObject, b: KubeObject): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
-}
-
-function changedKeys(before: ReadonlyMap<string, StoredResource>, after: ReadonlyMap<string, StoredResource>): Set<string> {
-  const keys = new Set<string>();
-  for (const [k, r] of after) if (before.get(k) !== r) keys.add(k);
-  for (const k of before.keys()) if (!after.has(k)) keys.add(k);
-  return keys;
 }
 
 async function inParallel<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
@@ -298,12 +249,4 @@ async function inParallel<T>(items: T[], limit: number, fn: (item: T) => Promise
     while (next < items.length) await fn(items[next++]!);
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
-
-function deepFreeze<T>(o: T): T {
-  if (o && typeof o === 'object' && !Object.isFrozen(o)) {
-    Object.freeze(o);
-    for (const v of Object.values(o)) deepFreeze(v);
-  }
-  return o;
 }

@@ -25,7 +25,7 @@ export class FileFirstSeen extends MemoryFirstSeen {
   constructor(private readonly path: string) {
     super();
     try {
-      for (const [k, v] of Object.entries(JSON.parse(readFileSync(path, 'utf8')) as Record<string, string>)) this.times.set(k, v);
+      for (const [k, v] of Object.entries(JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>)) if (typeof v === 'string') this.times.set(k, v);
     } catch {
       // first run, or an unreadable file: start afresh
     }
@@ -36,10 +36,14 @@ export class FileFirstSeen extends MemoryFirstSeen {
   }
   override flush() {
     if (!this.dirty) return;
-    mkdirSync(dirname(this.path), { recursive: true });
-    const tmp = `${this.path}.tmp`;
-    writeFileSync(tmp, JSON.stringify(Object.fromEntries([...this.times].sort()), null, 1));
-    renameSync(tmp, this.path);
-    this.dirty = false;
+    try {
+      mkdirSync(dirname(this.path), { recursive: true });
+      const tmp = `${this.path}.tmp`;
+      writeFileSync(tmp, JSON.stringify(Object.fromEntries([...this.times].sort()), null, 1));
+      renameSync(tmp, this.path);
+      this.dirty = false;
+    } catch {
+      // A full or read-only disk must not stop snapshots: the times stay in memory and are written next time.
+    }
   }
 }
