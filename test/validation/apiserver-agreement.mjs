@@ -176,7 +176,9 @@ try {
   await installCrds(api);
   const resources = await discover(api);
   const base = seeds();
-  const docs = [...base, ...Array.from({ length: count }, () => mutate(pick(base)))];
+  // GATEHOUSE_AGREEMENT_EXTRA: a JSON file of more documents to judge (the fuzz suite's, see test/e2e/kube-validation).
+  const extra = process.env.GATEHOUSE_AGREEMENT_EXTRA ? JSON.parse(readFileSync(process.env.GATEHOUSE_AGREEMENT_EXTRA, 'utf8')) : [];
+  const docs = [...base, ...Array.from({ length: count }, () => mutate(pick(base))), ...extra];
   for (const doc of docs) {
     if (!doc.metadata || typeof doc.metadata !== 'object' || typeof doc.metadata.name !== 'string' || !doc.metadata.name || typeof doc.kind !== 'string' || typeof doc.apiVersion !== 'string') continue;
     // As the directory source does: a namespaced object without a namespace is in `default`.
