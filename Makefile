@@ -32,6 +32,7 @@ test-e2e: build
 ## (built once from the Go module proxy into ~/.cache/gatehouse/). BENCH_SIZES=100,1000 for a quick run.
 bench: build
 	@$(ENV) node scripts/bench/run.mjs
+	@$(ENV) node scripts/bench/kube-status.mjs
 
 ## The fuzz suite for 10 minutes (make test runs it for ~40 s): FUZZ_SECONDS=N for another budget, FUZZ_SEED=N to replay.
 fuzz: build
