@@ -1,21 +1,26 @@
 // Parses config files without holding up the event loop: small files inline (a few milliseconds), larger ones in a
-// worker thread, one at a time, with a time limit and a heap limit. A file that exceeds either is refused with a
-// problem and the worker is replaced; the control plane itself never runs out of memory or stalls on a file.
-import { Worker } from 'node:worker_threads';
+// child process, one at a time, with a time limit and a heap limit. A file that exceeds either is refused with a
+// problem and the process is replaced: the control plane itself never runs out of memory or stalls on a file.
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { formatBytes } from './bounded-text.js';
 import { parseFile, type ParsedFile, type ParsedObject, type ParseLimits } from './parse-documents.js';
 import type { ParseAnswer, ParseRequest } from './parse-worker.js';
 
 /** Below this size a file is parsed inline (yaml reads about 1 MB/s: 16 KiB is well under 20 ms). */
 const INLINE_BELOW_BYTES = 16 * 1024;
-const WORKER_URL = new URL(import.meta.url.endsWith('.ts') ? './parse-worker.ts' : './parse-worker.js', import.meta.url);
+const WORKER = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? './parse-worker.ts' : './parse-worker.js', import.meta.url));
+/** The last bytes of the worker's stderr kept, to tell running out of memory from other deaths. */
+const STDERR_TAIL = 4096;
 
 export interface FileParserOptions {
   limits: ParseLimits;
   /** The largest file that will be parsed (sizes the worker's heap). */
   maxFileBytes: number;
-  /** Longest a worker may spend on one file (default 30 s). */
+  /** Longest the worker may spend on one file (default 30 s). */
   timeoutMs?: number;
+  /** The worker's heap limit in MB (default: 128 per MiB of `maxFileBytes`, at least 256). */
+  heapMb?: number;
 }
 
 interface Job {
@@ -25,7 +30,7 @@ interface Job {
 }
 
 export class FileParser {
-  private worker: Worker | undefined;
+  private worker: { child: ChildProcess; stderr: string } | undefined;
   private readonly queue: Job[] = [];
   private current: { job: Job; timer: NodeJS.Timeout; objects: ParsedObject[] } | undefined;
   private nextId = 1;
@@ -33,8 +38,9 @@ export class FileParser {
   private readonly heapMb: number;
 
   constructor(private readonly options: FileParserOptions) {
-    // yaml's document model takes about 50 bytes of heap per byte of input at worst (a flow list of one-letter items).
-    this.heapMb = Math.max(256, Math.ceil((options.maxFileBytes * 128) / (1024 * 1024)));
+    // yaml's document model takes up to about 500 bytes of heap per byte of input (a flow list of one-letter items);
+    // past the limit the worker dies and the file is refused.
+    this.heapMb = options.heapMb ?? Math.max(256, Math.ceil((options.maxFileBytes * 128) / (1024 * 1024)));
   }
 
   parse(bytes: Uint8Array): Promise<ParsedFile> {
@@ -49,7 +55,7 @@ export class FileParser {
     this.closed = true;
     const w = this.worker;
     this.worker = undefined;
-    void w?.terminate();
+    w?.child.kill('SIGKILL');
     const pending = [...(this.current ? [this.current.job] : []), ...this.queue.splice(0)];
     if (this.current) clearTimeout(this.current.timer);
     this.current = undefined;
@@ -60,43 +66,72 @@ export class FileParser {
     if (this.current || this.closed) return;
     const job = this.queue.shift();
     if (!job) {
-      this.worker?.unref(); // idle: never keeps the process alive
+      this.idle(true);
       return;
     }
-    const worker = (this.worker ??= this.spawn());
-    worker.ref(); // a file is being parsed: the process waits for the answer
+    let worker = this.worker;
+    if (!worker) {
+      try {
+        worker = this.worker = this.spawn();
+      } catch {
+        // No child process here (a sandbox, say): parse on the event loop rather than refuse a good file.
+        job.resolve(parseFile(job.bytes, this.options.limits));
+        return this.pump();
+      }
+    }
+    this.idle(false);
     const timeoutMs = this.options.timeoutMs ?? 30_000;
     const timer = setTimeout(() => this.fail(worker, refused(`parsing it took longer than ${timeoutMs / 1000} s; not read`)), timeoutMs);
     this.current = { job, timer, objects: [] };
-    const request: ParseRequest = { type: 'parse', id: job.id, bytes: job.bytes, limits: this.options.limits };
-    worker.postMessage(request);
+    this.send(worker, { type: 'parse', id: job.id, bytes: job.bytes, limits: this.options.limits });
   }
 
-  private spawn(): Worker {
-    const worker = new Worker(WORKER_URL, { resourceLimits: { maxOldGenerationSizeMb: this.heapMb } });
-    worker.on('message', (answer: ParseAnswer) => {
+  private spawn(): { child: ChildProcess; stderr: string } {
+    const child = fork(WORKER, [], { execArgv: [`--max-old-space-size=${this.heapMb}`], serialization: 'advanced', stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    const worker = { child, stderr: '' };
+    child.stderr?.setEncoding('utf8').on('data', (s: string) => (worker.stderr = (worker.stderr + s).slice(-STDERR_TAIL)));
+    child.on('message', (answer: ParseAnswer) => {
       const current = this.current;
       if (worker !== this.worker || answer.id !== current?.job.id) return;
       for (const o of answer.objects) current.objects.push(o);
       if (answer.done) return this.finish({ objects: current.objects, problems: answer.problems, syntaxError: answer.syntaxError });
       // A turn of the event loop between chunks, then the next one.
       setImmediate(() => {
-        if (worker === this.worker && this.current === current) worker.postMessage({ type: 'more', id: answer.id } satisfies ParseRequest);
+        if (worker === this.worker && this.current === current) this.send(worker, { type: 'more', id: answer.id });
       });
     });
-    worker.on('error', (err: Error & { code?: string }) => {
+    child.on('error', () => {
+      // Could not start (or be signalled): parse here rather than refuse a good file.
       if (worker !== this.worker) return;
-      if (err.code === 'ERR_WORKER_OUT_OF_MEMORY') return this.fail(worker, refused(`parsing it needed more than ${formatBytes(this.heapMb * 1024 * 1024)} of memory; not read`));
-      // The worker itself failed (it could not start, say): parse here rather than refuse a good file.
       const job = this.current?.job;
       this.fail(worker, job ? parseFile(job.bytes, this.options.limits) : refused('not parsed'));
     });
-    worker.on('exit', () => {
+    child.on('close', (code, signal) => {
       if (worker !== this.worker) return;
-      const job = this.current?.job;
-      this.fail(worker, job ? parseFile(job.bytes, this.options.limits) : refused('not parsed'));
+      const outOfMemory = /heap out of memory|Reached heap limit/i.test(worker.stderr);
+      const why = outOfMemory ? `parsing it needed more than ${formatBytes(this.heapMb * 1024 * 1024)} of memory` : `the parser process ended while parsing it (${signal ?? `exit code ${code}`})`;
+      this.fail(worker, refused(`${why}; not read`));
     });
     return worker;
+  }
+
+  private send(worker: { child: ChildProcess }, request: ParseRequest): void {
+    worker.child.send(request, (err) => {
+      if (err && worker === this.worker) this.fail(worker, refused(`could not be handed to the parser (${err.message}); not read`));
+    });
+  }
+
+  /** An idle worker never keeps the process alive; a busy one does (its answer is awaited). */
+  private idle(idle: boolean): void {
+    const child = this.worker?.child;
+    if (!child) return;
+    if (idle) {
+      child.unref();
+      child.channel?.unref();
+    } else {
+      child.ref();
+      child.channel?.ref();
+    }
   }
 
   private finish(parsed: ParsedFile): void {
@@ -108,9 +143,9 @@ export class FileParser {
   }
 
   /** Ends the current job with `parsed` and replaces the worker (it is stuck, dead or out of memory). */
-  private fail(worker: Worker, parsed: ParsedFile): void {
+  private fail(worker: { child: ChildProcess }, parsed: ParsedFile): void {
     if (worker === this.worker) this.worker = undefined;
-    void worker.terminate();
+    worker.child.kill('SIGKILL');
     if (this.current) this.finish(parsed);
     else this.pump();
   }

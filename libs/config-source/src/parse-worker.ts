@@ -1,9 +1,9 @@
-// The parse worker's entry: files too big to parse in a blink are parsed here, so the control plane's event loop
-// never waits for yaml (about 1 MB/s), and a file that needs too much memory takes down only this thread.
-// The result goes back in chunks the main thread asks for one at a time: it deserializes a chunk, takes a turn of
-// its event loop, then asks for the next (Node delivers queued messages in one turn, so pushing them all would not).
+// The parse worker's entry, a child process: files too big to parse in a blink are parsed here, so the control
+// plane's event loop never waits for yaml (about 1 MB/s), and a file that needs too much memory ends only this
+// process (a worker thread over its heap limit can abort the whole process; a child process cannot).
+// The result goes back in chunks the parent asks for one at a time: it deserializes a chunk, takes a turn of its event
+// loop, then asks for the next (queued messages would all be delivered in one turn).
 import { registerHooks } from 'node:module';
-import { parentPort } from 'node:worker_threads';
 import type * as Parse from './parse-documents.js';
 
 export type ParseRequest = { type: 'parse'; id: number; bytes: Uint8Array; limits: Parse.ParseLimits } | { type: 'more'; id: number };
@@ -39,12 +39,13 @@ function send(): void {
   c.at += CHUNK;
   const answer: ParseAnswer = c.at >= c.parsed.objects.length ? { id: c.id, done: true, objects, problems: c.parsed.problems, syntaxError: c.parsed.syntaxError } : { id: c.id, done: false, objects };
   if (answer.done) current = undefined;
-  parentPort!.postMessage(answer);
+  process.send!(answer);
 }
 
-parentPort?.on('message', (req: ParseRequest) => {
+process.on('message', (req: ParseRequest) => {
   if (req.type === 'parse') {
     current = { id: req.id, parsed: parseFile(req.bytes, req.limits), at: 0 };
     send();
   } else if (current?.id === req.id) send();
 });
+process.on('disconnect', () => process.exit(0)); // the parent is gone
