@@ -1,5 +1,5 @@
 // Files just under the default limits (4 MiB, 5,000 documents) are read without holding up the event loop: yaml
-// needs seconds for them, so they are parsed in a worker thread and validated in slices. Parsed on the event loop, such
+// needs seconds for them, so they are parsed in a child process and validated in slices. Parsed on the event loop, such
 // a file held it for the whole parse (4 to 20 s here); now the longest stall measured is about 100 ms, and up to
 // 450 ms when this shared 2-core machine is overloaded (scheduling and GC): the bound is 500 ms.
 import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
