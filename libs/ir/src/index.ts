@@ -80,13 +80,30 @@ export interface WeightedBackendIR {
   weight: number;
   /** False when the reference could not be resolved: its share of traffic gets HTTP 500 by design. */
   valid: boolean;
+  /** Filters that apply only when this backend is chosen (HTTPBackendRef.filters): header modifiers. */
+  filters?: BackendFilterIR[];
 }
 
+/** Filters a backendRef may carry (applied only to requests sent to that backend). */
+export type BackendFilterIR = Extract<RouteFilterIR, { type: 'RequestHeaderModifier' | 'ResponseHeaderModifier' }>;
+
 export interface RetryIR {
-  /** Retries after the first attempt. */
+  /** Retries after the first attempt (0 disables retries). */
   attempts: number;
+  /** HTTP status codes that are retried (400-599); connection errors are always retried. */
   codes: number[];
   backoffMs?: number;
+}
+
+/** HTTPRoute sessionPersistence: requests of one session go to the same endpoint. */
+export interface SessionPersistenceIR {
+  type: 'Cookie' | 'Header';
+  /** Cookie or header name. */
+  name: string;
+  /** Cookie Path attribute. */
+  path?: string;
+  /** Cookie lifetime (Permanent cookies); absent: a session cookie. */
+  ttlSeconds?: number;
 }
 
 export type RouteActionIR =
@@ -98,6 +115,7 @@ export type RouteActionIR =
       /** Per backend attempt (timeouts.backendRequest). */
       backendTimeoutMs?: number;
       retry?: RetryIR;
+      sessionPersistence?: SessionPersistenceIR;
     }
   | { kind: 'direct'; status: number; body?: string }
   | { kind: 'redirect'; redirect: RedirectIR };
@@ -168,5 +186,10 @@ export interface UpstreamIR {
   connectTimeoutMs: number;
   /** Which plugin owns this upstream's cluster shape. */
   plugin: string;
+  /**
+   * The backend's application protocol (a Service port's appProtocol): HTTP/1.1 when absent; `h2c` speaks HTTP/2
+   * without TLS (prior knowledge); `ws` is HTTP/1.1 with WebSocket upgrades.
+   */
+  appProtocol?: 'h2c' | 'ws';
   policies: Record<string, unknown>;
 }

@@ -1,3 +1,4 @@
+import type { HeaderModifierIR } from '@gatehouse/ir';
 import type { EnvoyMessage } from './envoy.js';
 
 /** Escapes RE2 metacharacters. */
@@ -20,4 +21,17 @@ export function replacePrefix(matchedPrefix: string, replacement: string): Envoy
 /** Gateway API ReplaceFullPath as an Envoy RegexMatchAndSubstitute. */
 export function replaceFullPath(value: string): EnvoyMessage {
   return { pattern: { regex: '^/.*$' }, substitution: value };
+}
+
+/**
+ * A Gateway API header modifier's `set` and `add` as Envoy HeaderValueOptions (`remove` goes to a separate list).
+ *
+ * @example
+ * out['requestHeadersToAdd'] = headerValueOptions({ set: [{ name: 'x-a', value: '1' }], add: [], remove: [] });
+ */
+export function headerValueOptions(m: HeaderModifierIR): EnvoyMessage[] {
+  return [
+    ...m.set.map((h) => ({ header: { key: h.name, value: h.value }, appendAction: 'OVERWRITE_IF_EXISTS_OR_ADD' })),
+    ...m.add.map((h) => ({ header: { key: h.name, value: h.value }, appendAction: 'APPEND_IF_EXISTS_OR_ADD' })),
+  ];
 }

@@ -1,6 +1,7 @@
 // HTTPRoute rule filters → IR. Each problem names the field path; a rule with one is dropped on its own.
+import { createHash } from 'node:crypto';
 import { parseDurationMs, type HTTPRouteMatch, type HTTPRouteRule } from '@gatehouse/api';
-import type { CorsIR, HeaderModifierIR, PathModifierIR, RedirectIR, RetryIR, RouteFilterIR } from '@gatehouse/ir';
+import type { BackendFilterIR, CorsIR, HeaderModifierIR, PathModifierIR, RedirectIR, RetryIR, RouteFilterIR, SessionPersistenceIR } from '@gatehouse/ir';
 
 export class RuleError extends Error {}
 
@@ -142,6 +143,54 @@ export function parseTimeouts(rule: HTTPRouteRule & { retry?: Raw }, at: string)
     const codes = ((r['codes'] as number[] | undefined) ?? []).slice();
     const backoffMs = dur(r['backoff'] as string | undefined, 'retry.backoff');
     out.retry = { attempts, codes, ...(backoffMs !== undefined ? { backoffMs } : {}) };
+  }
+  return out;
+}
+
+/** A backendRef's own filters: header modifiers only (they apply when that backend is picked). */
+export function parseBackendFilters(filters: readonly unknown[] | undefined, at: string): BackendFilterIR[] {
+  const out: BackendFilterIR[] = [];
+  for (const [fi, f] of (filters ?? []).entries()) {
+    const raw = (f ?? {}) as Raw;
+    const path = `${at}.filters[${fi}]`;
+    if (raw['type'] === 'RequestHeaderModifier') out.push({ type: 'RequestHeaderModifier', modifier: headerModifier(raw['requestHeaderModifier'], `${path}.requestHeaderModifier`) });
+    else if (raw['type'] === 'ResponseHeaderModifier') out.push({ type: 'ResponseHeaderModifier', modifier: headerModifier(raw['responseHeaderModifier'], `${path}.responseHeaderModifier`) });
+    else throw new RuleError(`${path}.type: filter ${String(raw['type']).slice(0, 64)} is not supported on a backendRef (supported there: RequestHeaderModifier, ResponseHeaderModifier; put other filters on the rule)`);
+  }
+  return out;
+}
+
+/**
+ * sessionPersistence → Envoy stateful sessions (cookie or header). A Permanent cookie lives absoluteTimeout; Envoy
+ * cannot track a lifetime for a session cookie or a header, so absoluteTimeout is refused there.
+ */
+export function parseSessionPersistence(value: unknown, at: string, routeKey: string): SessionPersistenceIR | undefined {
+  if (value === undefined) return undefined;
+  const sp = (value ?? {}) as Raw;
+  const path = `${at}.sessionPersistence`;
+  const type = (sp['type'] as string | undefined) ?? 'Cookie';
+  let ttlMs: number | undefined;
+  if (sp['absoluteTimeout'] !== undefined) {
+    ttlMs = parseDurationMs(sp['absoluteTimeout'] as string);
+    if (ttlMs === undefined) throw new RuleError(`${path}.absoluteTimeout: "${String(sp['absoluteTimeout']).slice(0, 32)}" is not a duration such as 1h`);
+  }
+  if (type === 'Header') {
+    const header = (sp['header'] ?? {}) as Raw;
+    if (typeof header['name'] !== 'string') throw new RuleError(`${path}.header.name: required for Header sessions`);
+    if (ttlMs !== undefined) throw new RuleError(`${path}.absoluteTimeout: not supported for Header sessions (Envoy keeps no lifetime for them); remove it`);
+    return { type: 'Header', name: header['name'] };
+  }
+  if (type !== 'Cookie') throw new RuleError(`${path}.type: ${type.slice(0, 32)} is not supported (Cookie or Header)`);
+  const cookie = (sp['cookie'] ?? {}) as Raw;
+  const lifetime = (cookie['lifetimeType'] as string | undefined) ?? 'Session';
+  // No name given: one of our own, unique per route rule (the spec asks for a generated unique name).
+  const name = typeof cookie['name'] === 'string' ? cookie['name'] : `gh-session-${createHash('sha256').update(routeKey).digest('hex').slice(0, 12)}`;
+  const out: SessionPersistenceIR = { type: 'Cookie', name, path: typeof cookie['path'] === 'string' ? cookie['path'] : '/' };
+  if (lifetime === 'Permanent') {
+    if (ttlMs === undefined) throw new RuleError(`${path}.absoluteTimeout: required for a Permanent cookie`);
+    out.ttlSeconds = Math.max(1, Math.ceil(ttlMs / 1000));
+  } else if (ttlMs !== undefined) {
+    throw new RuleError(`${path}.absoluteTimeout: not supported for a Session cookie (Envoy cannot bound its lifetime without making it Permanent); set cookie.lifetimeType: Permanent or remove it`);
   }
   return out;
 }

@@ -16,11 +16,14 @@ import {
 import type { RouteFilterIR, RouteIR, RouteMatchIR, StringMatchIR, UpstreamIR, WeightedBackendIR } from '@gatehouse/ir';
 import { isBackendError, type BackendResolver, type PluginContext, type RouteParentReport } from '@gatehouse/plugin-sdk';
 import type { GatewayState, ListenerSlot } from './gateways.js';
-import { RuleError, parseFilters, parseTimeouts } from './filters.js';
+import { RuleError, parseBackendFilters, parseFilters, parseSessionPersistence, parseTimeouts } from './filters.js';
 import { intersectHostnames } from './hostnames.js';
 import { checkRegex } from './regex.js';
 import { namespaceAllowed, referencePermitted } from './namespaces.js';
 import { cond, type ReportBook } from './report-book.js';
+
+/** The parent kinds routes can attach to. */
+export const PARENT_KINDS: readonly string[] = ['Gateway'];
 
 /** The name no cluster has: Envoy answers a share routed here with 500 (cluster_not_found_response_code). */
 export const INVALID_BACKEND_CLUSTER = 'gatehouse-invalid-backend';
@@ -71,17 +74,24 @@ export function processRoute(ctx: RouteContext, stored: StoredResource & { objec
   const unusable = built.ruleCount > 0 && built.invalid.length === built.ruleCount ? built.invalid.join('; ') : undefined;
   const out: Attachment[] = [];
 
+  // ResolvedRefs is about the route's own references: every parent carries it, accepting or not.
+  const firstProblem = built.problems[0];
+  const resolvedRefs = firstProblem ? cond('ResolvedRefs', false, firstProblem.reason, firstProblem.message, gen) : cond('ResolvedRefs', true, 'ResolvedRefs', '', gen);
   for (const [pi, parentRef] of (route.spec?.parentRefs ?? []).entries()) {
     const parent = defaultParent(parentRef, ns);
-    if (parent.group !== GATEWAY_GROUP || parent.kind !== 'Gateway') continue; // not a parent we implement
-    const gw = ctx.gateways.get(`${parent.namespace}/${parent.name}`);
     const status: RouteParentReport = { parentRef: parent, controllerName: CONTROLLER_NAME, conditions: [] };
     entry.parents.push(status);
     const reject = (reason: string, message: string) => {
-      status.conditions.push(cond('Accepted', false, reason, message, gen));
+      status.conditions.push(cond('Accepted', false, reason, message, gen), resolvedRefs);
       // Per parent: the route is rejected overall only when no parent accepts it (ReportBook.finish).
       ctx.book.warn(stored.ref, reason, `${describeRef(stored.ref)}: spec.parentRefs[${pi}]: ${message}`);
     };
+    if (parent.group !== GATEWAY_GROUP || !PARENT_KINDS.includes(parent.kind)) {
+      const kind = `${parent.group ? `${parent.group}/` : ''}${parent.kind}`.slice(0, 128);
+      reject('UnsupportedValue', `parentRef kind ${kind} is not a parent Gatehouse serves (it serves ${PARENT_KINDS.join(', ')} of ${GATEWAY_GROUP})`);
+      continue;
+    }
+    const gw = ctx.gateways.get(`${parent.namespace}/${parent.name}`);
     if (!gw) {
       reject('NoMatchingParent', `Gateway ${parent.namespace}/${parent.name} not found (or not handled by Gatehouse)`);
       continue;
@@ -101,12 +111,17 @@ export function processRoute(ctx: RouteContext, stored: StoredResource & { objec
     let message = '';
     let attached = 0;
     for (const slot of candidates) {
-      if (!slot.usable) {
-        [reason, message] = ['NoMatchingParent', `listener "${slot.listener.name}" is not usable`];
+      // Kinds first: a listener of another protocol does not allow this route, whatever its state.
+      if (!slot.allowedKinds.some((k) => k.kind === 'HTTPRoute' && k.group === GATEWAY_GROUP)) {
+        [reason, message] = ['NotAllowedByListeners', `listener "${slot.listener.name}" (${slot.listener.protocol}) does not allow HTTPRoutes`];
         continue;
       }
-      if (!slot.allowedKinds.some((k) => k.kind === 'HTTPRoute') || !namespaceAllowed(ctx.snapshot, slot, ns)) {
-        [reason, message] = ['NotAllowedByListeners', `listener "${slot.listener.name}" does not allow HTTPRoutes from namespace ${ns}`];
+      if (!namespaceAllowed(ctx.snapshot, slot, ns)) {
+        [reason, message] = ['NotAllowedByListeners', `listener "${slot.listener.name}" does not allow routes from namespace ${ns}`];
+        continue;
+      }
+      if (!slot.usable) {
+        [reason, message] = ['NoMatchingParent', `listener "${slot.listener.name}" is not usable`];
         continue;
       }
       const hostnames = intersectHostnames(slot.listener.hostname, route.spec?.hostnames ?? []);
@@ -121,11 +136,7 @@ export function processRoute(ctx: RouteContext, stored: StoredResource & { objec
       reject(reason, message);
       continue;
     }
-    status.conditions.push(cond('Accepted', true, 'Accepted', '', gen));
-    const firstProblem = built.problems[0];
-    status.conditions.push(
-      firstProblem ? cond('ResolvedRefs', false, firstProblem.reason, firstProblem.message, gen) : cond('ResolvedRefs', true, 'ResolvedRefs', '', gen),
-    );
+    status.conditions.push(cond('Accepted', true, 'Accepted', '', gen), resolvedRefs);
     if (built.invalid.length) status.conditions.push(cond('PartiallyInvalid', true, 'UnsupportedValue', `rules dropped: ${built.invalid.join('; ')}`, gen));
   }
   for (const p of built.problems) ctx.book.warn(stored.ref, p.reason, `${describeRef(stored.ref)}: ${p.message}`);
@@ -146,7 +157,7 @@ function buildRules(ctx: RouteContext, stored: StoredResource & { object: HTTPRo
   for (const [ri, rule] of (stored.object.spec?.rules ?? []).entries()) {
     const at = `spec.rules[${ri}]`;
     try {
-      if ((rule as Record<string, unknown>)['sessionPersistence'] !== undefined) throw new RuleError(`${at}.sessionPersistence: session persistence is not supported yet`);
+      const session = parseSessionPersistence((rule as Record<string, unknown>)['sessionPersistence'], at, `${namespace}/${name}/${ri}`);
       const matches: HTTPRouteMatch[] = rule.matches?.length ? rule.matches : [{}];
       const builtMatches = matches.map((m, mi) => buildMatch(m, `${at}.matches[${mi}]`));
       const parsed = parseFilters(rule, at);
@@ -159,7 +170,7 @@ function buildRules(ctx: RouteContext, stored: StoredResource & { object: HTTPRo
       }
       const action: RouteIR['action'] = parsed.redirect
         ? { kind: 'redirect', redirect: parsed.redirect }
-        : buildAction(ctx, stored, rule, ri, problems, parseTimeouts(rule, at));
+        : buildAction(ctx, stored, rule, ri, problems, { ...parseTimeouts(rule, at), ...(session ? { sessionPersistence: session } : {}) });
       out.problems.push(...problems);
       for (const [mi, match] of builtMatches.entries()) {
         out.routes.push({ name: `${namespace}/${name}/rule/${ri}/match/${mi}`, source: stored.ref, ruleIndex: ri, matchIndex: mi, match, action, filters: parsed.filters, policies: {} });
@@ -207,27 +218,31 @@ function buildAction(
   const backends: WeightedBackendIR[] = [];
   for (const [bi, ref] of (rule.backendRefs ?? []).entries()) {
     const weight = ref.weight ?? 1;
-    if (ref.filters?.length) throw new RuleError(`spec.rules[${ri}].backendRefs[${bi}].filters: per-backend filters are not supported yet`);
+    const filters = parseBackendFilters(ref.filters, `spec.rules[${ri}].backendRefs[${bi}]`);
     const resolved = resolveBackend(ctx, stored, ref);
     if (isBackendError(resolved)) {
       problems.push({ reason: resolved.reason, message: `spec.rules[${ri}].backendRefs[${bi}]: ${resolved.message}` });
       if (weight > 0) backends.push({ clusterName: INVALID_BACKEND_CLUSTER, weight, valid: false });
       continue;
     }
-    if (weight > 0) backends.push({ clusterName: resolved.clusterName, weight, valid: true });
+    if (weight > 0) backends.push({ clusterName: resolved.clusterName, weight, valid: true, ...(filters.length ? { filters } : {}) });
   }
   if (!backends.some((b) => b.valid)) return { kind: 'direct', status: 500 };
   return { kind: 'forward', backends: mergeInvalid(backends), ...timing };
 }
 
-/** All invalid shares go to one entry (Envoy needs distinct cluster names in a weighted set). */
+/**
+ * All invalid shares go to one entry, and shares of one cluster with the same filters to one (Envoy needs distinct
+ * entries in a weighted set).
+ */
 function mergeInvalid(backends: WeightedBackendIR[]): WeightedBackendIR[] {
   const valid = backends.filter((b) => b.valid);
   const invalidWeight = backends.filter((b) => !b.valid).reduce((s, b) => s + b.weight, 0);
   const merged = new Map<string, WeightedBackendIR>();
   for (const b of valid) {
-    const prev = merged.get(b.clusterName);
-    merged.set(b.clusterName, prev ? { ...prev, weight: prev.weight + b.weight } : b);
+    const key = b.filters ? `${b.clusterName}\n${JSON.stringify(b.filters)}` : b.clusterName;
+    const prev = merged.get(key);
+    merged.set(key, prev ? { ...prev, weight: prev.weight + b.weight } : b);
   }
   const out = [...merged.values()];
   if (invalidWeight > 0) out.push({ clusterName: INVALID_BACKEND_CLUSTER, weight: invalidWeight, valid: false });

@@ -1,5 +1,5 @@
 // UpstreamIR → Cluster and ClusterLoadAssignment.
-import { msToProtoDuration, type EndpointIR, type EnvoyMessage, type UpstreamIR } from '@gatehouse/plugin-sdk';
+import { msToProtoDuration, typed, type EndpointIR, type EnvoyMessage, type UpstreamIR } from '@gatehouse/plugin-sdk';
 
 // Shared by every resource that points at ADS: frozen, so a plugin hook cannot change it for all of them.
 export const ADS_CONFIG_SOURCE: EnvoyMessage = Object.freeze({ ads: Object.freeze({}), resourceApiVersion: 'V3' });
@@ -16,8 +16,16 @@ function lbEndpoint(e: EndpointIR): EnvoyMessage {
   return out;
 }
 
+// Envoy allows 3 concurrent retries per cluster by default: under load, retries a route asks for (connection errors
+// included) would overflow and fail. Envoy Gateway's default is 1024 as well.
+const CIRCUIT_BREAKERS: EnvoyMessage = Object.freeze({ thresholds: Object.freeze([Object.freeze({ maxRetries: 1024 })]) });
+
+const HTTP_PROTOCOL_OPTIONS = 'envoy.extensions.upstreams.http.v3.HttpProtocolOptions';
+
 export function envoyCluster(u: UpstreamIR): EnvoyMessage {
-  const base: EnvoyMessage = { name: u.clusterName, connectTimeout: msToProtoDuration(u.connectTimeoutMs) };
+  const base: EnvoyMessage = { name: u.clusterName, connectTimeout: msToProtoDuration(u.connectTimeoutMs), circuitBreakers: CIRCUIT_BREAKERS };
+  // appProtocol h2c: HTTP/2 with prior knowledge, no TLS.
+  if (u.appProtocol === 'h2c') base['typedExtensionProtocolOptions'] = { [HTTP_PROTOCOL_OPTIONS]: typed(HTTP_PROTOCOL_OPTIONS, { explicitHttpConfig: { http2ProtocolOptions: {} } }) };
   if (u.discovery === 'eds') return { ...base, type: 'EDS', edsClusterConfig: { edsConfig: ADS_CONFIG_SOURCE } };
   return { ...base, type: 'STRICT_DNS', dnsLookupFamily: 'V4_PREFERRED', loadAssignment: loadAssignment(u) };
 }

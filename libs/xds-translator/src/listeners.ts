@@ -13,6 +13,8 @@ function connectionManager(statPrefix: string, routeConfigName: string, filters:
     // Gateway API paths are matched on the normalized path.
     normalizePath: true,
     mergeSlashes: true,
+    // WebSocket upgrades reach the backend (without this Envoy answers an upgrade with 403).
+    upgradeConfigs: [{ upgradeType: 'websocket' }],
   });
   return { name: 'envoy.filters.network.http_connection_manager', typedConfig: hcm };
 }

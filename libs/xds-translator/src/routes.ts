@@ -1,5 +1,5 @@
 // RouteIR → envoy.config.route.v3.Route.
-import { msToProtoDuration, replacePrefix, type EnvoyMessage, type RedirectIR, type RouteIR, type StringMatchIR } from '@gatehouse/plugin-sdk';
+import { headerValueOptions, msToProtoDuration, replacePrefix, typed, type EnvoyMessage, type RedirectIR, type RouteIR, type StringMatchIR, type WeightedBackendIR } from '@gatehouse/plugin-sdk';
 
 const REDIRECT_CODES: Record<number, string> = {
   301: 'MOVED_PERMANENTLY',
@@ -50,19 +50,26 @@ export function envoyRoute(r: RouteIR, at: ServedAt): EnvoyMessage {
     return out;
   }
   const action: EnvoyMessage =
-    a.backends.length === 1
+    a.backends.length === 1 && !a.backends[0]!.filters
       ? { cluster: a.backends[0]!.clusterName }
-      : { weightedClusters: { clusters: a.backends.map((b) => ({ name: b.clusterName, weight: b.weight })) } };
+      : { weightedClusters: { clusters: a.backends.map(clusterWeight) } };
   // A share whose backend could not be resolved names no cluster: Gateway API wants 500 for it.
   action['clusterNotFoundResponseCode'] = 'INTERNAL_SERVER_ERROR';
   if (a.timeoutMs !== undefined) action['timeout'] = msToProtoDuration(a.timeoutMs);
   if (a.retry || a.backendTimeoutMs !== undefined) {
     const policy: EnvoyMessage = {};
     if (a.retry) {
+      // Gateway API v1.7: retry when no connection could be made or the backend refused the request before
+      // processing it, and on the listed codes; never on a reset after the request was sent (it may have been
+      // processed). A retry goes to another endpoint when there is one.
       policy['numRetries'] = a.retry.attempts;
-      policy['retryOn'] = a.retry.codes.length ? 'retriable-status-codes,connect-failure,reset' : 'connect-failure,reset';
+      policy['retryOn'] = (a.retry.codes.length ? ['retriable-status-codes', ...CONNECTION_RETRIES] : CONNECTION_RETRIES).join(',');
       if (a.retry.codes.length) policy['retriableStatusCodes'] = a.retry.codes;
       if (a.retry.backoffMs !== undefined) policy['retryBackOff'] = { baseInterval: msToProtoDuration(a.retry.backoffMs) };
+      if (a.retry.attempts > 0) {
+        policy['retryHostPredicate'] = [{ name: 'envoy.retry_host_predicates.previous_hosts', typedConfig: typed('envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate') }];
+        policy['hostSelectionRetryMaxAttempts'] = 5;
+      }
     } else {
       policy['numRetries'] = 0;
     }
@@ -70,6 +77,20 @@ export function envoyRoute(r: RouteIR, at: ServedAt): EnvoyMessage {
     action['retryPolicy'] = policy;
   }
   out['route'] = action;
+  return out;
+}
+
+const CONNECTION_RETRIES = ['connect-failure', 'refused-stream', 'reset-before-request'];
+
+/** One share of a weighted set, with the header modifiers of its backendRef. */
+function clusterWeight(b: WeightedBackendIR): EnvoyMessage {
+  const out: EnvoyMessage = { name: b.clusterName, weight: b.weight };
+  for (const f of b.filters ?? []) {
+    const [add, remove] = f.type === 'RequestHeaderModifier' ? ['requestHeadersToAdd', 'requestHeadersToRemove'] : ['responseHeadersToAdd', 'responseHeadersToRemove'];
+    const options = headerValueOptions(f.modifier);
+    if (options.length) out[add] = [...((out[add] as EnvoyMessage[] | undefined) ?? []), ...options];
+    if (f.modifier.remove.length) out[remove] = [...((out[remove] as string[] | undefined) ?? []), ...f.modifier.remove];
+  }
   return out;
 }
 

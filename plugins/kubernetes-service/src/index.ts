@@ -14,7 +14,7 @@ import {
 } from '@gatehouse/plugin-sdk';
 
 interface ServiceLike extends KubeObject {
-  spec?: { ports?: Array<{ name?: string; port: number }>; type?: string };
+  spec?: { ports?: Array<{ name?: string; port: number; appProtocol?: string }>; type?: string };
 }
 interface SliceLike extends KubeObject {
   addressType?: string;
@@ -70,6 +70,7 @@ function computeUpstream(target: BackendTarget, svc: ServiceLike, slices: Return
   const order = (a: EndpointIR, b: EndpointIR) => (a.address < b.address ? -1 : a.address > b.address ? 1 : a.port - b.port);
   // Slices usually list endpoints in order already: check before paying for a sort.
   if (endpoints.some((e, i) => i > 0 && order(endpoints[i - 1]!, e) > 0)) endpoints.sort(order);
+  const appProtocol = APP_PROTOCOLS[svcPort.appProtocol ?? ''];
   return {
     clusterName: clusterName('kube', target.namespace, target.name, target.port),
     sources,
@@ -78,8 +79,16 @@ function computeUpstream(target: BackendTarget, svc: ServiceLike, slices: Return
     connectTimeoutMs: 5000,
     plugin: PLUGIN_NAME,
     policies: {},
+    ...(appProtocol ? { appProtocol } : {}),
   };
 }
+
+/** Service port appProtocol values that change how Envoy talks to the backend (others: HTTP/1.1). */
+const APP_PROTOCOLS: Record<string, UpstreamIR['appProtocol']> = {
+  'kubernetes.io/h2c': 'h2c',
+  h2c: 'h2c',
+  'kubernetes.io/ws': 'ws',
+};
 
 export const kubernetesServicePlugin: TranslatorPlugin = {
   name: PLUGIN_NAME,

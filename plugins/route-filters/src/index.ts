@@ -4,10 +4,12 @@ import {
   escapeRegex,
   replaceFullPath,
   replacePrefix,
+  headerValueOptions,
   typed,
   type CorsIR,
   type EnvoyMessage,
-  type HeaderModifierIR,
+  type SessionPersistenceIR,
+  type StagedHttpFilter,
   type HttpListenerIR,
   type PluginContext,
   type RouteIR,
@@ -16,12 +18,8 @@ import {
 
 const CORS_FILTER = 'envoy.filters.http.cors';
 
-function headersToAdd(m: HeaderModifierIR): EnvoyMessage[] {
-  return [
-    ...m.set.map((h) => ({ header: { key: h.name, value: h.value }, appendAction: 'OVERWRITE_IF_EXISTS_OR_ADD' })),
-    ...m.add.map((h) => ({ header: { key: h.name, value: h.value }, appendAction: 'APPEND_IF_EXISTS_OR_ADD' })),
-  ];
-}
+const SESSION_FILTER = 'envoy.filters.http.stateful_session';
+const headersToAdd = headerValueOptions;
 
 /** Origins as Envoy string matchers: `*` anything, `https://*.example.com` a wildcard label. */
 function originMatchers(origins: string[]): EnvoyMessage[] {
@@ -38,6 +36,8 @@ function corsPolicy(c: CorsIR): EnvoyMessage {
   if (c.allowHeaders.length) policy['allowHeaders'] = c.allowHeaders.join(',');
   if (c.exposeHeaders.length) policy['exposeHeaders'] = c.exposeHeaders.join(',');
   if (c.allowCredentials) policy['allowCredentials'] = true;
+  // A preflight from an origin that is not allowed is answered here, never forwarded to the backend.
+  policy['forwardNotMatchingPreflights'] = false;
   return typed('envoy.extensions.filters.http.cors.v3.CorsPolicy', policy);
 }
 
@@ -47,8 +47,20 @@ function mirrorPolicy(clusterName: string, fraction?: { numerator: number; denom
   return { cluster: clusterName, runtimeFraction: { defaultValue: { numerator: perMillion, denominator: 'MILLION' } } };
 }
 
+/** Sticky sessions for one route: Envoy's stateful session filter, configured per route. */
+function sessionPolicy(s: SessionPersistenceIR): EnvoyMessage {
+  const state =
+    s.type === 'Cookie'
+      ? { name: 'envoy.http.stateful_session.cookie', typedConfig: typed('envoy.extensions.http.stateful_session.cookie.v3.CookieBasedSessionState', { cookie: { name: s.name, path: s.path ?? '/', ...(s.ttlSeconds !== undefined ? { ttl: `${s.ttlSeconds}s` } : {}) } }) }
+      : { name: 'envoy.http.stateful_session.header', typedConfig: typed('envoy.extensions.http.stateful_session.header.v3.HeaderBasedSessionState', { name: s.name }) };
+  return typed('envoy.extensions.filters.http.stateful_session.v3.StatefulSessionPerRoute', { statefulSession: { sessionState: state } });
+}
+
 function applyFilters(route: RouteIR, out: EnvoyMessage): void {
   const action = out['route'] as EnvoyMessage | undefined;
+  if (route.action.kind === 'forward' && route.action.sessionPersistence) {
+    out['typedPerFilterConfig'] = { ...((out['typedPerFilterConfig'] as EnvoyMessage) ?? {}), [SESSION_FILTER]: sessionPolicy(route.action.sessionPersistence) };
+  }
   for (const f of route.filters) {
     switch (f.type) {
       case 'RequestHeaderModifier':
@@ -78,13 +90,25 @@ function applyFilters(route: RouteIR, out: EnvoyMessage): void {
 
 // Listener hooks run on every translation: answer per virtual host from the memo (an unchanged virtual host is the
 // same object), so the cost follows the virtual hosts that changed, not every route.
-function usesCors(ctx: PluginContext, l: HttpListenerIR): boolean {
-  return allVirtualHosts(l).some((vh) => ctx.memo.get('route-filters/cors', vh, () => vh.routes.some((r) => r.filters.some((f) => f.type === 'CORS'))));
+function uses(ctx: PluginContext, l: HttpListenerIR): { cors: boolean; session: boolean } {
+  const per = allVirtualHosts(l).map((vh) =>
+    ctx.memo.get('route-filters/uses', vh, () => ({
+      cors: vh.routes.some((r) => r.filters.some((f) => f.type === 'CORS')),
+      session: vh.routes.some((r) => r.action.kind === 'forward' && r.action.sessionPersistence !== undefined),
+    })),
+  );
+  return { cors: per.some((u) => u.cors), session: per.some((u) => u.session) };
 }
 
 export const routeFiltersPlugin: TranslatorPlugin = {
   name: 'route-filters',
   route: (_ctx, route, out) => applyFilters(route, out),
-  httpFilters: (ctx, listener) =>
-    usesCors(ctx, listener) ? [{ stage: 'cors', filter: { name: CORS_FILTER, typedConfig: typed('envoy.extensions.filters.http.cors.v3.Cors') } }] : [],
+  httpFilters: (ctx, listener) => {
+    const used = uses(ctx, listener);
+    const out: StagedHttpFilter[] = [];
+    if (used.cors) out.push({ stage: 'cors', filter: { name: CORS_FILTER, typedConfig: typed('envoy.extensions.filters.http.cors.v3.Cors') } });
+    // Off unless a route configures it (StatefulSessionPerRoute).
+    if (used.session) out.push({ stage: 'route', position: 'before', filter: { name: SESSION_FILTER, typedConfig: typed('envoy.extensions.filters.http.stateful_session.v3.StatefulSession') } });
+    return out;
+  },
 };

@@ -20,6 +20,10 @@ export const ENVOY_PROTO_FILES = [
   'envoy/extensions/transport_sockets/tls/v3/tls.proto',
   'envoy/extensions/transport_sockets/tls/v3/secret.proto',
   'envoy/extensions/upstreams/http/v3/http_protocol_options.proto',
+  'envoy/extensions/retry/host/previous_hosts/v3/previous_hosts.proto',
+  'envoy/extensions/filters/http/stateful_session/v3/stateful_session.proto',
+  'envoy/extensions/http/stateful_session/cookie/v3/cookie.proto',
+  'envoy/extensions/http/stateful_session/header/v3/header.proto',
 ];
 
 export function protoIncludeDirs(): string[] {
