@@ -14,7 +14,7 @@
 // stable: like the apiserver, Gatehouse shows the refusal rather than silently serving an older version, and a
 // half-written document almost always fails YAML parsing or the settle check first.
 import { isClusterScoped, resourceKey, type KubeObject, type ResourceRef } from '@gatehouse/api';
-import { boundedList } from './bounded-text.js';
+import { bounded, boundedList } from './bounded-text.js';
 import type { ParsedFile } from './parse-documents.js';
 import { timeSlicer } from './time-slice.js';
 import { keyOfParsed } from './validate-parsed.js';
@@ -61,7 +61,7 @@ export function looksIncomplete(prev: FileState | undefined, parsed: ParsedFile,
 export async function acceptRead(prev: FileState | undefined, file: string, stamp: string, size: number, parsed: ParsedFile): Promise<FileState> {
   const lastGood = parsed.syntaxError ? prev?.lastGood : parsed;
   const use = parsed.syntaxError && lastGood ? lastGood : parsed;
-  const stale = use !== parsed ? boundedList(parsed.problems.map((p) => `line ${p.line}: ${p.message}`), 3) : undefined;
+  const stale = use !== parsed ? bounded(boundedList(parsed.problems.map((p) => `line ${p.line}: ${p.message}`), 3), 1000) : undefined;
   const before = new Map(prev?.claims.map((c) => [c.key, c.object]));
   const slice = timeSlicer();
   const claims: Claim[] = [];

@@ -9,7 +9,7 @@ import { timeSlicer } from './time-slice.js';
 
 /** Most field errors one problem lists, and the longest message it may be. */
 const MAX_ERRORS = 20;
-const MAX_MESSAGE = 4000;
+const MAX_MESSAGE = 2000;
 /** The longest part of a reference kept whole (the longest valid name). */
 const MAX_REF_PART = 253;
 
