@@ -5,7 +5,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { lstat, realpath } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { join, relative, resolve } from 'node:path';
+import { basename, join, relative, resolve } from 'node:path';
 import type { ResourceSnapshot } from '@gatehouse/api';
 import { FileParser } from './file-parser.js';
 import { locate, readConfigFile } from './file-reader.js';
@@ -194,9 +194,10 @@ export class DirectorySource {
       const rel = relative(dir, full);
       const entry = await lstat(full).catch(() => undefined);
       const hidden = rel.split(/[\\/]/).some((part) => part.startsWith('.'));
-      // A directory came or went: the tree changed shape (and its watchers with it). A hidden directory or symlink
-      // changing is how a Kubernetes ConfigMap volume swaps its contents (`..data`): everything may have changed.
-      if (entry?.isDirectory() || (hidden && entry?.isSymbolicLink()) || (!entry && [...this.files.keys()].some((f) => f.startsWith(`${rel}/`)))) return this.refresh();
+      // A directory came or went: the tree changed shape (and its watchers with it). A `..` symlink changing is how a
+      // Kubernetes ConfigMap volume swaps its contents (`..data`): every file linked through it may have changed.
+      const swapped = basename(rel).startsWith('..') && entry?.isSymbolicLink();
+      if (entry?.isDirectory() || swapped || (!entry && [...this.files.keys()].some((f) => f.startsWith(`${rel}/`)))) return this.refresh();
       if (hidden || (this.options.only && !this.options.only.includes(rel))) continue;
       const configName = EXTENSIONS.test(full);
       if (!configName && !entry?.isSymbolicLink() && !this.files.has(rel)) continue;
