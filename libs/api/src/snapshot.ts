@@ -171,7 +171,8 @@ export function resourcesByLabel(snapshot: ResourceSnapshot, kind: string, names
   if (!byValue) {
     byValue = new Map();
     for (const r of idx.byKind.get(kind) ?? []) {
-      const v = r.object.metadata.labels?.[label];
+      const labels = r.object.metadata.labels;
+      const v = labels && Object.hasOwn(labels, label) ? labels[label] : undefined;
       if (v === undefined) continue;
       const k = `${r.ref.namespace}/${v}`;
       let list = byValue.get(k);

@@ -16,6 +16,8 @@ export interface TranslateArgs {
   plugins: TranslatorPlugin[];
   /** Fail on warnings too (unresolved backends, dropped rules...). */
   strict?: boolean;
+  maxFileBytes?: number;
+  maxDocumentsPerFile?: number;
 }
 
 const TYPE_NAMES: Record<string, string> = { Cluster: 'clusters', ClusterLoadAssignment: 'endpoints', Listener: 'listeners', RouteConfiguration: 'routes', Secret: 'secrets' };
@@ -27,7 +29,7 @@ export async function runTranslate(a: TranslateArgs): Promise<number> {
   if (!st.isFile() && !st.isDirectory()) throw new Error(`translate: -f ${a.file}: not a file or a directory`);
   if (a.show === 'ir' && a.output === 'table') throw new Error('translate: the IR has no table form: use -o yaml or -o json with --show ir');
   const isFile = st.isFile();
-  const source = new DirectorySource({ dir: isFile ? dirname(path) : path, ...(isFile ? { only: [basename(path)] } : {}), firstSeen: new MemoryFirstSeen(), now: () => '1970-01-01T00:00:00.000Z' });
+  const source = new DirectorySource({ dir: isFile ? dirname(path) : path, ...(isFile ? { only: [basename(path)] } : {}), firstSeen: new MemoryFirstSeen(), now: () => '1970-01-01T00:00:00.000Z', ...(a.maxFileBytes ? { maxFileBytes: a.maxFileBytes } : {}), ...(a.maxDocumentsPerFile ? { maxDocumentsPerFile: a.maxDocumentsPerFile } : {}) });
   const snapshot = await source.load();
   source.close();
   const t = translate(snapshot, { plugins: [...BUILTIN_PLUGINS, ...a.plugins] });
