@@ -227,6 +227,9 @@ function firstLine(message: string): string {
 }
 
 function messageOf(err: unknown): string {
+  // The YAML library recurses on its own structures: a file shaped so that it runs out of stack is refused, with
+  // what the user can do, not with the engine's words.
+  if (err instanceof RangeError && /call stack/i.test(err.message)) return 'the YAML parser ran out of stack on this document (a very long or deeply structured collection); split it into smaller documents or files';
   return err instanceof Error ? err.message : String(err);
 }
 
