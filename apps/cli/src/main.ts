@@ -5,7 +5,8 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { stringify } from 'yaml';
-import { isLoopback, startController, type KubernetesOptions } from '@gatehouse/controller';
+import { isLoopback, startController, type KubernetesOptions, type ProvisionOptions } from '@gatehouse/controller';
+import { DEFAULT_MAX_DOCUMENTS, DEFAULT_MAX_FILE_BYTES } from '@gatehouse/config-source';
 import type { TranslatorPlugin } from '@gatehouse/plugin-sdk';
 import { ControlPlaneCa, envoyBootstrap, isGatewayRef, type BootstrapTls } from '@gatehouse/xds';
 import { AdminError, type AdminTarget } from './admin-client.js';
@@ -18,6 +19,19 @@ function port(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('must be a port number (0-65535)');
   return n;
+}
+
+function positive(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('must be a positive whole number');
+  return n;
+}
+
+/** A size: a number of bytes, or with a unit (KiB, MiB, GiB; K, M, G). */
+function bytes(value: string): number {
+  const m = /^(\d+)\s*(k|m|g)?(i?b)?$/i.exec(value.trim());
+  if (!m) throw new InvalidArgumentError('must be a size such as 4194304, 512KiB or 8MiB');
+  return Number(m[1]) * 1024 ** ({ k: 1, m: 2, g: 3 }[(m[2] ?? '').toLowerCase() as 'k' | 'm' | 'g'] ?? 0);
 }
 
 function hostPort(value: string): { host: string; port: number } {
@@ -64,12 +78,19 @@ program
   .command('serve')
   .description('Run the control plane: on a directory of YAML (standalone mode, --config-dir) or on a cluster (Kubernetes mode, --kubeconfig or in-cluster)')
   .option('--config-dir <dir>', 'standalone mode: directory of YAML/JSON resources, watched recursively')
+  .option('--max-file-bytes <n>', 'standalone mode: a larger file is reported and not read (it keeps what it served)', bytes, DEFAULT_MAX_FILE_BYTES)
+  .option('--max-documents-per-file <n>', 'standalone mode: a file with more documents is reported and not read', positive, DEFAULT_MAX_DOCUMENTS)
   .option('--kubeconfig <file>', 'Kubernetes mode: the cluster to watch (in a pod, the service account is used when neither option is given)')
   .option('--kube-context <name>', 'Kubernetes mode: the kubeconfig context (default: its current one)')
   .option('--watch-namespaces <list>', 'Kubernetes mode: watch only these namespaces (comma-separated; default all)')
   .option('--leader-election-namespace <ns>', 'Kubernetes mode: namespace of the leader Lease (default $POD_NAMESPACE or "default")')
   .option('--no-leader-election', 'Kubernetes mode: this replica always writes status (one replica only)')
   .option('--status-qps <n>', 'Kubernetes mode: status writes per second', Number, 200)
+  .addOption(new Option('--provision <mode>', 'Kubernetes mode: an Envoy per Gateway of a Gatehouse GatewayClass, by the leader — kubernetes: Deployment, Service, bootstrap ConfigMap (+ xDS client Secret); local: the ConfigMap (+ Secret) and Envoy as a process on this machine; none').choices(['none', 'kubernetes', 'local']).default('none'))
+  .option('--provision-xds-address <host:port>', 'with --provision kubernetes: where the Envoy pods reach xDS (e.g. gatehouse-xds.gatehouse-system.svc.cluster.local:9977); local mode dials this server')
+  .option('--provision-envoy-image <image>', 'with --provision kubernetes: the Envoy image when no GatewayParameters names one (default docker.io/envoyproxy/envoy:distroless-v1.40.0)')
+  .option('--provision-envoy-binary <path>', 'with --provision local: the Envoy binary (default $GATEHOUSE_ENVOY, else envoy on PATH)')
+  .option('--xds-ca-secret <name>', 'Kubernetes mode with --xds-tls: keep the xDS CA in this Secret of $POD_NAMESPACE (else the leader-election namespace) so every replica shares it; the first replica creates it')
   .option('--xds-address <host>', 'address the xDS server binds (beyond loopback it needs --xds-tls, or --xds-insecure)', '127.0.0.1')
   .option('--xds-port <port>', 'xDS (ADS) gRPC port', port, 9977)
   .option('--xds-tls', 'serve xDS over mTLS: proxies need a client certificate from the CA in <data-dir>/xds-ca/ (gatehouse bootstrap --xds-tls)', false)
@@ -97,10 +118,22 @@ program
           ...(o.watchNamespaces ? { watchNamespaces: String(o.watchNamespaces).split(',').map((n: string) => n.trim()).filter(Boolean) } : {}),
           leaderElection: o.leaderElection === false ? false : { ...(o.leaderElectionNamespace ? { namespace: o.leaderElectionNamespace } : {}) },
           statusQps: o.statusQps,
+          ...(o.xdsCaSecret ? { xdsCaSecret: o.xdsCaSecret } : {}),
         };
+    if (o.provision !== 'none' && !kubernetes) throw new InvalidArgumentError('--provision needs Kubernetes mode (--kubeconfig FILE, or in-cluster)');
+    const provision: ProvisionOptions | undefined =
+      o.provision === 'none'
+        ? undefined
+        : {
+            mode: o.provision,
+            ...(o.provisionXdsAddress ? { xdsAddress: o.provisionXdsAddress } : {}),
+            ...(o.provisionEnvoyImage ? { envoyImage: o.provisionEnvoyImage } : {}),
+            envoyBinary: o.provisionEnvoyBinary ?? process.env['GATEHOUSE_ENVOY'] ?? 'envoy',
+          };
     const running = await startController({
-      ...(o.configDir ? { configDir: o.configDir } : {}),
+      ...(o.configDir ? { configDir: o.configDir, maxFileBytes: o.maxFileBytes, maxDocumentsPerFile: o.maxDocumentsPerFile } : {}),
       ...(kubernetes ? { kubernetes } : {}),
+      ...(provision ? { provision } : {}),
       xdsAddress: o.xdsAddress,
       xdsPort: o.xdsPort,
       xdsTls: o.xdsTls,
@@ -170,8 +203,10 @@ program
   .addOption(new Option('--show <what>', 'xds | ir | status').choices(['xds', 'ir', 'status']).default('xds'))
   .option('--plugin <module>', 'load a translation plugin module (repeatable)', collect, [])
   .option('--strict', 'also exit 1 on warnings (unresolved backends, dropped rules)', false)
+  .option('--max-file-bytes <n>', 'a larger file is reported and not read', bytes, DEFAULT_MAX_FILE_BYTES)
+  .option('--max-documents-per-file <n>', 'a file with more documents is reported and not read', positive, DEFAULT_MAX_DOCUMENTS)
   .action(async (o) => {
-    process.exitCode = await runTranslate({ file: o.file, output: o.output, show: o.show, plugins: await loadPlugins(o.plugin), strict: o.strict });
+    process.exitCode = await runTranslate({ file: o.file, output: o.output, show: o.show, plugins: await loadPlugins(o.plugin), strict: o.strict, maxFileBytes: o.maxFileBytes, maxDocumentsPerFile: o.maxDocumentsPerFile });
   });
 
 adminOptions(

@@ -1,7 +1,7 @@
 // The control plane as NestJS modules, one per concern, each with its own lifecycle: the reporter (database), xDS
-// serving, translation, the configuration watcher (directory or Kubernetes), status write-back (Kubernetes mode,
-// leader only) and the admin API. Nest starts them dependencies first (xDS listens before the first snapshot is
-// published) and stops them in reverse (the source stops before xDS and the database close).
+// serving, translation, the configuration watcher (directory or Kubernetes), status write-back and Envoy provisioning
+// (Kubernetes mode, leader only) and the admin API. Nest starts them dependencies first (xDS listens before the first
+// snapshot is published) and stops them in reverse (the source stops before xDS and the database close).
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AdminModule } from '@gatehouse/admin';
 import { controlPlaneView } from './control-plane-view.js';
@@ -10,6 +10,7 @@ import { ConfigSourceModule } from './modules/config-source.module.js';
 import { CoreModule } from './modules/core.module.js';
 import { ReporterModule } from './modules/reporter.module.js';
 import { ReporterService } from './modules/reporter.service.js';
+import { ProvisionerModule } from './modules/provisioner.module.js';
 import { StatusModule } from './modules/status.module.js';
 import { TranslationModule } from './modules/translation.module.js';
 import { TranslationService } from './modules/translation.service.js';
@@ -35,7 +36,7 @@ export class ControlPlaneModule {
     });
     return {
       module: ControlPlaneModule,
-      imports: [CoreModule.forRoot(options), ReporterModule, XdsModule, TranslationModule, ConfigSourceModule, ...(options.kubernetes ? [StatusModule] : []), admin],
+      imports: [CoreModule.forRoot(options), ReporterModule, XdsModule, TranslationModule, ConfigSourceModule, ...(options.kubernetes ? [StatusModule, ProvisionerModule] : []), admin],
     };
   }
 }

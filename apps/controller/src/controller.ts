@@ -16,7 +16,7 @@ import { checkOptions, type ControllerOptions } from './options.js';
 import type { PublishResult } from './publisher.js';
 import type { Quarantine } from './quarantine.js';
 
-export { isLoopback, type ControllerOptions, type KubernetesOptions } from './options.js';
+export { isLoopback, type ControllerOptions, type KubernetesOptions, type ProvisionOptions } from './options.js';
 
 export interface RunningController {
   xdsPort: number;

@@ -1,3 +1,3 @@
-export { startController, isLoopback, type ControllerOptions, type KubernetesOptions, type RunningController } from './controller.js';
+export { startController, isLoopback, type ControllerOptions, type KubernetesOptions, type ProvisionOptions, type RunningController } from './controller.js';
 export { BUILTIN_PLUGINS } from './builtin-plugins.js';
 export { Publisher, type PublishResult } from './publisher.js';

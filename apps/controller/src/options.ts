@@ -14,13 +14,35 @@ export interface KubernetesOptions {
   leaderElection?: false | { namespace?: string; identity?: string; leaseDurationSeconds?: number };
   /** Status writes per second (default 200, bursts of 1000). */
   statusQps?: number;
+  /**
+   * With xdsTls: keep the xDS CA in this Secret (in $POD_NAMESPACE, else the leader-election namespace), so every
+   * replica serves xDS with the same CA; the first replica creates it.
+   */
+  xdsCaSecret?: string;
+}
+
+/** Kubernetes mode: an Envoy per Gateway of a Gatehouse GatewayClass, provisioned by the leader. */
+export interface ProvisionOptions {
+  /** 'kubernetes': Deployment + Service + bootstrap ConfigMap (+ Secret); 'local': the ConfigMap and Secret, and Envoy as a local process. */
+  mode: 'kubernetes' | 'local';
+  /** HOST:PORT the provisioned Envoys reach xDS at (kubernetes mode: required, e.g. the xDS Service's DNS name). */
+  xdsAddress?: string;
+  /** The Envoy image when GatewayParameters names none. */
+  envoyImage?: string;
+  /** Local mode: the Envoy binary. */
+  envoyBinary?: string;
 }
 
 export interface ControllerOptions {
   /** Standalone mode: a directory of YAML/JSON. Exactly one of configDir and kubernetes. */
   configDir?: string;
+  /** Standalone mode: largest file read (bytes) and most documents per file; more is reported, not read. */
+  maxFileBytes?: number;
+  maxDocumentsPerFile?: number;
   /** Kubernetes mode. */
   kubernetes?: KubernetesOptions;
+  /** Kubernetes mode: provision an Envoy per Gateway. */
+  provision?: ProvisionOptions;
   xdsAddress?: string;
   xdsPort?: number;
   /**
@@ -55,6 +77,10 @@ export function isLoopback(address: string): boolean {
 /** Refuses what would expose secrets or make no sense, with what to do instead. */
 export function checkOptions(o: ControllerOptions): void {
   if (!o.configDir === !o.kubernetes) throw new Error('give exactly one source: --config-dir DIR (standalone mode) or --kubeconfig FILE / in-cluster (Kubernetes mode)');
+  if (o.provision && !o.kubernetes) throw new Error('--provision needs Kubernetes mode (--kubeconfig FILE or in-cluster): provisioned objects are written to the cluster');
+  if (o.provision?.mode === 'kubernetes' && !o.provision.xdsAddress) {
+    throw new Error('--provision kubernetes needs --provision-xds-address HOST:PORT: where the Envoy pods reach xDS (e.g. the xDS Service, gatehouse-xds.gatehouse-system.svc.cluster.local:9977)');
+  }
   const admin = o.adminAddress ?? '127.0.0.1';
   if (!isLoopback(admin) && !o.adminToken) {
     throw new Error(`--admin-address ${admin} is not loopback: set GATEHOUSE_ADMIN_TOKEN or --admin-token-file so /api needs a bearer token`);

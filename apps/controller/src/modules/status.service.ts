@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { IR } from '@gatehouse/ir';
 import { LeaderElector, StatusWriter } from '@gatehouse/kubernetes';
+import type { ResourceReport } from '@gatehouse/plugin-sdk';
 import { Log } from '../log.js';
 import { CONTROLLER_OPTIONS, type ControllerOptions } from '../options.js';
 import { ConfigSourceService } from './config-source.service.js';
@@ -14,12 +15,20 @@ import { TranslationService } from './translation.service.js';
 /** The Gateway API versions whose CRDs Gatehouse is built for (GatewayClass SupportedVersion). */
 export const SUPPORTED_GATEWAY_API_VERSIONS = ['v1.7.0'];
 
+export type GatewayAddress = { type: string; value: string };
+
 @Injectable()
 export class StatusService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   readonly writer: StatusWriter;
   private readonly elector: LeaderElector | undefined;
   private ir: IR | undefined;
   private bundleVersion: string | undefined;
+  private lastReports: readonly ResourceReport[] = [];
+  // Hooks for the other leader-only concern, the provisioner: it follows the same Lease, adds its conditions
+  // (InvalidParameters) to the reports and says where the Envoys it provisioned are reached.
+  private readonly leadershipListeners: Array<(leading: boolean) => void> = [];
+  private addressSource: ((gatewayKey: string) => GatewayAddress[] | undefined) | undefined;
+  private amender: ((reports: readonly ResourceReport[]) => readonly ResourceReport[]) | undefined;
 
   constructor(
     @Inject(CONTROLLER_OPTIONS) private readonly options: ControllerOptions,
@@ -40,7 +49,8 @@ export class StatusService implements OnApplicationBootstrap, BeforeApplicationS
     });
     translation.onReports((reports, t) => {
       this.ir = t.ir;
-      this.writer.update(reports);
+      this.lastReports = reports;
+      this.writer.update(this.amended(reports));
     });
     if (k.leaderElection !== false) {
       const le = k.leaderElection ?? {};
@@ -49,8 +59,8 @@ export class StatusService implements OnApplicationBootstrap, BeforeApplicationS
         namespace: le.namespace ?? process.env['POD_NAMESPACE'] ?? 'default',
         identity: le.identity ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
         ...(le.leaseDurationSeconds ? { leaseDurationSeconds: le.leaseDurationSeconds } : {}),
-        onStartedLeading: () => this.writer.setLeading(true),
-        onStoppedLeading: () => this.writer.setLeading(false),
+        onStartedLeading: () => this.setLeading(true),
+        onStoppedLeading: () => this.setLeading(false),
         log,
       });
     }
@@ -60,19 +70,50 @@ export class StatusService implements OnApplicationBootstrap, BeforeApplicationS
     return this.elector ? this.elector.isLeader : true;
   }
 
+  /** Called when this replica starts or stops leading (the Lease status write-back uses). */
+  onLeadershipChange(listener: (leading: boolean) => void): void {
+    this.leadershipListeners.push(listener);
+  }
+
+  /** A Gateway's status.addresses from elsewhere (its provisioned Service); undefined: where its listeners bind. */
+  setAddressSource(source: (gatewayKey: string) => GatewayAddress[] | undefined): void {
+    this.addressSource = source;
+  }
+
+  /** Reports pass through `amend` before they are written (same input → same objects, or they are written again). */
+  setReportAmender(amend: (reports: readonly ResourceReport[]) => readonly ResourceReport[]): void {
+    this.amender = amend;
+  }
+
+  /** Compares status again (an address or a parameters problem changed); only changed reports are rewritten. */
+  refresh(): void {
+    this.writer.update(this.amended(this.lastReports));
+  }
+
   async onApplicationBootstrap(): Promise<void> {
     this.bundleVersion = await this.readBundleVersion();
     if (this.elector) this.elector.start();
-    else this.writer.setLeading(true);
+    else this.setLeading(true);
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     await this.elector?.stop();
-    this.writer.setLeading(false);
+    this.setLeading(false);
   }
 
-  /** Where a Gateway's Envoy listens: the addresses its listeners bind, except the wildcard. */
+  private setLeading(leading: boolean): void {
+    this.writer.setLeading(leading);
+    for (const l of this.leadershipListeners) l(leading);
+  }
+
+  private amended(reports: readonly ResourceReport[]): readonly ResourceReport[] {
+    return this.amender ? this.amender(reports) : reports;
+  }
+
+  /** Where a Gateway's Envoy is reached: as its provisioner says, else the addresses its listeners bind (not the wildcard). */
   private addresses(gatewayKey: string): Array<{ type: string; value: string }> {
+    const provided = this.addressSource?.(gatewayKey);
+    if (provided) return provided;
     const gw = this.ir?.gateways.find((g) => g.key === gatewayKey);
     const ips = new Set((gw?.listeners ?? []).map((l) => l.address).filter((a) => a && a !== '0.0.0.0' && a !== '::'));
     return [...ips].sort().map((value) => ({ type: 'IPAddress', value }));
