@@ -11,7 +11,13 @@ const out = join(ROOT, 'charts/gatehouse/crds');
 const check = process.argv.includes('--check');
 mkdirSync(out, { recursive: true });
 
-const plural = (kind) => `${kind.toLowerCase()}s`;
+// English plurals as Kubernetes names them (GatewayParameters → gatewayparameters, Upstream → upstreams).
+const plural = (kind) => {
+  const k = kind.toLowerCase();
+  if (k.endsWith('s')) return k;
+  if (/[^aeiou]y$/.test(k)) return `${k.slice(0, -1)}ies`;
+  return `${k}s`;
+};
 let stale = 0;
 for (const [id, { scope, schema }] of Object.entries(GATEHOUSE_SCHEMAS)) {
   const [group, version, kind] = id.split('/');
