@@ -36,6 +36,15 @@ function route(i: number, v: number): KubeObject {
   const hostnames = i % 9 === 8 ? [] : i % 9 === 7 ? [`*.test`] : [`h${(i + v) % 7}.test`];
   return obj('gateway.networking.k8s.io/v1', 'HTTPRoute', `r${i}`, { spec: { parentRefs: [{ name: 'gw' }], hostnames, rules } });
 }
+/** GRPCRoutes beside the HTTPRoutes, on the same hostnames: service/method matches, headers, weights, a missing backend. */
+function grpcRoute(i: number, v: number): KubeObject {
+  const method = v % 3 === 0 ? { service: `pkg.S${i}`, method: `M${v % 4}` } : v % 3 === 1 ? { service: `pkg.S${i}` } : { type: 'RegularExpression', service: `pkg\\.S[0-9]+`, method: `M${v % 2}.*` };
+  const rules: unknown[] = [
+    { matches: [{ method, ...(v % 2 ? { headers: [{ name: 'x-v', value: String(v) }] } : {}) }], backendRefs: [{ name: `s${(i + v) % 12}`, port: 80, weight: 2 }, { name: v % 4 === 1 ? 'missing' : `s${i % 12}`, port: v % 5 === 4 ? 81 : 80, weight: 1 }] },
+  ];
+  if (v % 4 === 2) rules.push({ matches: [{ method: { method: 'Health' } }], filters: [{ type: 'RequestHeaderModifier', requestHeaderModifier: { set: [{ name: 'x-g', value: String(i) }] } }], backendRefs: [{ group: 'gatehouse.dev', kind: 'Upstream', name: `u${i % 5}` }] });
+  return obj('gateway.networking.k8s.io/v1', 'GRPCRoute', `g${i}`, { spec: { parentRefs: [{ name: 'gw' }], hostnames: [`h${(i + v) % 7}.test`], rules } });
+}
 const gateway = (v: number) =>
   obj('gateway.networking.k8s.io/v1', 'Gateway', 'gw', {
     spec: {
@@ -71,6 +80,8 @@ describe('incremental translation', () => {
     const versions = Array.from({ length: 40 }, () => 0);
     for (let i = 0; i < 40; i++) put(route(i, 0));
     for (let i = 0; i < 4; i++) put(foreignRoute(i, 0));
+    const grpcVersions = Array.from({ length: 10 }, () => 0);
+    for (let i = 0; i < 10; i++) put(grpcRoute(i, 0));
     put(namespace(true));
 
     // Snapshots as a source makes them: unchanged resources keep their stored object, and each says what changed.
@@ -93,7 +104,7 @@ describe('incremental translation', () => {
     let incremental = 0;
     const seen = new Set<string>();
     for (let step = 0; step < 150; step++) {
-      const what = rnd(16);
+      const what = rnd(18);
       const i = rnd(40);
       if (what <= 4) put(route(i, ++versions[i]!)); // edit a route
       else if (what === 5) resources.delete(`HTTPRoute/default/r${i}`); // delete a route
@@ -108,7 +119,9 @@ describe('incremental translation', () => {
       else if (what === 14) {
         if (!resources.delete('ReferenceGrant/default/from-other')) put(grant()); // the grant comes and goes
       }
-      else put(namespace(rnd(2) === 0)); // the namespace's label comes and goes
+      else if (what === 15) put(namespace(rnd(2) === 0)); // the namespace's label comes and goes
+      else if (what === 16) put(grpcRoute(i % 10, ++grpcVersions[i % 10]!)); // a GRPCRoute changes
+      else if (!resources.delete(`GRPCRoute/default/g${i % 10}`)) put(grpcRoute(i % 10, grpcVersions[i % 10]!)); // ... goes, or comes back
       const snap = snapshotOf();
       const fresh = translate(snap, { plugins: BUILTIN_PLUGINS });
       const memoized = translator.translate(snap);
@@ -118,6 +131,7 @@ describe('incremental translation', () => {
         for (const p of r.parents ?? []) for (const c of p.conditions) seen.add(`${c.type}=${c.reason}`);
       }
       if (fresh.reports.some((x) => x.ref.kind === 'Upstream' && x.state === 'rejected')) seen.add('invalid upstream');
+      if (Object.keys(fresh.gateways['default/gw']!.resources[XdsType.Cluster]).some((n) => n.endsWith('_h2c'))) seen.add('gRPC over h2c');
       seen.add(`teams attached=${fresh.reports.find((x) => x.ref.kind === 'Gateway')?.listeners?.find((l) => l.name === 'teams')?.attachedRoutes ?? 0}`);
       expect(plain(memoized), `step ${step}`).toBe(plain(fresh));
       const a = Snapshot.build(fresh.gateways['default/gw']!.resources, enc).snapshot;
@@ -128,7 +142,7 @@ describe('incremental translation', () => {
       }
     }
     expect(incremental).toBeGreaterThan(90);
-    expect([...seen]).toEqual(expect.arrayContaining(['ResolvedRefs=RefNotPermitted', 'ResolvedRefs=ResolvedRefs', 'Accepted=NotAllowedByListeners', 'teams attached=0', 'teams attached=4', 'invalid upstream']));
+    expect([...seen]).toEqual(expect.arrayContaining(['ResolvedRefs=RefNotPermitted', 'ResolvedRefs=ResolvedRefs', 'Accepted=NotAllowedByListeners', 'teams attached=0', 'teams attached=4', 'invalid upstream', 'gRPC over h2c']));
   });
 });
 

@@ -29,14 +29,42 @@ export interface LabelSelector {
   matchExpressions?: Array<{ key: string; operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist'; values?: string[] }>;
 }
 
+export interface ObjectReference {
+  group?: string;
+  kind?: string;
+  name: string;
+  namespace?: string;
+}
+
+/** Client certificate validation for HTTPS listeners (Gateway spec.tls.frontend). */
+export interface FrontendTLSValidation {
+  caCertificateRefs: ObjectReference[];
+  mode?: 'AllowValidOnly' | 'AllowInsecureFallback';
+}
+
 export interface Gateway extends KubeObject {
   kind: 'Gateway';
   spec: {
     gatewayClassName: string;
     listeners: Listener[];
-    addresses?: Array<{ type?: string; value: string }>;
+    addresses?: Array<{ type?: string; value?: string }>;
+    allowedListeners?: { namespaces?: { from?: FromNamespaces | 'None'; selector?: LabelSelector } };
+    infrastructure?: { labels?: Record<string, string>; annotations?: Record<string, string>; parametersRef?: { group: string; kind: string; name: string } };
+    tls?: {
+      backend?: { clientCertificateRef?: ObjectReference };
+      frontend?: { default: { validation?: FrontendTLSValidation }; perPort?: Array<{ port: number; tls: { validation?: FrontendTLSValidation } }> };
+    };
   };
   status?: { conditions?: Condition[] };
+}
+
+/** Listeners a team adds to a shared Gateway (standard since v1.5). */
+export interface ListenerSet extends KubeObject {
+  kind: 'ListenerSet';
+  spec: {
+    parentRef: { group?: string; kind?: string; name: string; namespace?: string };
+    listeners: Listener[];
+  };
 }
 
 export interface ParentReference {
@@ -81,5 +109,63 @@ export interface HTTPRoute extends KubeObject {
     parentRefs?: ParentReference[];
     hostnames?: string[];
     rules?: HTTPRouteRule[];
+  };
+}
+
+export interface GRPCMethodMatch {
+  type?: 'Exact' | 'RegularExpression';
+  service?: string;
+  method?: string;
+}
+
+export interface GRPCRouteRule {
+  name?: string;
+  matches?: Array<{ method?: GRPCMethodMatch; headers?: Array<{ type?: StringMatchType; name: string; value: string }> }>;
+  filters?: Array<{ type: string; [config: string]: unknown }>;
+  backendRefs?: Array<BackendRef & { filters?: unknown[] }>;
+  sessionPersistence?: unknown;
+}
+
+export interface GRPCRoute extends KubeObject {
+  kind: 'GRPCRoute';
+  spec: { parentRefs?: ParentReference[]; hostnames?: string[]; rules?: GRPCRouteRule[] };
+}
+
+/** TLSRoute, TCPRoute and UDPRoute: connections (or datagrams) forwarded to weighted backends. */
+export interface StreamRouteRule {
+  name?: string;
+  backendRefs?: BackendRef[];
+}
+
+export interface TLSRoute extends KubeObject {
+  kind: 'TLSRoute';
+  spec: { parentRefs?: ParentReference[]; hostnames?: string[]; rules?: StreamRouteRule[] };
+}
+
+export interface TCPRoute extends KubeObject {
+  kind: 'TCPRoute';
+  spec: { parentRefs?: ParentReference[]; rules?: StreamRouteRule[] };
+}
+
+export interface UDPRoute extends KubeObject {
+  kind: 'UDPRoute';
+  spec: { parentRefs?: ParentReference[]; rules?: StreamRouteRule[] };
+}
+
+/** Every route kind, as translation reads it. */
+export type AnyRoute = HTTPRoute | GRPCRoute | TLSRoute | TCPRoute | UDPRoute;
+
+/** Upstream TLS for a Service (or a port of it): CA, SNI and subject alternative names to validate. */
+export interface BackendTLSPolicy extends KubeObject {
+  kind: 'BackendTLSPolicy';
+  spec: {
+    targetRefs: Array<{ group?: string; kind: string; name: string; sectionName?: string }>;
+    validation: {
+      caCertificateRefs?: ObjectReference[];
+      wellKnownCACertificates?: 'System';
+      hostname: string;
+      subjectAltNames?: Array<{ type: 'Hostname' | 'URI'; hostname?: string; uri?: string }>;
+    };
+    options?: Record<string, string>;
   };
 }

@@ -9,7 +9,7 @@ import {
   resourceKey,
   resourcesOfKind,
   trackedSnapshot,
-  type HTTPRoute,
+  type AnyRoute,
   type ResourceRef,
   type ResourceSnapshot,
   type StoredResource,
@@ -31,6 +31,7 @@ import {
   type XdsTypeUrl,
 } from '@gatehouse/plugin-sdk';
 import {
+  ROUTE_KINDS,
   ReportBook,
   VirtualHostTable,
   acceptedClasses,
@@ -46,6 +47,8 @@ import {
 } from '@gatehouse/translator';
 import { Hooks, routeClusters, routeConfiguration, tlsSecret, type BuiltCluster } from '@gatehouse/xds-translator';
 import { dedupeRefs, sortedRecord } from './util.js';
+
+const ROUTE_KIND_SET = new Set(ROUTE_KINDS);
 
 export interface TranslateOptions {
   plugins: readonly TranslatorPlugin[];
@@ -186,7 +189,7 @@ export class Translator {
     const incremental = dirty !== undefined;
     if (!dirty) {
       this.st = this.gatewayPhase(snapshot);
-      dirty = resourcesOfKind(snapshot, 'HTTPRoute').map((r) => r.key);
+      dirty = ROUTE_KINDS.flatMap((kind) => resourcesOfKind(snapshot, kind).map((r) => r.key)).sort();
     }
     const st = this.st!;
     st.snapshot = snapshot;
@@ -199,11 +202,11 @@ export class Translator {
       const old = st.units.get(key);
       if (old) this.detach(st, key, old);
       const stored = snapshot.resources.get(key);
-      if (!stored || stored.ref.kind !== 'HTTPRoute') {
+      if (!stored || !ROUTE_KIND_SET.has(stored.ref.kind)) {
         st.units.delete(key);
         continue;
       }
-      const unit = this.processUnit(st, tracked, resolved, stored as StoredResource & { object: HTTPRoute });
+      const unit = this.processUnit(st, tracked, resolved, stored as StoredResource & { object: AnyRoute });
       st.units.set(key, unit);
       this.attach(st, key, unit);
     }
@@ -240,7 +243,7 @@ export class Translator {
     }
     for (const d of touched) if (st.fullDeps.has(d)) return undefined;
     const dirty = new Set<string>();
-    for (const k of changes.keys) if (kindOfKey(k) === 'HTTPRoute') dirty.add(k);
+    for (const k of changes.keys) if (ROUTE_KIND_SET.has(kindOfKey(k))) dirty.add(k);
     for (const d of touched) for (const u of st.dependents.get(d) ?? []) dirty.add(u);
     return [...dirty];
   }
@@ -277,7 +280,7 @@ export class Translator {
     };
   }
 
-  private processUnit(st: State, tracked: ResourceSnapshot, resolved: Parameters<typeof processRoute>[0]['resolved'], stored: StoredResource & { object: HTTPRoute }): RouteUnit {
+  private processUnit(st: State, tracked: ResourceSnapshot, resolved: Parameters<typeof processRoute>[0]['resolved'], stored: StoredResource & { object: AnyRoute }): RouteUnit {
     // Units are processed in key order, so a one-shot translation can record them all in one book: the same as
     // merging one book per unit in key order, without a book per route.
     const book = this.once ? (this.onceBook ??= new ReportBook()) : new ReportBook();
@@ -296,7 +299,7 @@ export class Translator {
     return { book, placed: value.placed, clusters: value.clusters, deps };
   }
 
-  private placeRoute(st: State, tracked: ResourceSnapshot, resolved: Parameters<typeof processRoute>[0]['resolved'], stored: StoredResource & { object: HTTPRoute }, book: ReportBook, ctx: PluginContext): Pick<RouteUnit, 'placed' | 'clusters'> {
+  private placeRoute(st: State, tracked: ResourceSnapshot, resolved: Parameters<typeof processRoute>[0]['resolved'], stored: StoredResource & { object: AnyRoute }, book: ReportBook, ctx: PluginContext): Pick<RouteUnit, 'placed' | 'clusters'> {
     const { routes, attachments } = processRoute({ snapshot: tracked, book, gateways: st.gatewayStates, resolvers: this.resolvers, pluginCtx: ctx, resolved, deps: this.recorder }, stored);
     // One Envoy route per route and (port, scheme): redirects take their port from where they are served.
     const messages: Array<{ port: number; scheme: string; payloads: Payload[] }> = [];

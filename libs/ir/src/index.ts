@@ -72,6 +72,11 @@ export interface RouteMatchIR {
   headers: StringMatchIR[];
   queryParams: StringMatchIR[];
   method?: string;
+  /**
+   * GRPCRoute: the gRPC service and method the path was made from (their lengths rank gRPC routes); such a route
+   * matches gRPC requests only.
+   */
+  grpc?: { service: string; method: string };
 }
 
 export interface WeightedBackendIR {
@@ -166,6 +171,16 @@ export interface RouteIR {
   filters: RouteFilterIR[];
   /** Policies plugins attached at route scope, by plugin name. */
   policies: Record<string, unknown>;
+}
+
+/** A TLSRoute, TCPRoute or UDPRoute rule: connections (datagrams) go to weighted backends. */
+export interface StreamRouteIR {
+  /** Unique, stable name: `<ns>/<route>/rule/<i>`. */
+  name: string;
+  source: ResourceRef;
+  ruleIndex: number;
+  /** Empty or all invalid: connections are refused (closed). */
+  backends: WeightedBackendIR[];
 }
 
 export interface EndpointIR {

@@ -16,11 +16,14 @@ export interface ParsedFilters {
 }
 
 /** Parses a rule's filters; throws RuleError naming the field when the rule cannot be honoured. */
-export function parseFilters(rule: HTTPRouteRule, at: string): ParsedFilters {
+const HTTP_FILTERS = ['RequestHeaderModifier', 'ResponseHeaderModifier', 'RequestRedirect', 'URLRewrite', 'RequestMirror', 'CORS'];
+
+export function parseFilters(rule: HTTPRouteRule, at: string, supported: readonly string[] = HTTP_FILTERS): ParsedFilters {
   const out: ParsedFilters = { filters: [], mirrors: [] };
   for (const [fi, f] of (rule.filters ?? []).entries()) {
     const path = `${at}.filters[${fi}]`;
     const raw = f as Raw;
+    if (!supported.includes(f.type)) throw new RuleError(`${path}.type: filter ${String(f.type).slice(0, 64)} is not supported (supported: ${supported.join(', ')})`);
     switch (f.type) {
       case 'RequestHeaderModifier':
       case 'ResponseHeaderModifier': {
@@ -50,7 +53,7 @@ export function parseFilters(rule: HTTPRouteRule, at: string): ParsedFilters {
         out.filters.push({ type: 'CORS', cors: cors((raw['cors'] ?? {}) as Raw) });
         break;
       default:
-        throw new RuleError(`${path}.type: filter ${f.type} is not supported (supported: RequestHeaderModifier, ResponseHeaderModifier, RequestRedirect, URLRewrite, RequestMirror, CORS)`);
+        throw new RuleError(`${path}.type: filter ${String(f.type).slice(0, 64)} is not supported (supported: ${supported.join(', ')})`);
     }
   }
   if (out.redirect && out.filters.some((f) => f.type === 'URLRewrite')) throw new RuleError(`${at}.filters: RequestRedirect and URLRewrite cannot be used together`);

@@ -17,9 +17,10 @@ import { resolveCertificates } from './certificates.js';
 import { internalError } from './internal-error.js';
 import { cond, type ReportBook } from './report-book.js';
 
+const HTTP_KINDS = [{ group: GATEWAY_GROUP, kind: 'HTTPRoute' }, { group: GATEWAY_GROUP, kind: 'GRPCRoute' }];
 export const SUPPORTED_ROUTE_KINDS: Record<string, Array<{ group: string; kind: string }>> = {
-  HTTP: [{ group: GATEWAY_GROUP, kind: 'HTTPRoute' }],
-  HTTPS: [{ group: GATEWAY_GROUP, kind: 'HTTPRoute' }],
+  HTTP: HTTP_KINDS,
+  HTTPS: HTTP_KINDS,
 };
 
 /** A Gateway listener that routes can attach to. */

@@ -29,6 +29,8 @@ export function routeMatch(r: RouteIR): EnvoyMessage {
   if (method) hdrs.push({ name: ':method', stringMatch: { exact: method } });
   if (hdrs.length) out['headers'] = hdrs;
   if (queryParams.length) out['queryParameters'] = queryParams.map((q) => ({ name: q.name, stringMatch: stringMatch(q) }));
+  // GRPCRoute rules answer gRPC requests only (content-type application/grpc*).
+  if (r.match.grpc) out['grpc'] = {};
   return out;
 }
 
@@ -53,8 +55,9 @@ export function envoyRoute(r: RouteIR, at: ServedAt): EnvoyMessage {
     a.backends.length === 1 && !a.backends[0]!.filters
       ? { cluster: a.backends[0]!.clusterName }
       : { weightedClusters: { clusters: a.backends.map(clusterWeight) } };
-  // A share whose backend could not be resolved names no cluster: Gateway API wants 500 for it.
-  action['clusterNotFoundResponseCode'] = 'INTERNAL_SERVER_ERROR';
+  // A share whose backend could not be resolved names no cluster: Gateway API wants 500 for it (UNAVAILABLE for gRPC,
+  // which Envoy's gRPC local reply makes of a 503).
+  action['clusterNotFoundResponseCode'] = r.match.grpc ? 'SERVICE_UNAVAILABLE' : 'INTERNAL_SERVER_ERROR';
   if (a.timeoutMs !== undefined) action['timeout'] = msToProtoDuration(a.timeoutMs);
   if (a.retry || a.backendTimeoutMs !== undefined) {
     const policy: EnvoyMessage = {};

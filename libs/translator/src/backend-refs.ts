@@ -1,0 +1,112 @@
+// backendRefs → upstreams: ReferenceGrant checks, one resolution per target per translation, protocol variants
+// (gRPC needs HTTP/2), and weighted sets with invalid shares merged.
+import { GATEWAY_GROUP, type BackendRef, type ResourceRef, type StoredResource } from '@gatehouse/api';
+import type { UpstreamIR, WeightedBackendIR } from '@gatehouse/ir';
+import { isBackendError, type PluginContext } from '@gatehouse/plugin-sdk';
+import { parseBackendFilters } from './filters.js';
+import { referencePermitted } from './namespaces.js';
+import type { Problem, ReportCall, RouteContext } from './route-context.js';
+
+/** The name no cluster has: Envoy answers a share routed here with 500 (cluster_not_found_response_code). */
+export const INVALID_BACKEND_CLUSTER = 'gatehouse-invalid-backend';
+
+/** How Envoy must talk to a backend whatever its Service says: gRPC needs HTTP/2. */
+export type ForcedProtocol = 'h2c';
+
+export function resolveBackend(ctx: RouteContext, stored: StoredResource, ref: BackendRef, protocol?: ForcedProtocol): UpstreamIR | Problem {
+  const group = ref.group ?? '';
+  const kind = ref.kind ?? 'Service';
+  const namespace = ref.namespace ?? stored.ref.namespace;
+  const resolver = ctx.resolvers.get(`${group}/${kind}`);
+  if (!resolver) return { reason: 'InvalidKind', message: `backend kind ${group ? `${group}/` : ''}${kind} is not supported` };
+  if (!referencePermitted(ctx.snapshot, { group: GATEWAY_GROUP, kind: stored.ref.kind, namespace: stored.ref.namespace }, { group, kind, namespace, name: ref.name })) {
+    return { reason: 'RefNotPermitted', message: `${kind} ${namespace}/${ref.name} is in another namespace and no ReferenceGrant there allows it` };
+  }
+  const target = { group, kind, namespace, name: ref.name, ...(ref.port !== undefined ? { port: ref.port } : {}) };
+  const key = `${group}/${kind}/${namespace}/${ref.name}/${ref.port ?? ''}`;
+  const base = resolveOnce(ctx, key, (pluginCtx) => resolver.resolve(pluginCtx, target), `${kind} ${namespace}/${ref.name}`);
+  if (!protocol || isBackendError(base) || base.appProtocol === protocol) return base;
+  // A variant is an upstream of its own (its own cluster), resolved once too: the engine collects upstreams from
+  // the resolutions. Derived through the memo, so an unchanged base keeps the same variant object.
+  const variantKey = `${key}#${protocol}`;
+  const cached = ctx.resolved.get(variantKey);
+  if (cached) return cached.result;
+  const variant = ctx.pluginCtx.memo.get(`upstream-${protocol}`, base, (): UpstreamIR => ({ ...base, clusterName: `${base.clusterName}_${protocol}`, appProtocol: protocol }));
+  ctx.resolved.set(variantKey, { result: variant, deps: new Set(), reports: [] });
+  return variant;
+}
+
+/**
+ * One resolution per key per translation. The resolver's reports are recorded, and its snapshot reads too: a route
+ * reusing the result replays both, as if it had resolved the backend itself.
+ */
+function resolveOnce(ctx: RouteContext, key: string, resolve: (pluginCtx: PluginContext) => UpstreamIR | Problem, what: string): UpstreamIR | Problem {
+  const cached = ctx.resolved.get(key);
+  if (cached) {
+    ctx.deps.replay(cached.deps);
+    for (const [how, r, reason, message] of cached.reports) ctx.pluginCtx.reports[how](r, reason, message);
+    return cached.result;
+  }
+  const reports: ReportCall[] = [];
+  const recording: PluginContext = {
+    ...ctx.pluginCtx,
+    reports: {
+      reject: (r: ResourceRef, reason: string, message: string) => (reports.push(['reject', r, reason, message]), ctx.pluginCtx.reports.reject(r, reason, message)),
+      warn: (r: ResourceRef, reason: string, message: string) => (reports.push(['warn', r, reason, message]), ctx.pluginCtx.reports.warn(r, reason, message)),
+    },
+  };
+  const { value: result, deps } = ctx.deps.capture((): UpstreamIR | Problem => {
+    try {
+      return resolve(recording);
+    } catch (err) {
+      return { reason: 'PluginError', message: `resolving ${what} failed: ${(err as Error).message}` };
+    }
+  });
+  ctx.resolved.set(key, { result, deps, reports });
+  return result;
+}
+
+/**
+ * A rule's backendRefs as a weighted set: unresolvable ones become problems (and shares of the invalid cluster),
+ * zero weights are left out. `filters`: whether backendRefs may carry header filters (HTTPRoute, GRPCRoute).
+ */
+export function weightedBackends(
+  ctx: RouteContext,
+  stored: StoredResource,
+  refs: ReadonlyArray<BackendRef & { filters?: unknown[] }>,
+  at: string,
+  problems: Problem[],
+  o: { filters?: boolean; protocol?: ForcedProtocol } = {},
+): WeightedBackendIR[] {
+  const backends: WeightedBackendIR[] = [];
+  for (const [bi, ref] of refs.entries()) {
+    const weight = ref.weight ?? 1;
+    const filters = o.filters ? parseBackendFilters(ref.filters, `${at}.backendRefs[${bi}]`) : [];
+    const resolved = resolveBackend(ctx, stored, ref, o.protocol);
+    if (isBackendError(resolved)) {
+      problems.push({ reason: resolved.reason, message: `${at}.backendRefs[${bi}]: ${resolved.message}` });
+      if (weight > 0) backends.push({ clusterName: INVALID_BACKEND_CLUSTER, weight, valid: false });
+      continue;
+    }
+    if (weight > 0) backends.push({ clusterName: resolved.clusterName, weight, valid: true, ...(filters.length ? { filters } : {}) });
+  }
+  return mergeInvalid(backends);
+}
+
+/**
+ * All invalid shares go to one entry, and shares of one cluster with the same filters to one (Envoy needs distinct
+ * entries in a weighted set).
+ */
+function mergeInvalid(backends: WeightedBackendIR[]): WeightedBackendIR[] {
+  const valid = backends.filter((b) => b.valid);
+  const invalidWeight = backends.filter((b) => !b.valid).reduce((s, b) => s + b.weight, 0);
+  const merged = new Map<string, WeightedBackendIR>();
+  for (const b of valid) {
+    const key = b.filters ? `${b.clusterName}\n${JSON.stringify(b.filters)}` : b.clusterName;
+    const prev = merged.get(key);
+    merged.set(key, prev ? { ...prev, weight: prev.weight + b.weight } : b);
+  }
+  const out = [...merged.values()];
+  if (invalidWeight > 0) out.push({ clusterName: INVALID_BACKEND_CLUSTER, weight: invalidWeight, valid: false });
+  return out;
+}
