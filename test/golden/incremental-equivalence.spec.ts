@@ -49,6 +49,8 @@ const gateway = (v: number) =>
   obj('gateway.networking.k8s.io/v1', 'Gateway', 'gw', {
     spec: {
       gatewayClassName: 'gc',
+      // ListenerSets from any namespace, except now and then.
+      ...(v % 3 ? { allowedListeners: { namespaces: { from: 'All' } } } : {}),
       listeners: [
         { name: 'http', protocol: 'HTTP', port: 80 },
         // Routes from namespaces labelled team=x, whatever their hostname.
@@ -60,6 +62,12 @@ const gateway = (v: number) =>
 /** A route in another namespace, to a Service in default: needs the ReferenceGrant; attaches where its namespace may. */
 const foreignRoute = (i: number, v: number) =>
   obj('gateway.networking.k8s.io/v1', 'HTTPRoute', `f${i}`, { spec: { parentRefs: [{ name: 'gw', namespace: 'default' }], hostnames: [`h${i}.test`], rules: [{ matches: [{ path: { type: 'PathPrefix', value: `/f${i}/v${v}` } }], backendRefs: [{ name: `s${i}`, namespace: 'default', port: 80 }] }] } }, 'other');
+/** A ListenerSet in another namespace: its own port, and a hostname on the Gateway's port 80 (conflicting at times). */
+const listenerSet = (v: number) =>
+  obj('gateway.networking.k8s.io/v1', 'ListenerSet', 'ls', { spec: { parentRef: { name: 'gw', namespace: 'default' }, listeners: [{ name: 'own-port', protocol: 'HTTP', port: 7070, hostname: `h${v % 7}.test` }, { name: 'shared-port', protocol: v % 4 === 3 ? 'HTTPS' : 'HTTP', port: 80, hostname: 'h3.test', ...(v % 4 === 3 ? { tls: { certificateRefs: [{ name: 'none' }] } } : {}) }] } }, 'other');
+/** A route attached to the ListenerSet (all its listeners, or one). */
+const lsRoute = (i: number, v: number) =>
+  obj('gateway.networking.k8s.io/v1', 'HTTPRoute', `l${i}`, { spec: { parentRefs: [{ kind: 'ListenerSet', name: 'ls', ...(v % 2 ? { sectionName: 'own-port' } : {}) }], rules: [{ matches: [{ path: { type: 'PathPrefix', value: `/l${i}/v${v}` } }], backendRefs: [{ name: `s${i}`, namespace: 'default', port: 80 }] }] } }, 'other');
 const grant = () => obj('gateway.networking.k8s.io/v1beta1', 'ReferenceGrant', 'from-other', { spec: { from: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: 'other' }], to: [{ group: '', kind: 'Service' }] } });
 const namespace = (labelled: boolean) => freeze({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'other', ...(labelled ? { labels: { team: 'x' } } : {}) } }) as KubeObject;
 
@@ -80,6 +88,8 @@ describe('incremental translation', () => {
     const versions = Array.from({ length: 40 }, () => 0);
     for (let i = 0; i < 40; i++) put(route(i, 0));
     for (let i = 0; i < 4; i++) put(foreignRoute(i, 0));
+    put(listenerSet(0));
+    for (let i = 0; i < 3; i++) put(lsRoute(i, 0));
     const grpcVersions = Array.from({ length: 10 }, () => 0);
     for (let i = 0; i < 10; i++) put(grpcRoute(i, 0));
     put(namespace(true));
@@ -104,7 +114,7 @@ describe('incremental translation', () => {
     let incremental = 0;
     const seen = new Set<string>();
     for (let step = 0; step < 150; step++) {
-      const what = rnd(18);
+      const what = rnd(20);
       const i = rnd(40);
       if (what <= 4) put(route(i, ++versions[i]!)); // edit a route
       else if (what === 5) resources.delete(`HTTPRoute/default/r${i}`); // delete a route
@@ -121,7 +131,12 @@ describe('incremental translation', () => {
       }
       else if (what === 15) put(namespace(rnd(2) === 0)); // the namespace's label comes and goes
       else if (what === 16) put(grpcRoute(i % 10, ++grpcVersions[i % 10]!)); // a GRPCRoute changes
-      else if (!resources.delete(`GRPCRoute/default/g${i % 10}`)) put(grpcRoute(i % 10, grpcVersions[i % 10]!)); // ... goes, or comes back
+      else if (what === 17) {
+        if (!resources.delete(`GRPCRoute/default/g${i % 10}`)) put(grpcRoute(i % 10, grpcVersions[i % 10]!)); // ... goes, or comes back
+      } else if (what === 18) {
+        if (rnd(4) === 0) resources.delete('ListenerSet/other/ls'); // the ListenerSet goes, or changes
+        else put(listenerSet(step));
+      } else put(lsRoute(i % 3, step)); // a route on the ListenerSet
       const snap = snapshotOf();
       const fresh = translate(snap, { plugins: BUILTIN_PLUGINS });
       const memoized = translator.translate(snap);
@@ -132,6 +147,9 @@ describe('incremental translation', () => {
       }
       if (fresh.reports.some((x) => x.ref.kind === 'Upstream' && x.state === 'rejected')) seen.add('invalid upstream');
       if (Object.keys(fresh.gateways['default/gw']!.resources[XdsType.Cluster]).some((n) => n.endsWith('_h2c'))) seen.add('gRPC over h2c');
+      const ls = fresh.reports.find((x) => x.ref.kind === 'ListenerSet');
+      if (ls) seen.add(`ListenerSet ${ls.conditions.find((c) => c.type === 'Accepted')?.reason}`);
+      if (fresh.reports.some((x) => x.ref.name.startsWith('l') && x.parents?.some((p) => p.conditions.some((c) => c.type === 'Accepted' && c.status === 'True')))) seen.add('route on ListenerSet');
       seen.add(`teams attached=${fresh.reports.find((x) => x.ref.kind === 'Gateway')?.listeners?.find((l) => l.name === 'teams')?.attachedRoutes ?? 0}`);
       expect(plain(memoized), `step ${step}`).toBe(plain(fresh));
       const a = Snapshot.build(fresh.gateways['default/gw']!.resources, enc).snapshot;
@@ -142,7 +160,7 @@ describe('incremental translation', () => {
       }
     }
     expect(incremental).toBeGreaterThan(90);
-    expect([...seen]).toEqual(expect.arrayContaining(['ResolvedRefs=RefNotPermitted', 'ResolvedRefs=ResolvedRefs', 'Accepted=NotAllowedByListeners', 'teams attached=0', 'teams attached=4', 'invalid upstream', 'gRPC over h2c']));
+    expect([...seen]).toEqual(expect.arrayContaining(['ResolvedRefs=RefNotPermitted', 'ResolvedRefs=ResolvedRefs', 'Accepted=NotAllowedByListeners', 'teams attached=0', 'teams attached=4', 'invalid upstream', 'gRPC over h2c', 'ListenerSet Accepted', 'ListenerSet NotAllowed', 'route on ListenerSet']));
   });
 });
 

@@ -43,6 +43,7 @@ import {
   type GatewayLayout,
   type GatewayState,
   type ListenerSlot,
+  type RouteContext,
   type Ranked,
 } from '@gatehouse/translator';
 import { Hooks, routeClusters, routeConfiguration, tlsSecret, type BuiltCluster } from '@gatehouse/xds-translator';
@@ -138,6 +139,7 @@ interface State {
   gateways: Map<string, GatewayOut>;
   secrets: Record<string, SecretIR>;
   gatewayStates: ReadonlyMap<string, GatewayState>;
+  listenerSets: RouteContext['listenerSets'];
   units: Map<string, RouteUnit>;
   dependents: Map<string, Set<string>>;
   /** What the gateway phase and the virtual-host and cluster hooks read: a change there means a full translation. */
@@ -266,6 +268,7 @@ export class Translator {
       gatewayBook: book,
       gateways,
       gatewayStates: new Map(states.map((g) => [g.key, g])),
+      listenerSets: new Map(states.flatMap((g) => [...g.listenerSets].map(([key, set]) => [key, { gateway: g, set }] as const))),
       secrets: sortedRecord(secrets),
       units: new Map(),
       dependents: new Map(),
@@ -300,7 +303,7 @@ export class Translator {
   }
 
   private placeRoute(st: State, tracked: ResourceSnapshot, resolved: Parameters<typeof processRoute>[0]['resolved'], stored: StoredResource & { object: AnyRoute }, book: ReportBook, ctx: PluginContext): Pick<RouteUnit, 'placed' | 'clusters'> {
-    const { routes, attachments } = processRoute({ snapshot: tracked, book, gateways: st.gatewayStates, resolvers: this.resolvers, pluginCtx: ctx, resolved, deps: this.recorder }, stored);
+    const { routes, attachments } = processRoute({ snapshot: tracked, book, gateways: st.gatewayStates, listenerSets: st.listenerSets, resolvers: this.resolvers, pluginCtx: ctx, resolved, deps: this.recorder }, stored);
     // One Envoy route per route and (port, scheme): redirects take their port from where they are served.
     const messages: Array<{ port: number; scheme: string; payloads: Payload[] }> = [];
     const placed = attachments.map((a) => {
@@ -390,8 +393,8 @@ export class Translator {
       // Rebuilt every time but rarely different: the same content keeps the old object (and its encoding).
       const prev = out.records[XdsType.Listener][l.name];
       records[XdsType.Listener][l.name] = prev && JSON.stringify(prev) === JSON.stringify(built) ? prev : built;
-      for (const chain of l.tlsChains ?? [{ routeConfigName: l.name, secretNames: [] as string[], sectionName: '' }]) {
-        const t = out.tables.get(l.tlsChains ? `${l.name}/${chain.sectionName}` : l.name)!;
+      for (const chain of l.tlsChains ?? [{ routeConfigName: l.name, secretNames: [] as string[], key: '' }]) {
+        const t = out.tables.get(l.tlsChains ? `${l.name}/${chain.key}` : l.name)!;
         okTables.push(t);
         records[XdsType.Route][t.routeConfigName] = t.config!;
         for (const name of chain.secretNames) {

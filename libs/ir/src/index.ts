@@ -23,6 +23,8 @@ export interface SecretIR {
 export interface TlsChainIR {
   /** The Gateway listener's section name. */
   sectionName: string;
+  /** Unique within the Envoy listener: the section name, or `ls/<namespace>/<name>/<listener>` for a ListenerSet's. */
+  key: string;
   /** Route configuration name for this chain. */
   routeConfigName: string;
   /** SNI names (empty: any). */

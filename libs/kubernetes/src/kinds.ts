@@ -21,7 +21,7 @@ export const WATCHED_KINDS: readonly KindSpec[] = [
   { kind: 'Gateway', group: GW, versions: ['v1', 'v1beta1'], translated: true },
   { kind: 'HTTPRoute', group: GW, versions: ['v1', 'v1beta1'], translated: true },
   { kind: 'ReferenceGrant', group: GW, versions: ['v1', 'v1beta1'], translated: true },
-  { kind: 'ListenerSet', group: GW, versions: ['v1'], translated: false },
+  { kind: 'ListenerSet', group: GW, versions: ['v1'], translated: true },
   { kind: 'GRPCRoute', group: GW, versions: ['v1'], translated: true },
   { kind: 'TLSRoute', group: GW, versions: ['v1', 'v1alpha3', 'v1alpha2'], translated: false },
   { kind: 'TCPRoute', group: GW, versions: ['v1', 'v1alpha2'], translated: false },

@@ -39,6 +39,8 @@ export interface ResourceReport {
   conditions: Condition[];
   /** Routes: per parentRef. */
   parents?: RouteParentReport[];
-  /** Gateways: per listener. */
+  /** Gateways and ListenerSets: per listener (a Gateway's own listeners only). */
   listeners?: ListenerReport[];
+  /** Gateways: how many ListenerSets it accepted (status.attachedListenerSets). */
+  attachedListenerSets?: number;
 }

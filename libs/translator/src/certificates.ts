@@ -22,18 +22,19 @@ function value(secret: Secret, key: string): string | undefined {
   return typeof b64 === 'string' ? Buffer.from(b64, 'base64').toString('utf8') : undefined;
 }
 
-export function resolveCertificates(snapshot: ResourceSnapshot, gateway: ResourceRef, listener: Listener): CertificateResult {
+/** `owner`: the Gateway or ListenerSet declaring the listener (its namespace and kind are what a ReferenceGrant names). */
+export function resolveCertificates(snapshot: ResourceSnapshot, owner: ResourceRef, listener: Listener): CertificateResult {
   const out: CertificateResult = { secrets: [] };
   const refs = listener.tls?.certificateRefs ?? [];
   if (refs.length === 0) return { secrets: [], problem: { reason: 'InvalidCertificateRef', message: 'tls.certificateRefs: an HTTPS listener needs at least one certificate' } };
   for (const [i, ref] of refs.entries()) {
     const at = `tls.certificateRefs[${i}]`;
-    const namespace = ref.namespace ?? gateway.namespace;
+    const namespace = ref.namespace ?? owner.namespace;
     if ((ref.group ?? '') !== '' || (ref.kind ?? 'Secret') !== 'Secret') {
       out.problem ??= { reason: 'InvalidCertificateRef', message: `${at}: only core Secrets are supported, not ${ref.group ?? ''}/${ref.kind}` };
       continue;
     }
-    if (!referencePermitted(snapshot, { group: 'gateway.networking.k8s.io', kind: 'Gateway', namespace: gateway.namespace }, { group: '', kind: 'Secret', namespace, name: ref.name })) {
+    if (!referencePermitted(snapshot, { group: 'gateway.networking.k8s.io', kind: owner.kind, namespace: owner.namespace }, { group: '', kind: 'Secret', namespace, name: ref.name })) {
       out.problem ??= { reason: 'RefNotPermitted', message: `${at}: Secret ${namespace}/${ref.name} is in another namespace and no ReferenceGrant there allows it` };
       continue;
     }

@@ -1,9 +1,10 @@
 // A Gateway's Envoy shape: which Envoy listeners its usable listeners make, and which route table each feeds.
 import type { HttpListenerIR, VirtualHostIR } from '@gatehouse/ir';
-import type { GatewayState, ListenerSlot } from './gateways.js';
+import type { GatewayState } from './gateways.js';
+import type { ListenerSlot } from './listener-slots.js';
 
 export interface RouteTableRef {
-  /** `http-8080` for an HTTP Envoy listener, `https-8443/<section>` for an HTTPS Gateway listener's chain. */
+  /** `http-8080` for an HTTP Envoy listener, `https-8443/<slot key>` for an HTTPS listener's chain. */
   key: string;
   routeConfigName: string;
 }
@@ -17,7 +18,7 @@ export interface GatewayLayout {
 }
 
 export function gatewayLayout(gw: GatewayState): GatewayLayout {
-  const tableOf = (slot: ListenerSlot) => (slot.listener.protocol === 'HTTPS' ? `${slot.envoyListener}/${slot.listener.name}` : slot.envoyListener);
+  const tableOf = (slot: ListenerSlot) => (slot.listener.protocol === 'HTTPS' ? `${slot.envoyListener}/${slot.key}` : slot.envoyListener);
   const skeleton = new Map<string, HttpListenerIR>();
   const tables: RouteTableRef[] = [];
   for (const slot of gw.slots) {
@@ -31,9 +32,9 @@ export function gatewayLayout(gw: GatewayState): GatewayLayout {
     }
     l.sectionNames.push(slot.listener.name);
     if (!l.tlsChains) continue;
-    const routeConfigName = `${slot.envoyListener}-${slot.listener.name}`;
+    const routeConfigName = `${slot.envoyListener}-${slot.key}`;
     tables.push({ key: tableOf(slot), routeConfigName });
-    l.tlsChains.push({ sectionName: slot.listener.name, routeConfigName, serverNames: slot.listener.hostname ? [slot.listener.hostname] : [], secretNames: slot.secrets.map((s) => s.name), virtualHosts: [] });
+    l.tlsChains.push({ sectionName: slot.listener.name, key: slot.key, routeConfigName, serverNames: slot.listener.hostname ? [slot.listener.hostname] : [], secretNames: slot.secrets.map((s) => s.name), virtualHosts: [] });
   }
   const ordered = [...skeleton.values()].sort((a, b) => a.port - b.port);
   return {
@@ -42,7 +43,7 @@ export function gatewayLayout(gw: GatewayState): GatewayLayout {
     listeners: (virtualHosts) =>
       ordered.map((l) =>
         l.tlsChains
-          ? { ...l, tlsChains: l.tlsChains.map((c) => ({ ...c, virtualHosts: virtualHosts(`${l.name}/${c.sectionName}`) })) }
+          ? { ...l, tlsChains: l.tlsChains.map((c) => ({ ...c, virtualHosts: virtualHosts(`${l.name}/${c.key}`) })) }
           : { ...l, virtualHosts: virtualHosts(l.name) },
       ),
   };

@@ -1,6 +1,6 @@
 // allowedRoutes.namespaces and ReferenceGrant checks.
 import { resourcesOfKind, type KubeObject, type LabelSelector, type ResourceSnapshot } from '@gatehouse/api';
-import type { ListenerSlot } from './gateways.js';
+import type { ListenerSlot } from './listener-slots.js';
 
 export function labelsMatch(selector: LabelSelector, labels: Record<string, string>): boolean {
   for (const [k, v] of Object.entries(selector.matchLabels ?? {})) if (labels[k] !== v) return false;
@@ -15,16 +15,18 @@ export function labelsMatch(selector: LabelSelector, labels: Record<string, stri
   return true;
 }
 
+/** A namespace's labels, with the name label every namespace carries. */
+export function namespaceLabels(snapshot: ResourceSnapshot, namespace: string): Record<string, string> {
+  return { 'kubernetes.io/metadata.name': namespace, ...(snapshot.resources.get(`Namespace/${namespace}`)?.object.metadata.labels ?? {}) };
+}
+
+/** allowedRoutes.namespaces of a listener; Same means the namespace of whoever declares it (Gateway or ListenerSet). */
 export function namespaceAllowed(snapshot: ResourceSnapshot, slot: ListenerSlot, routeNamespace: string): boolean {
   const ns = slot.listener.allowedRoutes?.namespaces;
   const from = ns?.from ?? 'Same';
   if (from === 'All') return true;
-  if (from === 'Same') return routeNamespace === slot.gatewayRef.namespace;
-  const labels = {
-    'kubernetes.io/metadata.name': routeNamespace,
-    ...(snapshot.resources.get(`Namespace/${routeNamespace}`)?.object.metadata.labels ?? {}),
-  };
-  return labelsMatch(ns?.selector ?? {}, labels);
+  if (from === 'Same') return routeNamespace === slot.owner.namespace;
+  return labelsMatch(ns?.selector ?? {}, namespaceLabels(snapshot, routeNamespace));
 }
 
 interface ReferenceGrantLike extends KubeObject {

@@ -10,6 +10,7 @@ interface Entry {
   conditions: Condition[];
   parents?: RouteParentReport[];
   listeners?: ListenerReport[];
+  attachedListenerSets?: number;
 }
 
 /** Collects what translation concluded about each resource (Contour's status cache: record here, write once). */
@@ -86,6 +87,7 @@ export class ReportBook implements ReportSink {
     for (const c of e.conditions) m.conditions = m.conditions.filter((x) => x.type !== c.type).concat(c);
     if (e.parents) m.parents = e.parents;
     if (e.listeners) m.listeners = e.listeners.map((l) => ({ ...l, attachedRoutes: attachedRoutes(l) }));
+    if (e.attachedListenerSets !== undefined) m.attachedListenerSets = e.attachedListenerSets;
   }
 
   /** Final reports, sorted by key for deterministic output. */
@@ -120,6 +122,7 @@ function toReport(e: Entry): ResourceReport {
   if (e.generation !== undefined) report.generation = e.generation;
   if (e.parents) report.parents = e.parents;
   if (e.listeners) report.listeners = e.listeners;
+  if (e.attachedListenerSets !== undefined) report.attachedListenerSets = e.attachedListenerSets;
   return report;
 }
 

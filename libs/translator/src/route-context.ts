@@ -3,7 +3,7 @@
 import type { DepRecorder, ResourceRef, ResourceSnapshot } from '@gatehouse/api';
 import type { RouteIR, StreamRouteIR, UpstreamIR } from '@gatehouse/ir';
 import type { BackendResolver, PluginContext } from '@gatehouse/plugin-sdk';
-import type { GatewayState } from './gateways.js';
+import type { GatewayState, ListenerSetState } from './gateways.js';
 import type { ReportBook } from './report-book.js';
 
 export type Problem = { reason: string; message: string };
@@ -13,6 +13,8 @@ export interface RouteContext {
   snapshot: ResourceSnapshot;
   book: ReportBook;
   gateways: ReadonlyMap<string, GatewayState>;
+  /** ListenerSets attached to a Gatehouse Gateway, by `namespace/name`, with that Gateway. */
+  listenerSets: ReadonlyMap<string, { gateway: GatewayState; set: ListenerSetState }>;
   resolvers: ReadonlyMap<string, BackendResolver>;
   pluginCtx: PluginContext;
   /**

@@ -15,7 +15,7 @@ import {
 } from '@gatehouse/api';
 import type { RouteIR, StreamRouteIR } from '@gatehouse/ir';
 import type { RouteParentReport } from '@gatehouse/plugin-sdk';
-import type { ListenerSlot } from './gateways.js';
+import type { ListenerSlot } from './listener-slots.js';
 import { buildGrpcRules } from './grpc-rules.js';
 import { buildHttpRules } from './http-rules.js';
 import { intersectHostnames } from './hostnames.js';
@@ -31,7 +31,7 @@ export type { Problem, RouteContext } from './route-context.js';
 export const ROUTE_KINDS: readonly string[] = ['HTTPRoute', 'GRPCRoute', 'TLSRoute', 'TCPRoute', 'UDPRoute'];
 
 /** The parent kinds routes can attach to. */
-export const PARENT_KINDS: readonly string[] = ['Gateway'];
+export const PARENT_KINDS: readonly string[] = ['Gateway', 'ListenerSet'];
 
 /** Route kinds with hostnames (the others attach to listeners without one). */
 const HOSTNAMED = new Set(['HTTPRoute', 'GRPCRoute', 'TLSRoute']);
@@ -89,20 +89,39 @@ export function processRoute(ctx: RouteContext, stored: StoredResource & { objec
       reject('UnsupportedValue', `parentRef kind ${parentKind} is not a parent Gatehouse serves (it serves ${PARENT_KINDS.join(', ')} of ${GATEWAY_GROUP})`);
       continue;
     }
-    const gw = ctx.gateways.get(`${parent.namespace}/${parent.name}`);
-    if (!gw) {
-      reject('NoMatchingParent', `Gateway ${parent.namespace}/${parent.name} not found (or not handled by Gatehouse)`);
-      continue;
+    // A Gateway parentRef reaches the Gateway's own listeners; a ListenerSet parentRef that ListenerSet's only.
+    let pool: ListenerSlot[];
+    let parentName: string;
+    if (parent.kind === 'ListenerSet') {
+      const ls = ctx.listenerSets.get(`${parent.namespace}/${parent.name}`);
+      parentName = `ListenerSet ${parent.namespace}/${parent.name}`;
+      if (!ls) {
+        reject('NoMatchingParent', `${parentName} not found (or its Gateway is not handled by Gatehouse)`);
+        continue;
+      }
+      if (!ls.set.accepted) {
+        reject('NoMatchingParent', `${parentName} is not accepted by Gateway ${ls.gateway.key}`);
+        continue;
+      }
+      pool = ls.set.slots;
+    } else {
+      const gw = ctx.gateways.get(`${parent.namespace}/${parent.name}`);
+      parentName = `Gateway ${parent.namespace}/${parent.name}`;
+      if (!gw) {
+        reject('NoMatchingParent', `${parentName} not found (or not handled by Gatehouse)`);
+        continue;
+      }
+      pool = gw.slots.filter((s) => s.owner === gw.stored.ref);
     }
     if (unusable) {
       reject('UnsupportedValue', unusable);
       continue;
     }
-    const candidates = gw.slots.filter(
+    const candidates = pool.filter(
       (s) => (parent.sectionName === undefined || s.listener.name === parent.sectionName) && (parent.port === undefined || s.listener.port === parent.port),
     );
     if (candidates.length === 0) {
-      reject('NoMatchingParent', `Gateway ${gw.key} has no listener${parent.sectionName ? ` named "${parent.sectionName}"` : ''}${parent.port ? ` on port ${parent.port}` : ''}`);
+      reject('NoMatchingParent', `${parentName} has no listener${parent.sectionName ? ` named "${parent.sectionName}"` : ''}${parent.port ? ` on port ${parent.port}` : ''}`);
       continue;
     }
     let reason = '';

@@ -27,7 +27,7 @@ export function envoyListener(l: HttpListenerIR, filters: StagedHttpFilter[]): E
     // SNI picks the Gateway listener's filter chain.
     listenerFilters: [{ name: 'envoy.filters.listener.tls_inspector', typedConfig: typed('envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector') }],
     filterChains: l.tlsChains.map((c) => ({
-      name: c.sectionName,
+      name: c.key,
       ...(c.serverNames.length ? { filterChainMatch: { serverNames: c.serverNames } } : {}),
       filters: [connectionManager(c.routeConfigName, c.routeConfigName, filters)],
       transportSocket: {

@@ -1,0 +1,125 @@
+// One Gateway or ListenerSet listener → a slot routes can attach to: which route kinds it allows, its certificates,
+// its conditions; and the conflicts between listeners on one port.
+import { GATEWAY_GROUP, describeRef, type Listener, type ResourceRef, type ResourceSnapshot } from '@gatehouse/api';
+import type { SecretIR } from '@gatehouse/ir';
+import type { ListenerReport } from '@gatehouse/plugin-sdk';
+import { resolveCertificates } from './certificates.js';
+import { internalError } from './internal-error.js';
+import { cond } from './report-book.js';
+
+const HTTP_KINDS = [{ group: GATEWAY_GROUP, kind: 'HTTPRoute' }, { group: GATEWAY_GROUP, kind: 'GRPCRoute' }];
+export const SUPPORTED_ROUTE_KINDS: Record<string, Array<{ group: string; kind: string }>> = {
+  HTTP: HTTP_KINDS,
+  HTTPS: HTTP_KINDS,
+};
+
+/** A Gateway listener (its own, or one a ListenerSet adds) that routes can attach to. */
+export interface ListenerSlot {
+  gatewayRef: ResourceRef;
+  /** Who declares the listener: the Gateway, or a ListenerSet attached to it. */
+  owner: ResourceRef;
+  /** Unique within the Gateway: the listener name, or `ls/<namespace>/<name>/<listener>` for a ListenerSet's. */
+  key: string;
+  listener: Listener;
+  /** Envoy listener this slot is merged into (`http-<port>` or `https-<port>`). */
+  envoyListener: string;
+  /** HTTPS: the listener's certificates. */
+  secrets: SecretIR[];
+  address: string;
+  allowedKinds: Array<{ group: string; kind: string }>;
+  report: ListenerReport;
+  /** False when the listener is invalid or conflicted: routes cannot attach. */
+  usable: boolean;
+}
+
+/** A listener whose processing throws is refused on its own; the other listeners are still served. */
+export function safeSlot(snapshot: ResourceSnapshot, gatewayRef: ResourceRef, owner: ResourceRef, key: string, listener: Listener, address: string, gen?: number): ListenerSlot {
+  try {
+    return makeSlot(snapshot, gatewayRef, owner, key, listener, address, gen);
+  } catch (err) {
+    const message = internalError(owner, err).replace(describeRef(owner), `listener "${listener.name}"`);
+    const report: ListenerReport = { name: listener.name, attachedRoutes: 0, supportedKinds: [], conditions: [cond('Accepted', false, 'Invalid', message, gen), cond('Programmed', false, 'Invalid', message, gen)] };
+    return { gatewayRef, owner, key, listener, envoyListener: '', address, secrets: [], allowedKinds: [], report, usable: false };
+  }
+}
+
+function makeSlot(snapshot: ResourceSnapshot, gatewayRef: ResourceRef, owner: ResourceRef, key: string, listener: Listener, address: string, gen?: number): ListenerSlot {
+  const supported = SUPPORTED_ROUTE_KINDS[listener.protocol];
+  const report: ListenerReport = { name: listener.name, attachedRoutes: 0, supportedKinds: [], conditions: [] };
+  const envoyListener = `${listener.protocol === 'HTTPS' ? 'https' : 'http'}-${listener.port}`;
+  const slot: ListenerSlot = { gatewayRef, owner, key, listener, envoyListener, address, secrets: [], allowedKinds: [], report, usable: false };
+  if (!supported) {
+    report.conditions.push(
+      cond('Accepted', false, 'UnsupportedProtocol', `protocol ${listener.protocol} is not supported yet (supported: ${Object.keys(SUPPORTED_ROUTE_KINDS).join(', ')})`, gen),
+      cond('Programmed', false, 'Invalid', 'listener not accepted', gen),
+    );
+    return slot;
+  }
+  const requested = listener.allowedRoutes?.kinds;
+  const allowed = requested
+    ? supported.filter((s) => requested.some((r) => r.kind === s.kind && (r.group ?? GATEWAY_GROUP) === s.group))
+    : supported;
+  const invalidKinds = requested?.filter((r) => !supported.some((s) => s.kind === r.kind && s.group === (r.group ?? GATEWAY_GROUP))) ?? [];
+  slot.allowedKinds = allowed;
+  report.supportedKinds = allowed;
+  let certProblem: { reason: string; message: string } | undefined;
+  if (listener.protocol === 'HTTPS') {
+    if ((listener.tls?.mode ?? 'Terminate') !== 'Terminate') {
+      report.conditions.push(cond('Accepted', false, 'UnsupportedValue', 'tls.mode: HTTPS listeners terminate TLS (Passthrough needs protocol TLS and TLSRoutes)', gen), cond('Programmed', false, 'Invalid', 'listener not accepted', gen));
+      return slot;
+    }
+    const certs = resolveCertificates(snapshot, owner, listener);
+    slot.secrets = certs.secrets;
+    certProblem = certs.problem;
+    if (certProblem && certs.secrets.length === 0) {
+      report.conditions.push(
+        cond('ResolvedRefs', false, certProblem.reason, certProblem.message, gen),
+        cond('Accepted', true, 'Accepted', '', gen),
+        cond('Conflicted', false, 'NoConflicts', '', gen),
+        cond('Programmed', false, 'Invalid', `no usable certificate: ${certProblem.message}`, gen),
+      );
+      return slot;
+    }
+  }
+  // A certificate problem wins (the listener still serves with its usable certificates), then route kinds.
+  if (certProblem) {
+    report.conditions.push(cond('ResolvedRefs', false, certProblem.reason, certProblem.message, gen));
+  } else if (invalidKinds.length > 0) {
+    report.conditions.push(cond('ResolvedRefs', false, 'InvalidRouteKinds', `route kinds not supported on ${listener.protocol}: ${invalidKinds.map((k) => k.kind).join(', ')}`, gen));
+  } else {
+    report.conditions.push(cond('ResolvedRefs', true, 'ResolvedRefs', '', gen));
+  }
+  report.conditions.push(cond('Accepted', true, 'Accepted', '', gen), cond('Conflicted', false, 'NoConflicts', '', gen), cond('Programmed', true, 'Programmed', '', gen));
+  slot.usable = allowed.length > 0;
+  return slot;
+}
+
+/**
+ * Conflicts among one Gateway's own listeners: listeners on one port must agree on protocol (all of them are
+ * conflicted otherwise, none is picked as the winner), and HTTP listeners on one port need distinct hostnames.
+ */
+export function markConflicts(slots: ListenerSlot[], gen?: number): void {
+  const byPort = new Map<number, ListenerSlot[]>();
+  for (const s of slots) byPort.set(s.listener.port, [...(byPort.get(s.listener.port) ?? []), s]);
+  for (const group of byPort.values()) {
+    const protocols = new Set(group.map((s) => s.listener.protocol));
+    if (protocols.size > 1) {
+      for (const s of group) setConflicted(s, 'ProtocolConflict', `port ${s.listener.port} is used with protocols ${[...protocols].join(', ')}`, gen);
+      continue;
+    }
+    const seen = new Map<string, string>();
+    for (const s of group) {
+      const host = s.listener.hostname ?? '';
+      const first = seen.get(host);
+      if (first !== undefined) setConflicted(s, 'HostnameConflict', `listener "${first}" already serves hostname "${host || '*'}" on port ${s.listener.port}`, gen);
+      else seen.set(host, s.listener.name);
+    }
+  }
+}
+
+export function setConflicted(s: ListenerSlot, reason: string, message: string, gen?: number, rejected = false): void {
+  s.usable = false;
+  s.report.conditions = s.report.conditions
+    .filter((c) => c.type !== 'Conflicted' && c.type !== 'Programmed' && (!rejected || c.type !== 'Accepted'))
+    .concat(...(rejected ? [cond('Accepted', false, reason, message, gen)] : []), cond('Conflicted', true, reason, message, gen), cond('Programmed', false, reason, message, gen));
+}
