@@ -73,7 +73,10 @@ LAUNCH
 chmod +x "$TOOLS/bin/gatehouse"
 
 # The environment file every make target sources (and a person can: `source .tools/env.sh`).
+# The local Kubernetes tools scripts/kube/build.sh builds (kubectl, helm), by version; harmless until built.
+source "$ROOT/scripts/kube/versions.env"
+KUBE_TOOLS="$HOME/.cache/gatehouse/kube-$KUBE_VERSION/bin:$HOME/.cache/gatehouse/helm-$HELM_VERSION/bin"
 cat > "$TOOLS/env.sh" <<ENV
-export PATH=$TOOLS/bin:$(dirname "$(command -v node)"):$VENV/bin:\$PATH
+export PATH=$TOOLS/bin:$(dirname "$(command -v node)"):$VENV/bin:$KUBE_TOOLS:\$PATH
 export GATEHOUSE_ENVOY=$VENV/bin/envoy
 ENV
