@@ -47,8 +47,8 @@ function check(file: string, actual: string): void {
 function staticBootstrap(t: Translation, gateway: string): EnvoyMessage {
   const r = t.gateways[gateway]!.resources;
   const listeners = Object.values(r[XdsType.Listener]).map((l) => {
-    const copy = structuredClone(l) as { filterChains: Array<{ filters: Array<{ typedConfig: EnvoyMessage }> }> };
-    for (const fc of copy.filterChains) {
+    const copy = structuredClone(l) as { filterChains?: Array<{ filters: Array<{ typedConfig: EnvoyMessage }> }> };
+    for (const fc of copy.filterChains ?? []) {
       for (const f of fc.filters) {
         // Static validation: SDS over ADS becomes a static secret reference.
         const ts = (fc as { transportSocket?: { typedConfig: { commonTlsContext: { tlsCertificateSdsSecretConfigs?: Array<Record<string, unknown>> } } } }).transportSocket;

@@ -56,6 +56,9 @@ const gateway = (v: number) =>
         // Routes from namespaces labelled team=x, whatever their hostname.
         { name: 'teams', protocol: 'HTTP', port: 9090, allowedRoutes: { namespaces: { from: 'Selector', selector: { matchLabels: { team: 'x' } } } } },
         ...(v % 2 ? [{ name: 'alt', protocol: 'HTTP', port: 8080, hostname: 'h1.test' }] : []),
+        { name: 'tcp', protocol: 'TCP', port: 9000 },
+        { name: 'udp', protocol: 'UDP', port: 9000 },
+        { name: 'pass', protocol: 'TLS', port: 8443, hostname: '*.tls.test', tls: { mode: 'Passthrough' } },
       ],
     },
   });
@@ -68,6 +71,13 @@ const listenerSet = (v: number) =>
 /** A route attached to the ListenerSet (all its listeners, or one). */
 const lsRoute = (i: number, v: number) =>
   obj('gateway.networking.k8s.io/v1', 'HTTPRoute', `l${i}`, { spec: { parentRefs: [{ kind: 'ListenerSet', name: 'ls', ...(v % 2 ? { sectionName: 'own-port' } : {}) }], rules: [{ matches: [{ path: { type: 'PathPrefix', value: `/l${i}/v${v}` } }], backendRefs: [{ name: `s${i}`, namespace: 'default', port: 80 }] }] } }, 'other');
+/** TCP, UDP and TLS routes: several on one listener (the oldest, then first by name, is bound), weights, SNI names. */
+const streamRoute = (i: number, v: number) => {
+  const kind = ['TCPRoute', 'UDPRoute', 'TLSRoute'][i % 3]!;
+  const backendRefs = [{ name: `s${(i + v) % 12}`, port: 80, weight: 1 + (v % 3) }, ...(v % 2 ? [{ name: v % 4 === 1 ? 'missing' : `s${i % 12}`, port: 80 }] : [])];
+  const hostnames = kind === 'TLSRoute' ? { hostnames: [v % 3 ? `t${(i + v) % 4}.tls.test` : '*.tls.test'] } : {};
+  return obj('gateway.networking.k8s.io/v1', kind, `st${i}`, { spec: { parentRefs: [{ name: 'gw', sectionName: ['tcp', 'udp', 'pass'][i % 3] }], ...hostnames, rules: [{ backendRefs }] } });
+};
 const grant = () => obj('gateway.networking.k8s.io/v1beta1', 'ReferenceGrant', 'from-other', { spec: { from: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: 'other' }], to: [{ group: '', kind: 'Service' }] } });
 const namespace = (labelled: boolean) => freeze({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'other', ...(labelled ? { labels: { team: 'x' } } : {}) } }) as KubeObject;
 
@@ -89,6 +99,7 @@ describe('incremental translation', () => {
     for (let i = 0; i < 40; i++) put(route(i, 0));
     for (let i = 0; i < 4; i++) put(foreignRoute(i, 0));
     put(listenerSet(0));
+    for (let i = 0; i < 9; i++) put(streamRoute(i, 0));
     for (let i = 0; i < 3; i++) put(lsRoute(i, 0));
     const grpcVersions = Array.from({ length: 10 }, () => 0);
     for (let i = 0; i < 10; i++) put(grpcRoute(i, 0));
@@ -114,7 +125,7 @@ describe('incremental translation', () => {
     let incremental = 0;
     const seen = new Set<string>();
     for (let step = 0; step < 150; step++) {
-      const what = rnd(20);
+      const what = rnd(22);
       const i = rnd(40);
       if (what <= 4) put(route(i, ++versions[i]!)); // edit a route
       else if (what === 5) resources.delete(`HTTPRoute/default/r${i}`); // delete a route
@@ -136,7 +147,9 @@ describe('incremental translation', () => {
       } else if (what === 18) {
         if (rnd(4) === 0) resources.delete('ListenerSet/other/ls'); // the ListenerSet goes, or changes
         else put(listenerSet(step));
-      } else put(lsRoute(i % 3, step)); // a route on the ListenerSet
+      } else if (what === 19) put(lsRoute(i % 3, step)); // a route on the ListenerSet
+      else if (what === 20) put(streamRoute(i % 9, step)); // a TCP/UDP/TLS route changes
+      else if (!resources.delete(`${['TCPRoute', 'UDPRoute', 'TLSRoute'][i % 3]}/default/st${i % 9}`)) put(streamRoute(i % 9, step)); // ... goes or comes
       const snap = snapshotOf();
       const fresh = translate(snap, { plugins: BUILTIN_PLUGINS });
       const memoized = translator.translate(snap);
@@ -147,6 +160,8 @@ describe('incremental translation', () => {
       }
       if (fresh.reports.some((x) => x.ref.kind === 'Upstream' && x.state === 'rejected')) seen.add('invalid upstream');
       if (Object.keys(fresh.gateways['default/gw']!.resources[XdsType.Cluster]).some((n) => n.endsWith('_h2c'))) seen.add('gRPC over h2c');
+      const listeners = fresh.gateways['default/gw']!.resources[XdsType.Listener];
+      for (const n of ['tcp-9000', 'udp-9000', 'tls-8443']) if (listeners[n]) seen.add(n);
       const ls = fresh.reports.find((x) => x.ref.kind === 'ListenerSet');
       if (ls) seen.add(`ListenerSet ${ls.conditions.find((c) => c.type === 'Accepted')?.reason}`);
       if (fresh.reports.some((x) => x.ref.name.startsWith('l') && x.parents?.some((p) => p.conditions.some((c) => c.type === 'Accepted' && c.status === 'True')))) seen.add('route on ListenerSet');
@@ -160,7 +175,7 @@ describe('incremental translation', () => {
       }
     }
     expect(incremental).toBeGreaterThan(90);
-    expect([...seen]).toEqual(expect.arrayContaining(['ResolvedRefs=RefNotPermitted', 'ResolvedRefs=ResolvedRefs', 'Accepted=NotAllowedByListeners', 'teams attached=0', 'teams attached=4', 'invalid upstream', 'gRPC over h2c', 'ListenerSet Accepted', 'ListenerSet NotAllowed', 'route on ListenerSet']));
+    expect([...seen]).toEqual(expect.arrayContaining(['ResolvedRefs=RefNotPermitted', 'ResolvedRefs=ResolvedRefs', 'Accepted=NotAllowedByListeners', 'teams attached=0', 'teams attached=4', 'invalid upstream', 'gRPC over h2c', 'ListenerSet Accepted', 'ListenerSet NotAllowed', 'route on ListenerSet', 'tcp-9000', 'udp-9000', 'tls-8443']));
   });
 });
 

@@ -33,6 +33,7 @@ import {
 import {
   ROUTE_KINDS,
   ReportBook,
+  StreamTable,
   VirtualHostTable,
   acceptedClasses,
   gatewayLayout,
@@ -44,9 +45,10 @@ import {
   type GatewayState,
   type ListenerSlot,
   type RouteContext,
+  type StreamEntry,
   type Ranked,
 } from '@gatehouse/translator';
-import { Hooks, routeClusters, routeConfiguration, tlsSecret, type BuiltCluster } from '@gatehouse/xds-translator';
+import { Hooks, envoyStreamListener, routeClusters, routeConfiguration, streamClusters, tlsSecret, type BuiltCluster } from '@gatehouse/xds-translator';
 import { dedupeRefs, sortedRecord } from './util.js';
 
 const ROUTE_KIND_SET = new Set(ROUTE_KINDS);
@@ -103,9 +105,20 @@ interface VirtualHostValue {
   book?: ReportBook;
 }
 
+/** Where a route unit placed its routes: a route table (HTTP, HTTPS) or a stream table (TLS, TCP, UDP). */
+type Placement =
+  | { slot: ListenerSlot; table: RouteTable; stream?: undefined; hostnames: string[]; ranked: Array<Ranked<Payload>> }
+  | { slot: ListenerSlot; table?: undefined; stream: StreamState; entries: StreamEntry[] };
+
+interface StreamState {
+  table: StreamTable;
+  /** Clusters its chains send to, as last built. */
+  clusters: ReadonlySet<string>;
+}
+
 interface RouteUnit {
   book: ReportBook;
-  placed: Array<{ slot: ListenerSlot; table: RouteTable; hostnames: string[]; ranked: Array<Ranked<Payload>> }>;
+  placed: Placement[];
   clusters: string[];
   deps: ReadonlySet<string>;
 }
@@ -122,6 +135,8 @@ interface GatewayOut {
   state: GatewayState;
   layout: GatewayLayout;
   tables: Map<string, RouteTable>;
+  /** One per Envoy stream listener (TLS, TCP, UDP). */
+  streams: Map<string, StreamState>;
   clusters: Map<string, { upstream: UpstreamIR; built: BuiltCluster | null }>;
   clusterNames: string[];
   /** Clusters a plugin hook failed on: tried again on the next translation. */
@@ -260,7 +275,8 @@ export class Translator {
       const layout = gatewayLayout(state);
       const tables = new Map<string, RouteTable>();
       for (const t of layout.tables) tables.set(t.key, { routeConfigName: t.routeConfigName, table: new VirtualHostTable(), clusterUse: new Map() });
-      gateways.set(state.key, { state, layout, tables, clusters: new Map(), clusterNames: [], failedClusters: new Set(), okListeners: '', records: emptyXdsResources(), books: [], generated: [] });
+      const streams = new Map(layout.streamTables.map((name) => [name, { table: new StreamTable(), clusters: new Set<string>() }]));
+      gateways.set(state.key, { state, layout, tables, streams, clusters: new Map(), clusterNames: [], failedClusters: new Set(), okListeners: '', records: emptyXdsResources(), books: [], generated: [] });
       for (const slot of state.slots) if (slot.usable) for (const sec of slot.secrets) secrets[sec.name] = sec;
     }
     return {
@@ -303,21 +319,26 @@ export class Translator {
   }
 
   private placeRoute(st: State, tracked: ResourceSnapshot, resolved: Parameters<typeof processRoute>[0]['resolved'], stored: StoredResource & { object: AnyRoute }, book: ReportBook, ctx: PluginContext): Pick<RouteUnit, 'placed' | 'clusters'> {
-    const { routes, attachments } = processRoute({ snapshot: tracked, book, gateways: st.gatewayStates, listenerSets: st.listenerSets, resolvers: this.resolvers, pluginCtx: ctx, resolved, deps: this.recorder }, stored);
+    const { routes, streams, attachments } = processRoute({ snapshot: tracked, book, gateways: st.gatewayStates, listenerSets: st.listenerSets, resolvers: this.resolvers, pluginCtx: ctx, resolved, deps: this.recorder }, stored);
     // One Envoy route per route and (port, scheme): redirects take their port from where they are served.
     const messages: Array<{ port: number; scheme: string; payloads: Payload[] }> = [];
-    const placed = attachments.map((a) => {
+    const placed = attachments.map((a): Placement => {
+      const out = st.gateways.get(`${a.slot.gatewayRef.namespace}/${a.slot.gatewayRef.name}`)!;
+      const stream = out.streams.get(a.slot.envoyListener);
+      if (stream) {
+        const routeHostnames = (stored.object.spec as { hostnames?: string[] }).hostnames ?? [];
+        return { slot: a.slot, stream, entries: a.streams.map((r) => ({ slot: a.slot, hostnames: a.hostnames, routeHostnames, stream: r, createdAt: a.createdAt })) };
+      }
       const scheme = a.slot.listener.protocol === 'HTTPS' ? 'https' : 'http';
       const port = a.slot.listener.port;
       let payloads = messages.find((m) => m.port === port && m.scheme === scheme)?.payloads;
       if (!payloads) messages.push({ port, scheme, payloads: (payloads = a.routes.map((r) => this.hooks.route(ctx, r, { port, scheme }))) });
-      const out = st.gateways.get(`${a.slot.gatewayRef.namespace}/${a.slot.gatewayRef.name}`)!;
       const table = out.tables.get(out.layout.tableOf(a.slot))!;
       const ranked: Array<Ranked<Payload>> = [];
       for (const hostname of a.hostnames) a.routes.forEach((route, i) => ranked.push({ route, hostname, createdAt: a.createdAt, payload: payloads[i]! }));
       return { slot: a.slot, table, hostnames: a.hostnames, ranked };
     });
-    return { placed, clusters: [...new Set(routes.flatMap(routeClusters))] };
+    return { placed, clusters: [...new Set([...routes.flatMap(routeClusters), ...streams.flatMap(streamClusters)])] };
   }
 
   private track(snapshot: ResourceSnapshot): ResourceSnapshot {
@@ -325,7 +346,10 @@ export class Translator {
   }
 
   private attach(st: State, key: string, unit: RouteUnit): void {
-    for (const p of unit.placed) p.table.table.add(key, p.ranked);
+    for (const p of unit.placed) {
+      if (p.table) p.table.table.add(key, p.ranked);
+      else p.stream.table.add(key, p.entries);
+    }
     for (const d of unit.deps) {
       let set = st.dependents.get(d);
       if (!set) st.dependents.set(d, (set = new Set()));
@@ -335,7 +359,10 @@ export class Translator {
   }
 
   private detach(st: State, key: string, unit: RouteUnit): void {
-    for (const p of unit.placed) p.table.table.remove(key, p.hostnames);
+    for (const p of unit.placed) {
+      if (p.table) p.table.table.remove(key, p.hostnames);
+      else p.stream.table.remove(key);
+    }
     for (const d of unit.deps) {
       const set = st.dependents.get(d);
       set?.delete(key);
@@ -377,6 +404,15 @@ export class Translator {
       t.config = routeConfiguration(t.routeConfigName, t.table.virtualHosts().map((v) => v.value.message));
     }
 
+    // Stream tables: their chains are rebuilt when a route of theirs changed (few routes each: no finer bookkeeping).
+    for (const sst of out.streams.values()) {
+      if (!sst.table.dirty) continue;
+      const now = new Set(sst.table.chains().flatMap((c) => streamClusters(c.route)));
+      for (const name of now) if (!sst.clusters.has(name)) dirtyClusters.add(name);
+      for (const name of sst.clusters) if (!now.has(name)) dirtyClusters.add(name);
+      sst.clusters = now;
+    }
+
     // Listeners: their hooks may look at every route, so they run on every translation (they are few and cheap).
     const books: ReportBook[] = [];
     const ctx = (): PluginContext => {
@@ -404,6 +440,19 @@ export class Translator {
       }
     }
 
+    for (const sl of out.layout.streamListeners((name) => out.streams.get(name)!.table.chains())) {
+      const built = envoyStreamListener(sl);
+      if (!built) continue;
+      const prev = out.records[XdsType.Listener][sl.name];
+      records[XdsType.Listener][sl.name] = prev && JSON.stringify(prev) === JSON.stringify(built) ? prev : built;
+      for (const c of sl.chains) {
+        for (const name of c.secretNames ?? []) {
+          const sec = st.secrets[name];
+          if (sec) records[XdsType.Secret][name] = out.records[XdsType.Secret][name] ?? tlsSecret(name, sec.certificateChain, sec.privateKey);
+        }
+      }
+    }
+
     // Clusters: those the served routes send to. Counted per table; recounted whole when listeners come or go.
     const okListeners = Object.keys(records[XdsType.Listener]).join('\n');
     const recount = full || okListeners !== out.okListeners;
@@ -411,13 +460,14 @@ export class Translator {
     if (recount) {
       out.clusters.clear();
       for (const t of okTables) for (const name of t.clusterUse.keys()) dirtyClusters.add(name);
+      for (const sst of out.streams.values()) for (const name of sst.clusters) dirtyClusters.add(name);
     }
     for (const name of changedUpstreams) dirtyClusters.add(name);
     for (const name of out.failedClusters) dirtyClusters.add(name);
     out.failedClusters.clear();
     let clustersChanged = recount;
     for (const name of dirtyClusters) {
-      const used = okTables.some((t) => t.clusterUse.has(name));
+      const used = okTables.some((t) => t.clusterUse.has(name)) || [...out.streams.values()].some((sst) => sst.clusters.has(name));
       const u = used ? st.upstreams.get(name) : undefined;
       const prev = out.clusters.get(name);
       if (!u) {
@@ -500,6 +550,8 @@ export class Translator {
       const m = new Map<string, Map<string, ResourceRef[]>>();
       const served = (type: XdsTypeUrl) => Object.keys(records[type]);
       const listeners = new Map(served(XdsType.Listener).map((n) => [n, [gwRef]]));
+      // A stream listener's chains come from routes: a NACK of it is theirs too.
+      for (const [name, sst] of out.streams) if (listeners.has(name)) listeners.set(name, dedupeRefs([gwRef, ...sst.table.chains().map((c) => c.route.source)]));
       const routes = new Map<string, ResourceRef[]>();
       const clusterUsers = new Map<string, ResourceRef[]>();
       for (const t of out.tables.values()) {
@@ -513,6 +565,9 @@ export class Translator {
           }
         }
         routes.set(t.routeConfigName, dedupeRefs(sources));
+      }
+      for (const sst of out.streams.values()) {
+        for (const c of sst.table.chains()) for (const name of streamClusters(c.route)) clusterUsers.set(name, [...(clusterUsers.get(name) ?? []), c.route.source]);
       }
       const clusters = new Map<string, ResourceRef[]>();
       const endpoints = new Map<string, ResourceRef[]>();
@@ -543,6 +598,7 @@ export class Translator {
         key: out.state.key,
         ref: out.state.stored.ref,
         listeners: out.layout.listeners((tableKey) => out.tables.get(tableKey)!.table.virtualHosts().map((v) => v.ir)),
+        streamListeners: out.layout.streamListeners((name) => out.streams.get(name)!.table.chains()),
       })),
       upstreams: sortedRecord(upstreams),
       secrets: st.secrets,

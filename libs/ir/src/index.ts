@@ -40,6 +40,32 @@ export interface GatewayIR {
   ref: ResourceRef;
   /** One per distinct (address, port): Gateway listeners on the same port share an Envoy listener. */
   listeners: HttpListenerIR[];
+  /** TLS (passthrough or terminated), TCP and UDP listeners: connections forwarded by TLSRoute/TCPRoute/UDPRoute. */
+  streamListeners?: StreamListenerIR[];
+}
+
+/** An Envoy listener for TLS, TCP or UDP: filter chains forwarding whole connections (datagrams). */
+export interface StreamListenerIR {
+  /** Envoy listener name: `tls-<port>`, `tcp-<port>` or `udp-<port>`. */
+  name: string;
+  protocol: 'TLS' | 'TCP' | 'UDP';
+  address: string;
+  port: number;
+  /** Gateway listener section names merged into this Envoy listener. */
+  sectionNames: string[];
+  /** TCP and UDP: one; TLS: one per SNI served (by the winning route). Empty: nothing is served on the port. */
+  chains: StreamChainIR[];
+}
+
+export interface StreamChainIR {
+  /** Unique within the listener. */
+  name: string;
+  /** TLS: the SNI names this chain serves (empty: any, including none). */
+  serverNames: string[];
+  /** TLS Terminate: SDS secret names of the certificates; absent for passthrough (and TCP/UDP). */
+  secretNames?: string[];
+  /** The route rule that serves it. */
+  route: StreamRouteIR;
 }
 
 export interface HttpListenerIR {

@@ -26,7 +26,7 @@ function value(secret: Secret, key: string): string | undefined {
 export function resolveCertificates(snapshot: ResourceSnapshot, owner: ResourceRef, listener: Listener): CertificateResult {
   const out: CertificateResult = { secrets: [] };
   const refs = listener.tls?.certificateRefs ?? [];
-  if (refs.length === 0) return { secrets: [], problem: { reason: 'InvalidCertificateRef', message: 'tls.certificateRefs: an HTTPS listener needs at least one certificate' } };
+  if (refs.length === 0) return { secrets: [], problem: { reason: 'InvalidCertificateRef', message: 'tls.certificateRefs: a listener that terminates TLS needs at least one certificate' } };
   for (const [i, ref] of refs.entries()) {
     const at = `tls.certificateRefs[${i}]`;
     const namespace = ref.namespace ?? owner.namespace;

@@ -5,3 +5,4 @@ export { VirtualHostTable, type BuiltVirtualHost, type Ranked, type VirtualHostC
 export { intersectHostnames, hostnameApplies, compareDomains } from './hostnames.js';
 export { gatewayLayout, type GatewayLayout } from './layout.js';
 export { internalError } from './internal-error.js';
+export { StreamTable, type StreamEntry } from './stream-table.js';

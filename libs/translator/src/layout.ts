@@ -1,5 +1,5 @@
 // A Gateway's Envoy shape: which Envoy listeners its usable listeners make, and which route table each feeds.
-import type { HttpListenerIR, VirtualHostIR } from '@gatehouse/ir';
+import type { HttpListenerIR, StreamChainIR, StreamListenerIR, VirtualHostIR } from '@gatehouse/ir';
 import type { GatewayState } from './gateways.js';
 import type { ListenerSlot } from './listener-slots.js';
 
@@ -15,14 +15,27 @@ export interface GatewayLayout {
   tableOf(slot: ListenerSlot): string;
   /** The listeners with their virtual hosts (by table key), in port order. */
   listeners(virtualHosts: (tableKey: string) => VirtualHostIR[]): HttpListenerIR[];
+  /** Envoy stream listeners (TLS, TCP, UDP) by name: each has one StreamTable. */
+  streamTables: string[];
+  /** The stream listeners with their chains (by Envoy listener name), in port order. */
+  streamListeners(chains: (name: string) => StreamChainIR[]): StreamListenerIR[];
 }
+
+const STREAM_PROTOCOLS = new Set(['TLS', 'TCP', 'UDP']);
 
 export function gatewayLayout(gw: GatewayState): GatewayLayout {
   const tableOf = (slot: ListenerSlot) => (slot.listener.protocol === 'HTTPS' ? `${slot.envoyListener}/${slot.key}` : slot.envoyListener);
   const skeleton = new Map<string, HttpListenerIR>();
   const tables: RouteTableRef[] = [];
+  const streams = new Map<string, StreamListenerIR>();
   for (const slot of gw.slots) {
     if (!slot.usable) continue;
+    if (STREAM_PROTOCOLS.has(slot.listener.protocol)) {
+      let sl = streams.get(slot.envoyListener);
+      if (!sl) streams.set(slot.envoyListener, (sl = { name: slot.envoyListener, protocol: slot.listener.protocol as StreamListenerIR['protocol'], address: slot.address, port: slot.listener.port, sectionNames: [], chains: [] }));
+      sl.sectionNames.push(slot.listener.name);
+      continue;
+    }
     let l = skeleton.get(slot.envoyListener);
     if (!l) {
       const protocol = slot.listener.protocol === 'HTTPS' ? 'HTTPS' : 'HTTP';
@@ -37,9 +50,12 @@ export function gatewayLayout(gw: GatewayState): GatewayLayout {
     l.tlsChains.push({ sectionName: slot.listener.name, key: slot.key, routeConfigName, serverNames: slot.listener.hostname ? [slot.listener.hostname] : [], secretNames: slot.secrets.map((s) => s.name), virtualHosts: [] });
   }
   const ordered = [...skeleton.values()].sort((a, b) => a.port - b.port);
+  const orderedStreams = [...streams.values()].sort((a, b) => a.port - b.port || (a.name < b.name ? -1 : 1));
   return {
     tables,
     tableOf,
+    streamTables: orderedStreams.map((l) => l.name),
+    streamListeners: (chains) => orderedStreams.map((l) => ({ ...l, chains: chains(l.name) })),
     listeners: (virtualHosts) =>
       ordered.map((l) =>
         l.tlsChains

@@ -3,7 +3,7 @@
 // precedence — the Gateway's own listeners, then ListenerSets oldest first, then by namespace/name — and a listener
 // that conflicts with one before it loses (so a new ListenerSet never displaces what is already served).
 import { GATEWAY_GROUP, describeRef, resourcesOfKind, type Gateway, type ListenerSet, type ResourceRef, type ResourceSnapshot, type StoredResource } from '@gatehouse/api';
-import { setConflicted, safeSlot, type ListenerSlot } from './listener-slots.js';
+import { portKey, setConflicted, safeSlot, type ListenerSlot } from './listener-slots.js';
 import { labelsMatch, namespaceLabels } from './namespaces.js';
 import { cond, type ReportBook } from './report-book.js';
 
@@ -70,10 +70,10 @@ export function mergeListenerSets(
   const slots = [...own];
   const states: ListenerSetState[] = [];
   // What each port is claimed by so far: its protocol, and the hostnames served there.
-  const ports = new Map<number, { protocol: string; by: string; hostnames: Map<string, string> }>();
+  const ports = new Map<string, { protocol: string; by: string; hostnames: Map<string, string> }>();
   const claim = (s: ListenerSlot, by: string) => {
-    let p = ports.get(s.listener.port);
-    if (!p) ports.set(s.listener.port, (p = { protocol: s.listener.protocol, by, hostnames: new Map() }));
+    let p = ports.get(portKey(s.listener));
+    if (!p) ports.set(portKey(s.listener), (p = { protocol: s.listener.protocol, by, hostnames: new Map() }));
     if (!p.hostnames.has(s.listener.hostname ?? '')) p.hostnames.set(s.listener.hostname ?? '', by);
   };
   for (const s of own) if (!s.report.conditions.some((c) => c.type === 'Conflicted' && c.status === 'True')) claim(s, `${describeRef(gw.ref)} listener "${s.listener.name}"`);
@@ -92,7 +92,7 @@ export function mergeListenerSets(
     }
     const mine = (ls.object.spec?.listeners ?? []).map((l) => safeSlot(snapshot, gw.ref, ref, `ls/${ref.namespace}/${ref.name}/${l.name}`, l, address, gen));
     for (const s of mine) {
-      const p = ports.get(s.listener.port);
+      const p = ports.get(portKey(s.listener));
       const host = s.listener.hostname ?? '';
       if (p && p.protocol !== s.listener.protocol) {
         setConflicted(s, 'ProtocolConflict', `port ${s.listener.port} is already ${p.protocol} (${p.by})`, gen, true);

@@ -11,7 +11,20 @@ const HTTP_KINDS = [{ group: GATEWAY_GROUP, kind: 'HTTPRoute' }, { group: GATEWA
 export const SUPPORTED_ROUTE_KINDS: Record<string, Array<{ group: string; kind: string }>> = {
   HTTP: HTTP_KINDS,
   HTTPS: HTTP_KINDS,
+  TLS: [{ group: GATEWAY_GROUP, kind: 'TLSRoute' }],
+  TCP: [{ group: GATEWAY_GROUP, kind: 'TCPRoute' }],
+  UDP: [{ group: GATEWAY_GROUP, kind: 'UDPRoute' }],
 };
+
+/** Listeners on one port share a socket per transport: UDP listeners never conflict with TCP-based ones. */
+export function portKey(listener: Listener): string {
+  return `${listener.protocol === 'UDP' ? 'udp' : 'tcp'}/${listener.port}`;
+}
+
+/** Whether a listener's connections are decrypted by Envoy (HTTPS, TLS Terminate). */
+export function terminatesTls(listener: Listener): boolean {
+  return listener.protocol === 'HTTPS' || (listener.protocol === 'TLS' && listener.tls?.mode === 'Terminate');
+}
 
 /** A Gateway listener (its own, or one a ListenerSet adds) that routes can attach to. */
 export interface ListenerSlot {
@@ -21,9 +34,9 @@ export interface ListenerSlot {
   /** Unique within the Gateway: the listener name, or `ls/<namespace>/<name>/<listener>` for a ListenerSet's. */
   key: string;
   listener: Listener;
-  /** Envoy listener this slot is merged into (`http-<port>` or `https-<port>`). */
+  /** Envoy listener this slot is merged into (`<protocol>-<port>`: `http-80`, `https-443`, `tls-8443`, `udp-53`...). */
   envoyListener: string;
-  /** HTTPS: the listener's certificates. */
+  /** HTTPS and TLS Terminate: the listener's certificates. */
   secrets: SecretIR[];
   address: string;
   allowedKinds: Array<{ group: string; kind: string }>;
@@ -46,7 +59,7 @@ export function safeSlot(snapshot: ResourceSnapshot, gatewayRef: ResourceRef, ow
 function makeSlot(snapshot: ResourceSnapshot, gatewayRef: ResourceRef, owner: ResourceRef, key: string, listener: Listener, address: string, gen?: number): ListenerSlot {
   const supported = SUPPORTED_ROUTE_KINDS[listener.protocol];
   const report: ListenerReport = { name: listener.name, attachedRoutes: 0, supportedKinds: [], conditions: [] };
-  const envoyListener = `${listener.protocol === 'HTTPS' ? 'https' : 'http'}-${listener.port}`;
+  const envoyListener = `${listener.protocol.toLowerCase()}-${listener.port}`;
   const slot: ListenerSlot = { gatewayRef, owner, key, listener, envoyListener, address, secrets: [], allowedKinds: [], report, usable: false };
   if (!supported) {
     report.conditions.push(
@@ -63,11 +76,11 @@ function makeSlot(snapshot: ResourceSnapshot, gatewayRef: ResourceRef, owner: Re
   slot.allowedKinds = allowed;
   report.supportedKinds = allowed;
   let certProblem: { reason: string; message: string } | undefined;
-  if (listener.protocol === 'HTTPS') {
-    if ((listener.tls?.mode ?? 'Terminate') !== 'Terminate') {
-      report.conditions.push(cond('Accepted', false, 'UnsupportedValue', 'tls.mode: HTTPS listeners terminate TLS (Passthrough needs protocol TLS and TLSRoutes)', gen), cond('Programmed', false, 'Invalid', 'listener not accepted', gen));
-      return slot;
-    }
+  if (listener.protocol === 'HTTPS' && (listener.tls?.mode ?? 'Terminate') !== 'Terminate') {
+    report.conditions.push(cond('Accepted', false, 'UnsupportedValue', 'tls.mode: HTTPS listeners terminate TLS (Passthrough needs protocol TLS and TLSRoutes)', gen), cond('Programmed', false, 'Invalid', 'listener not accepted', gen));
+    return slot;
+  }
+  if (terminatesTls(listener)) {
     const certs = resolveCertificates(snapshot, owner, listener);
     slot.secrets = certs.secrets;
     certProblem = certs.problem;
@@ -96,11 +109,12 @@ function makeSlot(snapshot: ResourceSnapshot, gatewayRef: ResourceRef, owner: Re
 
 /**
  * Conflicts among one Gateway's own listeners: listeners on one port must agree on protocol (all of them are
- * conflicted otherwise, none is picked as the winner), and HTTP listeners on one port need distinct hostnames.
+ * conflicted otherwise, none is picked as the winner; UDP and the TCP-based protocols do not share a socket), and
+ * listeners on one port need distinct hostnames. TLS listeners of both modes may share a port (SNI tells them apart).
  */
 export function markConflicts(slots: ListenerSlot[], gen?: number): void {
-  const byPort = new Map<number, ListenerSlot[]>();
-  for (const s of slots) byPort.set(s.listener.port, [...(byPort.get(s.listener.port) ?? []), s]);
+  const byPort = new Map<string, ListenerSlot[]>();
+  for (const s of slots) byPort.set(portKey(s.listener), [...(byPort.get(portKey(s.listener)) ?? []), s]);
   for (const group of byPort.values()) {
     const protocols = new Set(group.map((s) => s.listener.protocol));
     if (protocols.size > 1) {

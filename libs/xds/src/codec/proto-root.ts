@@ -24,6 +24,9 @@ export const ENVOY_PROTO_FILES = [
   'envoy/extensions/filters/http/stateful_session/v3/stateful_session.proto',
   'envoy/extensions/http/stateful_session/cookie/v3/cookie.proto',
   'envoy/extensions/http/stateful_session/header/v3/header.proto',
+  'envoy/extensions/filters/network/tcp_proxy/v3/tcp_proxy.proto',
+  'envoy/extensions/filters/udp/udp_proxy/v3/udp_proxy.proto',
+  'envoy/extensions/filters/udp/udp_proxy/v3/route.proto',
 ];
 
 export function protoIncludeDirs(): string[] {
