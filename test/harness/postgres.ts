@@ -1,6 +1,6 @@
 // A real PostgreSQL cluster for tests: initdb into a temp dir, run as the postgres user, loopback only.
 import { execFileSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, waitFor } from './peers.js';
@@ -31,6 +31,8 @@ function asPostgres(cmd: string, args: string[]): string {
 export async function startPostgres(): Promise<Postgres> {
   const dir = mkdtempSync(join(tmpdir(), 'gatehouse-pg-'));
   if (process.getuid?.() === 0) {
+    // The postgres user must reach the cluster directory: a private TMPDIR (a test run's own) is opened for traversal.
+    if (tmpdir() !== '/tmp') chmodSync(tmpdir(), statSync(tmpdir()).mode | 0o011);
     const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
     const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
     chownSync(dir, uid, gid);
