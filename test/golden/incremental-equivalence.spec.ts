@@ -1,6 +1,8 @@
 // Incremental translation must never change the output: after every random edit, a long-lived Translator told what
 // changed (and keeping its memo) gives exactly what translating from scratch gives (resources, provenance, reports,
 // IR, encoded bytes and versions).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { KubeObject, ResourceSnapshot, StoredResource } from '@gatehouse/api';
 import { BUILTIN_PLUGINS } from '@gatehouse/controller';
@@ -78,6 +80,11 @@ const streamRoute = (i: number, v: number) => {
   const hostnames = kind === 'TLSRoute' ? { hostnames: [v % 3 ? `t${(i + v) % 4}.tls.test` : '*.tls.test'] } : {};
   return obj('gateway.networking.k8s.io/v1', kind, `st${i}`, { spec: { parentRefs: [{ name: 'gw', sectionName: ['tcp', 'udp', 'pass'][i % 3] }], ...hostnames, rules: [{ backendRefs }] } });
 };
+/** A BackendTLSPolicy on one of the Services, with a CA that is valid or not. */
+const CA = readFileSync(join(import.meta.dirname, '../fixtures/tls/secure.test.crt'), 'utf8');
+const caMap = (valid: boolean) => obj('v1', 'ConfigMap', 'ca', { data: { 'ca.crt': valid ? CA : 'garbage' } });
+const tlsPolicy = (v: number) =>
+  obj('gateway.networking.k8s.io/v1', 'BackendTLSPolicy', 'tls', { spec: { targetRefs: [{ group: '', kind: 'Service', name: `s${v % 4}` }], validation: { hostname: `s${v % 4}.backend.test`, caCertificateRefs: [{ group: '', kind: 'ConfigMap', name: 'ca' }] } } });
 const grant = () => obj('gateway.networking.k8s.io/v1beta1', 'ReferenceGrant', 'from-other', { spec: { from: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: 'other' }], to: [{ group: '', kind: 'Service' }] } });
 const namespace = (labelled: boolean) => freeze({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'other', ...(labelled ? { labels: { team: 'x' } } : {}) } }) as KubeObject;
 
@@ -99,6 +106,8 @@ describe('incremental translation', () => {
     for (let i = 0; i < 40; i++) put(route(i, 0));
     for (let i = 0; i < 4; i++) put(foreignRoute(i, 0));
     put(listenerSet(0));
+    put(caMap(true));
+    put(tlsPolicy(0));
     for (let i = 0; i < 9; i++) put(streamRoute(i, 0));
     for (let i = 0; i < 3; i++) put(lsRoute(i, 0));
     const grpcVersions = Array.from({ length: 10 }, () => 0);
@@ -125,7 +134,7 @@ describe('incremental translation', () => {
     let incremental = 0;
     const seen = new Set<string>();
     for (let step = 0; step < 150; step++) {
-      const what = rnd(22);
+      const what = rnd(24);
       const i = rnd(40);
       if (what <= 4) put(route(i, ++versions[i]!)); // edit a route
       else if (what === 5) resources.delete(`HTTPRoute/default/r${i}`); // delete a route
@@ -149,7 +158,10 @@ describe('incremental translation', () => {
         else put(listenerSet(step));
       } else if (what === 19) put(lsRoute(i % 3, step)); // a route on the ListenerSet
       else if (what === 20) put(streamRoute(i % 9, step)); // a TCP/UDP/TLS route changes
-      else if (!resources.delete(`${['TCPRoute', 'UDPRoute', 'TLSRoute'][i % 3]}/default/st${i % 9}`)) put(streamRoute(i % 9, step)); // ... goes or comes
+      else if (what === 21) {
+        if (!resources.delete(`${['TCPRoute', 'UDPRoute', 'TLSRoute'][i % 3]}/default/st${i % 9}`)) put(streamRoute(i % 9, step)); // ... goes or comes
+      } else if (what === 22) put(tlsPolicy(step)); // the BackendTLSPolicy moves to another Service
+      else put(caMap(rnd(3) > 0)); // its CA turns invalid, or valid again
       const snap = snapshotOf();
       const fresh = translate(snap, { plugins: BUILTIN_PLUGINS });
       const memoized = translator.translate(snap);
@@ -162,6 +174,8 @@ describe('incremental translation', () => {
       if (Object.keys(fresh.gateways['default/gw']!.resources[XdsType.Cluster]).some((n) => n.endsWith('_h2c'))) seen.add('gRPC over h2c');
       const listeners = fresh.gateways['default/gw']!.resources[XdsType.Listener];
       for (const n of ['tcp-9000', 'udp-9000', 'tls-8443']) if (listeners[n]) seen.add(n);
+      const policy = fresh.reports.find((x) => x.ref.kind === 'BackendTLSPolicy');
+      if (policy?.ancestors?.length) seen.add(`BackendTLSPolicy ${policy.ancestors[0]!.conditions[0]!.reason}`);
       const ls = fresh.reports.find((x) => x.ref.kind === 'ListenerSet');
       if (ls) seen.add(`ListenerSet ${ls.conditions.find((c) => c.type === 'Accepted')?.reason}`);
       if (fresh.reports.some((x) => x.ref.name.startsWith('l') && x.parents?.some((p) => p.conditions.some((c) => c.type === 'Accepted' && c.status === 'True')))) seen.add('route on ListenerSet');
@@ -175,7 +189,7 @@ describe('incremental translation', () => {
       }
     }
     expect(incremental).toBeGreaterThan(90);
-    expect([...seen]).toEqual(expect.arrayContaining(['ResolvedRefs=RefNotPermitted', 'ResolvedRefs=ResolvedRefs', 'Accepted=NotAllowedByListeners', 'teams attached=0', 'teams attached=4', 'invalid upstream', 'gRPC over h2c', 'ListenerSet Accepted', 'ListenerSet NotAllowed', 'route on ListenerSet', 'tcp-9000', 'udp-9000', 'tls-8443']));
+    expect([...seen]).toEqual(expect.arrayContaining(['ResolvedRefs=RefNotPermitted', 'ResolvedRefs=ResolvedRefs', 'Accepted=NotAllowedByListeners', 'teams attached=0', 'teams attached=4', 'invalid upstream', 'gRPC over h2c', 'ListenerSet Accepted', 'ListenerSet NotAllowed', 'route on ListenerSet', 'tcp-9000', 'udp-9000', 'tls-8443', 'BackendTLSPolicy Accepted', 'BackendTLSPolicy NoValidCACertificate']));
   });
 });
 

@@ -3,7 +3,9 @@
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import http2 from 'node:http2';
+import https from 'node:https';
 import net from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import { freePort, startBackend, type Backend } from './peers.js';
 
 /** An HTTP/2 server without TLS (prior knowledge only: an HTTP/1.1 request gets no answer), echoing as JSON. */
@@ -154,4 +156,17 @@ export function serviceWith(name: string, o: { namespace?: string; addresses: st
       endpoints: o.addresses.map((a) => ({ addresses: [a] })),
     },
   ];
+}
+
+/** An HTTPS server presenting `pem`, answering who it is, the SNI it was asked for and the request, as JSON. */
+export async function startHttpsBackend(name: string, host: string, pem: { crt: string; key: string }, o: { h2?: boolean } = {}): Promise<{ host: string; port: number; close: () => Promise<void> }> {
+  const handler = (req: http.IncomingMessage | http2.Http2ServerRequest, res: http.ServerResponse | http2.Http2ServerResponse) => {
+    const socket = req.socket as TLSSocket;
+    res.setHeader('content-type', 'application/json');
+    res.setHeader('x-backend', name);
+    res.end(JSON.stringify({ backend: name, sni: socket.servername, alpn: socket.alpnProtocol, httpVersion: req.httpVersion, url: req.url, headers: req.headers }));
+  };
+  const server = o.h2 ? http2.createSecureServer({ cert: pem.crt, key: pem.key, allowHTTP1: true }, handler) : https.createServer({ cert: pem.crt, key: pem.key }, handler);
+  await new Promise<void>((r, j) => server.once('error', j).listen(0, host, () => r()));
+  return { host, port: (server.address() as net.AddressInfo).port, close: () => new Promise((r) => server.close(() => r())) };
 }

@@ -33,6 +33,8 @@ import {
 import {
   ROUTE_KINDS,
   ReportBook,
+  backendTlsPolicies,
+  type BackendTlsIndex,
   StreamTable,
   VirtualHostTable,
   acceptedClasses,
@@ -155,6 +157,7 @@ interface State {
   secrets: Record<string, SecretIR>;
   gatewayStates: ReadonlyMap<string, GatewayState>;
   listenerSets: RouteContext['listenerSets'];
+  backendTls: BackendTlsIndex;
   units: Map<string, RouteUnit>;
   dependents: Map<string, Set<string>>;
   /** What the gateway phase and the virtual-host and cluster hooks read: a change there means a full translation. */
@@ -268,7 +271,7 @@ export class Translator {
   private gatewayPhase(snapshot: ResourceSnapshot): State {
     const book = new ReportBook();
     const tracked = this.track(snapshot);
-    const { value: states, deps } = this.recorder.capture(() => processGateways(tracked, book, acceptedClasses(tracked, book), this.options.defaultBindAddress ?? '0.0.0.0'));
+    const { value: [states, backendTls], deps } = this.recorder.capture(() => [processGateways(tracked, book, acceptedClasses(tracked, book), this.options.defaultBindAddress ?? '0.0.0.0'), backendTlsPolicies(tracked, book)] as const);
     const gateways = new Map<string, GatewayOut>();
     const secrets: Record<string, SecretIR> = {};
     for (const state of states) {
@@ -285,6 +288,7 @@ export class Translator {
       gateways,
       gatewayStates: new Map(states.map((g) => [g.key, g])),
       listenerSets: new Map(states.flatMap((g) => [...g.listenerSets].map(([key, set]) => [key, { gateway: g, set }] as const))),
+      backendTls,
       secrets: sortedRecord(secrets),
       units: new Map(),
       dependents: new Map(),
@@ -319,7 +323,7 @@ export class Translator {
   }
 
   private placeRoute(st: State, tracked: ResourceSnapshot, resolved: Parameters<typeof processRoute>[0]['resolved'], stored: StoredResource & { object: AnyRoute }, book: ReportBook, ctx: PluginContext): Pick<RouteUnit, 'placed' | 'clusters'> {
-    const { routes, streams, attachments } = processRoute({ snapshot: tracked, book, gateways: st.gatewayStates, listenerSets: st.listenerSets, resolvers: this.resolvers, pluginCtx: ctx, resolved, deps: this.recorder }, stored);
+    const { routes, streams, attachments } = processRoute({ snapshot: tracked, book, gateways: st.gatewayStates, listenerSets: st.listenerSets, backendTls: st.backendTls, policiesUsed: [], resolvers: this.resolvers, pluginCtx: ctx, resolved, deps: this.recorder }, stored);
     // One Envoy route per route and (port, scheme): redirects take their port from where they are served.
     const messages: Array<{ port: number; scheme: string; payloads: Payload[] }> = [];
     const placed = attachments.map((a): Placement => {

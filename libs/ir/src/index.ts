@@ -11,6 +11,18 @@ export interface IR {
   secrets: Record<string, SecretIR>;
 }
 
+/** Upstream TLS from a BackendTLSPolicy. */
+export interface UpstreamTlsIR {
+  /** The SNI sent (and, without subjectAltNames, the name the certificate must carry). */
+  sni: string;
+  /** PEM bundle of trusted CAs, or `system` for the machine's well-known CAs. */
+  trustedCa: string;
+  /** The names the certificate must carry one of (DNS names or URIs); derived from `sni` when the policy names none. */
+  subjectAltNames: Array<{ type: 'DNS' | 'URI'; value: string }>;
+  /** The policy, for provenance. */
+  policy: ResourceRef;
+}
+
 /** A certificate and key (PEM), served to Envoy over SDS. Never logged, redacted in admin output. */
 export interface SecretIR {
   name: string;
@@ -234,5 +246,7 @@ export interface UpstreamIR {
    * without TLS (prior knowledge); `ws` is HTTP/1.1 with WebSocket upgrades.
    */
   appProtocol?: 'h2c' | 'ws';
+  /** TLS to the backend (a BackendTLSPolicy): Envoy originates TLS and validates the backend's certificate. */
+  tls?: UpstreamTlsIR;
   policies: Record<string, unknown>;
 }

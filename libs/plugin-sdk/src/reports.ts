@@ -18,6 +18,13 @@ export interface RouteParentReport {
   conditions: Condition[];
 }
 
+/** A policy's status towards one ancestor (Gateway API PolicyAncestorStatus): the Gateway a route using it is on. */
+export interface PolicyAncestorReport {
+  ancestorRef: { group: string; kind: string; namespace: string; name: string };
+  controllerName: string;
+  conditions: Condition[];
+}
+
 /** A Gateway listener's status. */
 export interface ListenerReport {
   name: string;
@@ -43,4 +50,6 @@ export interface ResourceReport {
   listeners?: ListenerReport[];
   /** Gateways: how many ListenerSets it accepted (status.attachedListenerSets). */
   attachedListenerSets?: number;
+  /** Policies (BackendTLSPolicy): per ancestor. */
+  ancestors?: PolicyAncestorReport[];
 }

@@ -6,3 +6,4 @@ export { intersectHostnames, hostnameApplies, compareDomains } from './hostnames
 export { gatewayLayout, type GatewayLayout } from './layout.js';
 export { internalError } from './internal-error.js';
 export { StreamTable, type StreamEntry } from './stream-table.js';
+export { BackendTlsIndex, backendTlsPolicies, type PolicyMatch, type PolicyState } from './backend-tls.js';

@@ -1,5 +1,5 @@
 import { resourceKey, type Condition, type ResourceRef } from '@gatehouse/api';
-import type { ListenerReport, ReportSink, ResourceReport, RouteParentReport } from '@gatehouse/plugin-sdk';
+import type { ListenerReport, PolicyAncestorReport, ReportSink, ResourceReport, RouteParentReport } from '@gatehouse/plugin-sdk';
 
 interface Entry {
   ref: ResourceRef;
@@ -11,6 +11,7 @@ interface Entry {
   parents?: RouteParentReport[];
   listeners?: ListenerReport[];
   attachedListenerSets?: number;
+  ancestors?: PolicyAncestorReport[];
 }
 
 /** Collects what translation concluded about each resource (Contour's status cache: record here, write once). */
@@ -88,6 +89,12 @@ export class ReportBook implements ReportSink {
     if (e.parents) m.parents = e.parents;
     if (e.listeners) m.listeners = e.listeners.map((l) => ({ ...l, attachedRoutes: attachedRoutes(l) }));
     if (e.attachedListenerSets !== undefined) m.attachedListenerSets = e.attachedListenerSets;
+    // Ancestors come from every route using the policy: their union, one entry per ancestor, in order.
+    if (e.ancestors) {
+      const all = new Map((m.ancestors ?? []).map((a) => [ancestorKey(a), a]));
+      for (const a of e.ancestors) if (!all.has(ancestorKey(a))) all.set(ancestorKey(a), a);
+      m.ancestors = [...all.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, a]) => a);
+    }
   }
 
   /** Final reports, sorted by key for deterministic output. */
@@ -123,6 +130,7 @@ function toReport(e: Entry): ResourceReport {
   if (e.parents) report.parents = e.parents;
   if (e.listeners) report.listeners = e.listeners;
   if (e.attachedListenerSets !== undefined) report.attachedListenerSets = e.attachedListenerSets;
+  if (e.ancestors) report.ancestors = e.ancestors;
   return report;
 }
 
@@ -130,4 +138,8 @@ export function cond(type: string, ok: boolean, reason: string, message = '', ob
   const c: Condition = { type, status: ok ? 'True' : 'False', reason, message };
   if (observedGeneration !== undefined) c.observedGeneration = observedGeneration;
   return c;
+}
+
+function ancestorKey(a: PolicyAncestorReport): string {
+  return `${a.ancestorRef.namespace}/${a.ancestorRef.name}`;
 }

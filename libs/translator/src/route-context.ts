@@ -3,6 +3,7 @@
 import type { DepRecorder, ResourceRef, ResourceSnapshot } from '@gatehouse/api';
 import type { RouteIR, StreamRouteIR, UpstreamIR } from '@gatehouse/ir';
 import type { BackendResolver, PluginContext } from '@gatehouse/plugin-sdk';
+import type { BackendTlsIndex, PolicyMatch } from './backend-tls.js';
 import type { GatewayState, ListenerSetState } from './gateways.js';
 import type { ReportBook } from './report-book.js';
 
@@ -21,7 +22,11 @@ export interface RouteContext {
    * Backends resolved so far, by target key (one resolution per target per translation), with what they read and
    * reported: a route reusing a resolution gets both, as if it had resolved the backend itself.
    */
-  resolved: Map<string, { result: UpstreamIR | Problem; deps: ReadonlySet<string>; reports: ReportCall[] }>;
+  resolved: Map<string, { result: UpstreamIR | Problem; deps: ReadonlySet<string>; reports: ReportCall[]; policy?: PolicyMatch }>;
+  /** BackendTLSPolicies by target. */
+  backendTls: BackendTlsIndex;
+  /** The policies the route being processed uses (its backends'): their ancestor status comes from its parents. */
+  policiesUsed: PolicyMatch[];
   /** Records what route processing reads from the snapshot; a cached resolution replays its reads. */
   deps: DepRecorder;
 }

@@ -65,6 +65,7 @@ export function processRoute(ctx: RouteContext, stored: StoredResource & { objec
   const ns = stored.ref.namespace;
   const entry = ctx.book.entry(stored.ref, gen);
   entry.parents = [];
+  ctx.policiesUsed.length = 0;
 
   // Rules first: a route none of whose rules can be honoured is not accepted by any parent.
   const built = buildRules(ctx, stored);
@@ -156,9 +157,25 @@ export function processRoute(ctx: RouteContext, stored: StoredResource & { objec
     status.conditions.push(cond('Accepted', true, 'Accepted', '', gen), resolvedRefs);
     if (built.invalid.length) status.conditions.push(cond('PartiallyInvalid', true, 'UnsupportedValue', `rules dropped: ${built.invalid.join('; ')}`, gen));
   }
+  recordAncestors(ctx, out);
   for (const p of built.problems) ctx.book.warn(stored.ref, p.reason, `${describeRef(stored.ref)}: ${p.message}`);
   for (const m of built.invalid) ctx.book.warn(stored.ref, 'UnsupportedValue', `${describeRef(stored.ref)}: ${m} (rule dropped)`);
   return { routes: built.routes, streams: built.streams, attachments: out };
+}
+
+/** The policies the route's backends use get the Gateways it is attached to as ancestors. */
+function recordAncestors(ctx: RouteContext, attachments: readonly Attachment[]): void {
+  if (ctx.policiesUsed.length === 0) return;
+  const gateways = new Map(attachments.map((a) => [`${a.slot.gatewayRef.namespace}/${a.slot.gatewayRef.name}`, a.slot.gatewayRef]));
+  for (const match of ctx.policiesUsed) {
+    for (const policy of [match.winner, ...match.losers]) {
+      const e = ctx.book.entry(policy.ref);
+      e.ancestors ??= [];
+      for (const gw of gateways.values()) {
+        e.ancestors.push({ ancestorRef: { group: GATEWAY_GROUP, kind: 'Gateway', namespace: gw.namespace, name: gw.name }, controllerName: CONTROLLER_NAME, conditions: policy.conditions });
+      }
+    }
+  }
 }
 
 function defaultParent(p: ParentReference, routeNs: string): RouteParentReport['parentRef'] {

@@ -1,5 +1,5 @@
 // UpstreamIR → Cluster and ClusterLoadAssignment.
-import { msToProtoDuration, typed, type EndpointIR, type EnvoyMessage, type UpstreamIR } from '@gatehouse/plugin-sdk';
+import { msToProtoDuration, typed, type UpstreamTlsIR, type EndpointIR, type EnvoyMessage, type UpstreamIR } from '@gatehouse/plugin-sdk';
 
 // Shared by every resource that points at ADS: frozen, so a plugin hook cannot change it for all of them.
 export const ADS_CONFIG_SOURCE: EnvoyMessage = Object.freeze({ ads: Object.freeze({}), resourceApiVersion: 'V3' });
@@ -20,12 +20,31 @@ function lbEndpoint(e: EndpointIR): EnvoyMessage {
 // included) would overflow and fail. Envoy Gateway's default is 1024 as well.
 const CIRCUIT_BREAKERS: EnvoyMessage = Object.freeze({ thresholds: Object.freeze([Object.freeze({ maxRetries: 1024 })]) });
 
+/** The well-known CAs (BackendTLSPolicy wellKnownCACertificates: System): the bundle Debian, Ubuntu and Alpine ship. */
+export const SYSTEM_CA_FILE = '/etc/ssl/certs/ca-certificates.crt';
+
+/** TLS to the backend: SNI, the trusted CAs, and the names its certificate must carry one of. */
+export function upstreamTls(tls: UpstreamTlsIR, h2: boolean): EnvoyMessage {
+  const context: EnvoyMessage = {
+    commonTlsContext: {
+      validationContext: {
+        trustedCa: tls.trustedCa === 'system' ? { filename: SYSTEM_CA_FILE } : { inlineString: tls.trustedCa },
+        matchTypedSubjectAltNames: tls.subjectAltNames.map((s) => ({ sanType: s.type, matcher: { exact: s.value } })),
+      },
+      ...(h2 ? { alpnProtocols: ['h2'] } : {}),
+    },
+  };
+  if (tls.sni) context['sni'] = tls.sni;
+  return { name: 'envoy.transport_sockets.tls', typedConfig: typed('envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext', context) };
+}
+
 const HTTP_PROTOCOL_OPTIONS = 'envoy.extensions.upstreams.http.v3.HttpProtocolOptions';
 
 export function envoyCluster(u: UpstreamIR): EnvoyMessage {
   const base: EnvoyMessage = { name: u.clusterName, connectTimeout: msToProtoDuration(u.connectTimeoutMs), circuitBreakers: CIRCUIT_BREAKERS };
-  // appProtocol h2c: HTTP/2 with prior knowledge, no TLS.
+  // appProtocol h2c: HTTP/2 with prior knowledge (or, over TLS, negotiated by ALPN).
   if (u.appProtocol === 'h2c') base['typedExtensionProtocolOptions'] = { [HTTP_PROTOCOL_OPTIONS]: typed(HTTP_PROTOCOL_OPTIONS, { explicitHttpConfig: { http2ProtocolOptions: {} } }) };
+  if (u.tls) base['transportSocket'] = upstreamTls(u.tls, u.appProtocol === 'h2c');
   if (u.discovery === 'eds') return { ...base, type: 'EDS', edsClusterConfig: { edsConfig: ADS_CONFIG_SOURCE } };
   return { ...base, type: 'STRICT_DNS', dnsLookupFamily: 'V4_PREFERRED', loadAssignment: loadAssignment(u) };
 }
