@@ -4,7 +4,10 @@
 # has no internet and no container images), plus the Gateway API CRDs. Cached under ~/.cache/gatehouse/
 # keyed by version; a warm run prints one line and does nothing.
 #
-#   scripts/kube/build.sh [kube] [helm] [gateway-api]     (no argument: all three)
+#   scripts/kube/build.sh [kube] [helm] [gateway-api] [echo-basic]     (no argument: the first three)
+#
+# echo-basic is the Gateway API conformance suite's backend (sigs.k8s.io/gateway-api-conformance-images, the version
+# of the echo-basic image the suite's manifests name), for the test node (scripts/kube/node/) to run as pods.
 #
 # Go builds run under `nice -n 15` (the machine is shared); concurrent runs wait on a lock.
 set -euo pipefail
@@ -16,12 +19,16 @@ cache=${GATEHOUSE_CACHE:-$HOME/.cache/gatehouse}
 kube_dir=$cache/kube-$KUBE_VERSION
 helm_dir=$cache/helm-$HELM_VERSION
 gw_dir=$cache/gateway-api-$GATEWAY_API_VERSION
+# The suite's manifests run registry.k8s.io/gateway-api/conformance/echo-basic:v0.1.0 (scripts/kube/node/main.ts reads
+# the same pin); its source module is published with the same tag.
+ECHO_BASIC_VERSION=v0.1.0
+echo_dir=$cache/echo-basic-$ECHO_BASIC_VERSION
 kube_bins=(kube-apiserver kube-controller-manager kubectl etcd)
 
 components=("$@")
 [ ${#components[@]} -eq 0 ] && components=(kube helm gateway-api)
 for c in "${components[@]}"; do
-  case $c in kube | helm | gateway-api) ;; *) echo "build.sh: unknown component '$c' (kube, helm, gateway-api)" >&2; exit 2 ;; esac
+  case $c in kube | helm | gateway-api | echo-basic) ;; *) echo "build.sh: unknown component '$c' (kube, helm, gateway-api, echo-basic)" >&2; exit 2 ;; esac
 done
 wants() { local c; for c in "${components[@]}"; do [ "$c" = "$1" ] && return 0; done; return 1; }
 
@@ -30,12 +37,14 @@ todo() {
   if wants kube && [ -n "$(missing_kube)" ]; then echo kube; fi
   if wants helm && [ ! -x "$helm_dir/bin/helm" ]; then echo helm; fi
   if wants gateway-api && [ ! -f "$gw_dir/.complete" ]; then echo gateway-api; fi
+  if wants echo-basic && [ ! -x "$echo_dir/bin/echo-basic" ]; then echo echo-basic; fi
 }
 cached_line() {
   local parts=()
   wants kube && parts+=("kube $KUBE_VERSION (${kube_bins[*]}) in $kube_dir/bin")
   wants helm && parts+=("helm $HELM_VERSION in $helm_dir/bin")
   wants gateway-api && parts+=("Gateway API $GATEWAY_API_VERSION CRDs in $gw_dir")
+  wants echo-basic && parts+=("echo-basic $ECHO_BASIC_VERSION in $echo_dir/bin")
   local IFS=';'
   echo "kube build: cached — ${parts[*]}" | sed 's/;/; /g'
 }
@@ -149,11 +158,27 @@ fetch_gateway_api() {
   echo "kube build: Gateway API CRDs in $(($(now) - t0)) s -> $gw_dir/{standard,experimental}"
 }
 
+build_echo_basic() {
+  local t0 tmp
+  t0=$(now)
+  echo "kube build: echo-basic $ECHO_BASIC_VERSION (the conformance suite's backend) from the Go module proxy"
+  # A throwaway main module, not `go install pkg@version`: that asks the proxy for the module's version list
+  # (deprecation check), which the proxy refuses for this module (403), while the version itself downloads.
+  tmp=$echo_dir/build.tmp
+  rm -rf "$tmp" && mkdir -p "$tmp/bin"
+  (cd "$tmp" && GOFLAGS= go mod init gatehouse.dev/echo-basic-build >/dev/null 2>&1 \
+    && go mod edit -require="sigs.k8s.io/gateway-api-conformance-images@$ECHO_BASIC_VERSION" \
+    && GOFLAGS="$build_flags" nice -n 15 go build -trimpath -ldflags "-s -w" -o bin/echo-basic sigs.k8s.io/gateway-api-conformance-images/echo-basic)
+  rm -rf "$echo_dir/bin" && mv "$tmp/bin" "$echo_dir/bin" && rm -rf "$tmp"
+  echo "kube build: echo-basic done in $(($(now) - t0)) s -> $echo_dir/bin/echo-basic"
+}
+
 for c in $(todo); do
   case $c in
     kube) build_kube ;;
     helm) build_helm ;;
     gateway-api) fetch_gateway_api ;;
+    echo-basic) build_echo_basic ;;
   esac
 done
 echo "kube build: finished in $(($(now) - started)) s"
