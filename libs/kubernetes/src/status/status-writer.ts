@@ -23,7 +23,7 @@ export interface StatusWriterOptions {
   /** Status writes per second, sustained (default 200) and in a burst (default 1000). */
   qps?: number;
   burst?: number;
-  /** Writes in flight at once (default 16). */
+  /** Writes in flight at once (default 32). */
   concurrency?: number;
   /** Gateways: the addresses their Envoys serve on. */
   addresses?: (gatewayKey: string) => Array<{ type: string; value: string }>;
@@ -97,7 +97,7 @@ export class StatusWriter {
   }
 
   private pump(): void {
-    const limit = this.options.concurrency ?? 16;
+    const limit = this.options.concurrency ?? 32;
     while (this.leading && this.inFlight < limit && this.queue.size > 0) {
       const key = this.queue.values().next().value as string;
       this.queue.delete(key);
