@@ -3,7 +3,7 @@ SHELL := bash
 .SHELLFLAGS := -eo pipefail -c
 ENV := source .tools/env.sh &&
 
-.PHONY: setup build quickstart test test-unit test-e2e lint clean golden bench fuzz dev-cluster test-kube
+.PHONY: setup build quickstart test test-unit test-e2e lint clean golden bench fuzz dev-cluster test-kube image chart
 
 setup:
 	@bash scripts/provision.sh
@@ -52,6 +52,22 @@ dev-cluster: setup
 ## The Kubernetes-mode end-to-end tests (test/e2e/kube-*) against a real apiserver, inside a network namespace of their own.
 test-kube: build
 	@$(ENV) bash scripts/kube/in-netns.sh node node_modules/vitest/vitest.mjs run --project e2e test/e2e/kube-
+
+## The controller as an OCI image, without Docker (needs root; installs mmdebstrap, umoci and skopeo from Debian if
+## missing): a minimal Debian rootfs + the pinned Node 24 + the built app with its production dependencies, written with
+## umoci into ~/.cache/gatehouse/image/oci (tag = package.json version), cached by content, checked with skopeo (prints
+## the digest for the chart's image.digest), and smoke-tested: the entrypoint over the read-only rootfs as a non-root
+## user answers /healthz. About 45 s cold, 35 s when only the app changed, seconds when nothing did.
+image: build
+	@$(ENV) bash scripts/image/build.sh
+
+## The Helm chart: vendors the Gateway API v1.7.0 CRDs into it (gatewayAPI.installCRDs), lints it (strict) and
+## packages dist/charts/gatehouse-<version>.tgz (docs/helm.md).
+chart: setup
+	@bash scripts/kube/build.sh helm gateway-api
+	@$(ENV) node charts/vendor-gateway-api-crds.mjs
+	@source scripts/kube/versions.env && helm=$${GATEHOUSE_CACHE:-$$HOME/.cache/gatehouse}/helm-$$HELM_VERSION/bin/helm && \
+	  "$$helm" lint --strict charts/gatehouse && "$$helm" package charts/gatehouse -d dist/charts
 
 lint: setup
 	@$(ENV) npx eslint .

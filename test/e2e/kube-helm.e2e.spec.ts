@@ -9,6 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments, stringify } from 'yaml';
+import { STATUS_KINDS, WATCHED_KINDS } from '@gatehouse/kubernetes';
 import { tempDir } from '../harness/config.js';
 import { HELM, KUBECTL, kubeconfigYaml, run, startCluster, type Cluster } from '../harness/kube.js';
 import { ROOT, startGatehouse, waitFor, type Gatehouse } from '../harness/peers.js';
@@ -70,6 +71,19 @@ describe('The Helm chart, installed with the real helm; the controller runs with
     expect(unsafe.stderr).toContain('xds.tls.enabled=false needs xds.insecure=true');
     const pinned = await helm(['template', 'g', CHART, '--set', 'image.repository=registry.example.com/gatehouse', '--set', 'image.tag=0.1.0', '--set', `image.digest=sha256:${'b'.repeat(64)}`]);
     expect(pinned.stdout).toContain(`image: "registry.example.com/gatehouse:0.1.0@sha256:${'b'.repeat(64)}"`);
+  });
+
+  it('the ClusterRole reads every kind Gatehouse watches and patches the status it writes — and nothing broader', async () => {
+    type Rule = { apiGroups: string[]; resources: string[]; verbs: string[]; resourceNames?: string[] };
+    const rendered = parseAllDocuments((await helm(['template', 'g', CHART])).stdout).map((d) => d.toJSON() as { kind: string; rules?: Rule[] });
+    const rules = rendered.find((m) => m?.kind === 'ClusterRole')!.rules!;
+    const plural = (kind: string) => kind.toLowerCase().replace(/([^aeiou])y$/, '$1ie').replace(/s$/, 'se') + 's';
+    const allows = (group: string, resource: string, verb: string) => rules.some((r) => r.apiGroups.includes(group) && r.resources.includes(resource) && r.verbs.includes(verb) && !r.resourceNames);
+    for (const k of WATCHED_KINDS) for (const verb of ['list', 'watch']) expect(allows(k.group, plural(k.kind), verb), `${verb} ${plural(k.kind)}`).toBe(true);
+    for (const kind of STATUS_KINDS) expect(allows(WATCHED_KINDS.find((k) => k.kind === kind)!.group, `${plural(kind)}/status`, 'patch'), `patch ${plural(kind)}/status`).toBe(true);
+    const flat = rules.flatMap((r) => r.resources.flatMap((res) => r.verbs.map((v) => `${v} ${res}`)));
+    expect(flat.filter((x) => x.includes('*'))).toEqual([]);
+    for (const spec of ['gateways', 'httproutes', 'gatewayclasses', 'pods', 'nodes']) expect(flat.filter((x) => /^(create|update|patch|delete) /.test(x) && x.endsWith(` ${spec}`)), spec).toEqual([]);
   });
 
   it('helm install into a cluster without the Gateway API CRDs: gatewayAPI.installCRDs=true brings them', async () => {
