@@ -2,7 +2,8 @@
 // leader applies a bootstrap ConfigMap, an xDS client Secret, a Service and an Envoy Deployment per Gateway of a
 // Gatehouse GatewayClass — labelled, owned by the Gateway, with spec.infrastructure propagated — and the real Envoy
 // accepts the bootstrap; GatewayParameters set replicas, resources, image and Service type; another kind is
-// InvalidParameters; status.addresses comes from the Service; the garbage collector deletes it all with the Gateway.
+// InvalidParameters; status.addresses comes from the Service; only the leader provisions (a standby takes over); the
+// garbage collector deletes it all with the Gateway.
 import { execFileSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -38,7 +39,9 @@ const gateway = (name: string, className: string, extra: Record<string, unknown>
 describe('Provisioning an Envoy per Gateway (Kubernetes mode)', () => {
   let cluster: Cluster;
   let gh: Gatehouse;
+  let standby: Gatehouse | undefined;
   const dir = tempDir('kube-provision');
+  const gatehouseArgs = ['--leader-election-namespace', SYSTEM, '--xds-tls', '--xds-ca-secret', 'gatehouse-xds-ca', '--provision', 'kubernetes', '--provision-xds-address', `gatehouse-xds.${SYSTEM}.svc.cluster.local:9977`];
   const apply = (...objects: unknown[]) => cluster.kubectl(['apply', '--server-side', '--force-conflicts', '--field-manager', 'test', '-f', '-'], { input: yaml(...objects) });
   const get = async (path: string): Promise<Obj | undefined> => {
     const r = await cluster.api('GET', path);
@@ -54,15 +57,11 @@ describe('Provisioning an Envoy per Gateway (Kubernetes mode)', () => {
     for (const f of readdirSync(join(ROOT, 'charts/gatehouse/crds'))) await cluster.kubectl(['apply', '--server-side', '-f', join(ROOT, 'charts/gatehouse/crds', f)]);
     await cluster.kubectl(['create', 'namespace', NS]);
     await cluster.kubectl(['create', 'namespace', SYSTEM]);
-    gh = await startGatehouse({
-      kubeconfig: cluster.kubeconfig,
-      dataDir: join(dir, 'data'),
-      args: ['--leader-election-namespace', SYSTEM, '--xds-tls', '--xds-ca-secret', 'gatehouse-xds-ca', '--provision', 'kubernetes', '--provision-xds-address', `gatehouse-xds.${SYSTEM}.svc.cluster.local:9977`],
-      env: { POD_NAMESPACE: SYSTEM },
-    });
+    gh = await startGatehouse({ kubeconfig: cluster.kubeconfig, dataDir: join(dir, 'data'), args: gatehouseArgs, env: { POD_NAMESPACE: SYSTEM } });
   }, 120_000);
 
   afterAll(async () => {
+    await standby?.stop();
     await gh?.stop();
     await cluster?.stop();
   });
@@ -160,6 +159,22 @@ describe('Provisioning an Envoy per Gateway (Kubernetes mode)', () => {
       return ports.map((p) => p.port).join(',') === '80,443';
     }, 20_000);
   });
+
+  it('only the leader provisions; a standby shares the xDS CA and takes over when the leader is killed', async () => {
+    standby = await startGatehouse({ kubeconfig: cluster.kubeconfig, dataDir: join(dir, 'standby'), args: gatehouseArgs, env: { POD_NAMESPACE: SYSTEM } });
+    expect(readFileSync(join(dir, 'standby/xds-ca/ca.crt'), 'utf8')).toBe(readFileSync(join(dir, 'data/xds-ca/ca.crt'), 'utf8'));
+    await apply(gateway('while-standby', 'gatehouse'));
+    await waitFor('provisioned by the leader', () => get(deployment('gatehouse-while-standby')), 30_000);
+    expect(standby.output).not.toContain('provisioner: Gateway');
+    gh.child.kill('SIGKILL');
+    await gh.done;
+    await apply(gateway('after-failover', 'gatehouse'));
+    await waitFor('provisioned by the new leader', () => get(deployment('gatehouse-after-failover')), 30_000);
+    expect(standby.output).toContain('leads now');
+    expect(standby.output).toContain(`provisioner: Gateway ${NS}/after-failover: applied`);
+    gh = standby;
+    standby = undefined;
+  }, 60_000);
 
   it("deleting the Gateway deletes them: kube-controller-manager's garbage collector, with Gatehouse stopped", async () => {
     await gh.stop();
