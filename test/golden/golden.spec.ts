@@ -25,7 +25,8 @@ async function translateCase(name: string): Promise<Translation> {
   const source = new DirectorySource({ dir, now: () => '2026-01-01T00:00:00Z' });
   const snapshot = await source.load();
   source.close();
-  return translate(snapshot, { plugins: BUILTIN_PLUGINS, defaultBindAddress: '0.0.0.0' });
+  // 192.0.2.0/24 (TEST-NET-1) stands for addresses the proxy's host does not have (AddressNotUsable).
+  return translate(snapshot, { plugins: BUILTIN_PLUGINS, defaultBindAddress: '0.0.0.0', addressUsable: (a) => !a.startsWith('192.0.2.') });
 }
 
 /** The gateways' resources and provenance as plain data. */
@@ -61,9 +62,12 @@ function staticBootstrap(t: Translation, gateway: string): EnvoyMessage {
     }
     return copy;
   });
-  const clusters = Object.values(r[XdsType.Cluster]).map((c) =>
-    c['type'] === 'EDS' ? { ...c, type: 'STATIC', edsClusterConfig: undefined, loadAssignment: r[XdsType.Endpoint][c['name'] as string] } : c,
-  );
+  const clusters = Object.values(r[XdsType.Cluster]).map((c) => {
+    const copy = structuredClone(c) as { transportSocket?: { typedConfig: { commonTlsContext: { tlsCertificateSdsSecretConfigs?: Array<Record<string, unknown>> } } } };
+    // A client certificate over SDS becomes a static secret reference too.
+    for (const s of copy.transportSocket?.typedConfig.commonTlsContext.tlsCertificateSdsSecretConfigs ?? []) delete s['sdsConfig'];
+    return c['type'] === 'EDS' ? { ...copy, type: 'STATIC', edsClusterConfig: undefined, loadAssignment: r[XdsType.Endpoint][c['name'] as string] } : copy;
+  });
   return { staticResources: { listeners, clusters: JSON.parse(JSON.stringify(clusters)), secrets: Object.values(r[XdsType.Secret]) } };
 }
 

@@ -58,6 +58,8 @@ const gateway = (v: number) =>
         // Routes from namespaces labelled team=x, whatever their hostname.
         { name: 'teams', protocol: 'HTTP', port: 9090, allowedRoutes: { namespaces: { from: 'Selector', selector: { matchLabels: { team: 'x' } } } } },
         ...(v % 2 ? [{ name: 'alt', protocol: 'HTTP', port: 8080, hostname: 'h1.test' }] : []),
+        // Listener isolation on port 80: requests for h2.test (or *.x.test) belong to these listeners' routes.
+        ...(v % 3 !== 1 ? [{ name: 'iso', protocol: 'HTTP', port: 80, hostname: 'h2.test' }, { name: 'iso-wild', protocol: 'HTTP', port: 80, hostname: '*.test' }] : []),
         { name: 'tcp', protocol: 'TCP', port: 9000 },
         { name: 'udp', protocol: 'UDP', port: 9000 },
         { name: 'pass', protocol: 'TLS', port: 8443, hostname: '*.tls.test', tls: { mode: 'Passthrough' } },

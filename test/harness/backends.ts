@@ -159,14 +159,17 @@ export function serviceWith(name: string, o: { namespace?: string; addresses: st
 }
 
 /** An HTTPS server presenting `pem`, answering who it is, the SNI it was asked for and the request, as JSON. */
-export async function startHttpsBackend(name: string, host: string, pem: { crt: string; key: string }, o: { h2?: boolean } = {}): Promise<{ host: string; port: number; close: () => Promise<void> }> {
+export async function startHttpsBackend(name: string, host: string, pem: { crt: string; key: string }, o: { h2?: boolean; clientCa?: string } = {}): Promise<{ host: string; port: number; close: () => Promise<void> }> {
   const handler = (req: http.IncomingMessage | http2.Http2ServerRequest, res: http.ServerResponse | http2.Http2ServerResponse) => {
     const socket = req.socket as TLSSocket;
+    const clientCN = o.clientCa ? String(socket.getPeerCertificate()?.subject?.CN ?? '') : undefined;
     res.setHeader('content-type', 'application/json');
     res.setHeader('x-backend', name);
-    res.end(JSON.stringify({ backend: name, sni: socket.servername, alpn: socket.alpnProtocol, httpVersion: req.httpVersion, url: req.url, headers: req.headers }));
+    res.end(JSON.stringify({ backend: name, sni: socket.servername, alpn: socket.alpnProtocol, clientCN, httpVersion: req.httpVersion, url: req.url, headers: req.headers }));
   };
-  const server = o.h2 ? http2.createSecureServer({ cert: pem.crt, key: pem.key, allowHTTP1: true }, handler) : https.createServer({ cert: pem.crt, key: pem.key }, handler);
+  // clientCa: only clients with a certificate it issued get through (mutual TLS).
+  const tlsOptions = { cert: pem.crt, key: pem.key, ...(o.clientCa ? { ca: o.clientCa, requestCert: true, rejectUnauthorized: true } : {}) };
+  const server = o.h2 ? http2.createSecureServer({ ...tlsOptions, allowHTTP1: true }, handler) : https.createServer(tlsOptions, handler);
   await new Promise<void>((r, j) => server.once('error', j).listen(0, host, () => r()));
   return { host, port: (server.address() as net.AddressInfo).port, close: () => new Promise((r) => server.close(() => r())) };
 }

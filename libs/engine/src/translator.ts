@@ -50,14 +50,22 @@ import {
   type StreamEntry,
   type Ranked,
 } from '@gatehouse/translator';
-import { Hooks, envoyStreamListener, routeClusters, routeConfiguration, streamClusters, tlsSecret, type BuiltCluster } from '@gatehouse/xds-translator';
+import { ADS_CONFIG_SOURCE, Hooks, envoyStreamListener, routeClusters, routeConfiguration, streamClusters, tlsSecret, type BuiltCluster } from '@gatehouse/xds-translator';
 import { dedupeRefs, sortedRecord } from './util.js';
 
 const ROUTE_KIND_SET = new Set(ROUTE_KINDS);
 
+/** A request on an HTTPS connection whose Host another listener on the port serves (RFC 9110 421). */
+const MISDIRECTED_ROUTE: EnvoyMessage = Object.freeze({ name: 'misdirected-request', match: Object.freeze({ prefix: '/' }), directResponse: Object.freeze({ status: 421 }) });
+
 export interface TranslateOptions {
   plugins: readonly TranslatorPlugin[];
   defaultBindAddress?: string;
+  /**
+   * Whether the proxy's host has an IP address a Gateway asks for in spec.addresses (AddressNotUsable otherwise).
+   * Translation does no I/O: the control plane, which knows where its Envoys run, answers. Default: every address.
+   */
+  addressUsable?: (address: string) => boolean;
   /**
    * A plugin hook that runs longer than this rejects the resource it was processing. Off by default, which keeps
    * translation a pure function; the control plane turns it on.
@@ -139,6 +147,8 @@ interface GatewayOut {
   tables: Map<string, RouteTable>;
   /** One per Envoy stream listener (TLS, TCP, UDP). */
   streams: Map<string, StreamState>;
+  /** TLS clusters with the Gateway's backend client certificate, by the cluster they were made from. */
+  clientCertClusters: WeakMap<BuiltCluster, BuiltCluster>;
   clusters: Map<string, { upstream: UpstreamIR; built: BuiltCluster | null }>;
   clusterNames: string[];
   /** Clusters a plugin hook failed on: tried again on the next translation. */
@@ -271,16 +281,17 @@ export class Translator {
   private gatewayPhase(snapshot: ResourceSnapshot): State {
     const book = new ReportBook();
     const tracked = this.track(snapshot);
-    const { value: [states, backendTls], deps } = this.recorder.capture(() => [processGateways(tracked, book, acceptedClasses(tracked, book), this.options.defaultBindAddress ?? '0.0.0.0'), backendTlsPolicies(tracked, book)] as const);
+    const { value: [states, backendTls], deps } = this.recorder.capture(() => [processGateways(tracked, book, acceptedClasses(tracked, book), { defaultBindAddress: this.options.defaultBindAddress ?? '0.0.0.0', ...(this.options.addressUsable ? { addressUsable: this.options.addressUsable } : {}) }), backendTlsPolicies(tracked, book)] as const);
     const gateways = new Map<string, GatewayOut>();
     const secrets: Record<string, SecretIR> = {};
     for (const state of states) {
       const layout = gatewayLayout(state);
       const tables = new Map<string, RouteTable>();
-      for (const t of layout.tables) tables.set(t.key, { routeConfigName: t.routeConfigName, table: new VirtualHostTable(), clusterUse: new Map() });
+      for (const t of layout.tables) tables.set(t.key, { routeConfigName: t.routeConfigName, table: new VirtualHostTable(t.listeners), clusterUse: new Map() });
       const streams = new Map(layout.streamTables.map((name) => [name, { table: new StreamTable(), clusters: new Set<string>() }]));
-      gateways.set(state.key, { state, layout, tables, streams, clusters: new Map(), clusterNames: [], failedClusters: new Set(), okListeners: '', records: emptyXdsResources(), books: [], generated: [] });
+      gateways.set(state.key, { state, layout, tables, streams, clientCertClusters: new WeakMap(), clusters: new Map(), clusterNames: [], failedClusters: new Set(), okListeners: '', records: emptyXdsResources(), books: [], generated: [] });
       for (const slot of state.slots) if (slot.usable) for (const sec of slot.secrets) secrets[sec.name] = sec;
+      if (state.backendClientCert) secrets[state.backendClientCert.name] = state.backendClientCert;
     }
     return {
       snapshot,
@@ -339,7 +350,8 @@ export class Translator {
       if (!payloads) messages.push({ port, scheme, payloads: (payloads = a.routes.map((r) => this.hooks.route(ctx, r, { port, scheme }))) });
       const table = out.tables.get(out.layout.tableOf(a.slot))!;
       const ranked: Array<Ranked<Payload>> = [];
-      for (const hostname of a.hostnames) a.routes.forEach((route, i) => ranked.push({ route, hostname, createdAt: a.createdAt, payload: payloads[i]! }));
+      const listener = a.slot.listener.hostname ?? '*';
+      for (const hostname of a.hostnames) a.routes.forEach((route, i) => ranked.push({ route, hostname, createdAt: a.createdAt, payload: payloads[i]!, listener }));
       return { slot: a.slot, table, hostnames: a.hostnames, ranked };
     });
     return { placed, clusters: [...new Set([...routes.flatMap(routeClusters), ...streams.flatMap(streamClusters)])] };
@@ -479,7 +491,7 @@ export class Translator {
         continue;
       }
       if (prev?.upstream === u && prev.built) continue; // a cluster a hook failed on is tried again
-      const built = this.cluster(st, tracked, u);
+      const built = this.withClientCert(out, this.cluster(st, tracked, u), u);
       if (!built) out.failedClusters.add(name);
       out.clusters.set(name, { upstream: u, built });
       clustersChanged = true;
@@ -500,6 +512,11 @@ export class Translator {
       records[XdsType.Cluster] = out.records[XdsType.Cluster];
       records[XdsType.Endpoint] = out.records[XdsType.Endpoint];
     }
+    // The Gateway's client certificate for TLS backends travels over SDS, like listener certificates.
+    const clientCert = out.state.backendClientCert;
+    if (clientCert && out.clusterNames.some((n) => out.clusters.get(n)!.upstream.tls)) {
+      records[XdsType.Secret][clientCert.name] = out.records[XdsType.Secret][clientCert.name] ?? tlsSecret(clientCert.name, clientCert.certificateChain, clientCert.privateKey);
+    }
     // Extra resources from plugins: they may look at the whole IR, so they are asked on every translation.
     out.generated = this.hooks.has.resources ? this.hooks.resources(ctx(), this.irOf(st), out.state.key, gwRef) : [];
     for (const g of out.generated) records[g.typeUrl] = { ...records[g.typeUrl], [g.name]: g.resource };
@@ -513,8 +530,22 @@ export class Translator {
     out.records = records;
   }
 
+  /** A TLS cluster of a Gateway with spec.tls.backend presents its client certificate (the same object each time). */
+  private withClientCert(out: GatewayOut, built: BuiltCluster | null, u: UpstreamIR): BuiltCluster | null {
+    const cert = out.state.backendClientCert;
+    if (!built || !cert || !u.tls) return built;
+    let withCert = out.clientCertClusters.get(built);
+    if (!withCert) {
+      const cluster = structuredClone(built.cluster) as { transportSocket: { typedConfig: { commonTlsContext: EnvoyMessage } } };
+      cluster.transportSocket.typedConfig.commonTlsContext['tlsCertificateSdsSecretConfigs'] = [{ name: cert.name, sdsConfig: ADS_CONFIG_SOURCE }];
+      withCert = { ...built, cluster: cluster as unknown as EnvoyMessage };
+      out.clientCertClusters.set(built, withCert);
+    }
+    return withCert;
+  }
+
   private virtualHost(st: State, tracked: ResourceSnapshot, ir: VirtualHostIR, ranked: Array<Ranked<Payload>>, gateway: ResourceRef): VirtualHostValue {
-    const routes: EnvoyMessage[] = [];
+    const routes: EnvoyMessage[] = ir.misdirected ? [MISDIRECTED_ROUTE] : [];
     const clusters: string[] = [];
     const sources: ResourceRef[] = [];
     for (const r of ranked) {
@@ -603,6 +634,7 @@ export class Translator {
         ref: out.state.stored.ref,
         listeners: out.layout.listeners((tableKey) => out.tables.get(tableKey)!.table.virtualHosts().map((v) => v.ir)),
         streamListeners: out.layout.streamListeners((name) => out.streams.get(name)!.table.chains()),
+        ...(out.state.infrastructure ? { infrastructure: out.state.infrastructure } : {}),
       })),
       upstreams: sortedRecord(upstreams),
       secrets: st.secrets,

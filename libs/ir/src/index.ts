@@ -43,7 +43,16 @@ export interface TlsChainIR {
   serverNames: string[];
   /** SDS secret names of the certificates. */
   secretNames: string[];
+  /** Client certificates validated against these CAs (Gateway spec.tls.frontend). */
+  clientValidation?: ClientValidationIR;
   virtualHosts: VirtualHostIR[];
+}
+
+/** Frontend mTLS: the CA bundle client certificates are checked against. */
+export interface ClientValidationIR {
+  trustedCa: string;
+  /** AllowInsecureFallback: a missing or failing client certificate is let through (to the backend to decide). */
+  allowInsecure: boolean;
 }
 
 export interface GatewayIR {
@@ -52,6 +61,8 @@ export interface GatewayIR {
   ref: ResourceRef;
   /** One per distinct (address, port): Gateway listeners on the same port share an Envoy listener. */
   listeners: HttpListenerIR[];
+  /** spec.infrastructure labels and annotations, for whatever provisions the proxy (Kubernetes mode). */
+  infrastructure?: { labels: Record<string, string>; annotations: Record<string, string> };
   /** TLS (passthrough or terminated), TCP and UDP listeners: connections forwarded by TLSRoute/TCPRoute/UDPRoute. */
   streamListeners?: StreamListenerIR[];
 }
@@ -62,6 +73,8 @@ export interface StreamListenerIR {
   name: string;
   protocol: 'TLS' | 'TCP' | 'UDP';
   address: string;
+  /** More addresses the listener binds too (a Gateway with several spec.addresses). */
+  additionalAddresses?: string[];
   port: number;
   /** Gateway listener section names merged into this Envoy listener. */
   sectionNames: string[];
@@ -85,6 +98,8 @@ export interface HttpListenerIR {
   name: string;
   protocol: 'HTTP' | 'HTTPS';
   address: string;
+  /** More addresses the listener binds too (a Gateway with several spec.addresses). */
+  additionalAddresses?: string[];
   port: number;
   /** Gateway listener section names merged into this Envoy listener. */
   sectionNames: string[];
@@ -103,6 +118,8 @@ export interface VirtualHostIR {
   /** Routes in Gateway API precedence order (first match wins in Envoy). */
   routes: RouteIR[];
   policies: Record<string, unknown>;
+  /** An HTTPS listener's domain that another listener on the port serves: answered 421 Misdirected Request. */
+  misdirected?: boolean;
 }
 
 export type StringMatchIR = { type: 'Exact' | 'RegularExpression'; name: string; value: string };

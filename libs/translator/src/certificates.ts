@@ -15,7 +15,7 @@ export function sdsSecretName(namespace: string, name: string): string {
 }
 
 /** A Secret's value as text; a value that is not a string (a number in hand-written YAML) counts as missing. */
-function value(secret: Secret, key: string): string | undefined {
+export function secretValue(secret: Secret, key: string): string | undefined {
   const plain: unknown = secret.stringData && Object.hasOwn(secret.stringData, key) ? secret.stringData[key] : undefined;
   if (typeof plain === 'string') return plain;
   const b64: unknown = secret.data && Object.hasOwn(secret.data, key) ? secret.data[key] : undefined;
@@ -44,9 +44,9 @@ export function resolveCertificates(snapshot: ResourceSnapshot, owner: ResourceR
       continue;
     }
     const secret = stored.object as Secret;
-    const cert = value(secret, 'tls.crt');
-    const key = value(secret, 'tls.key');
-    const broken = checkPair(cert, key);
+    const cert = secretValue(secret, 'tls.crt');
+    const key = secretValue(secret, 'tls.key');
+    const broken = checkedPair(cert, key);
     if (broken) {
       out.problem ??= { reason: 'InvalidCertificateRef', message: `${at}: Secret ${namespace}/${ref.name}: ${broken}` };
       continue;
@@ -57,7 +57,7 @@ export function resolveCertificates(snapshot: ResourceSnapshot, owner: ResourceR
 }
 
 /** What is wrong with a certificate/key pair, or undefined. Never echoes key material. */
-function checkPair(cert: string | undefined, key: string | undefined): string | undefined {
+export function checkedPair(cert: string | undefined, key: string | undefined): string | undefined {
   if (!cert) return 'data["tls.crt"] is missing (or not a base64 string)';
   if (!key) return 'data["tls.key"] is missing (or not a base64 string)';
   let x509: X509Certificate;

@@ -2,11 +2,14 @@
 import type { HttpListenerIR, StreamChainIR, StreamListenerIR, VirtualHostIR } from '@gatehouse/ir';
 import type { GatewayState } from './gateways.js';
 import type { ListenerSlot } from './listener-slots.js';
+import type { TableListeners } from './virtual-hosts.js';
 
 export interface RouteTableRef {
   /** `http-8080` for an HTTP Envoy listener, `https-8443/<slot key>` for an HTTPS listener's chain. */
   key: string;
   routeConfigName: string;
+  /** The Gateway listeners on its port, for listener isolation (and, for an HTTPS chain, misdirected requests). */
+  listeners: TableListeners;
 }
 
 export interface GatewayLayout {
@@ -22,32 +25,34 @@ export interface GatewayLayout {
 }
 
 const STREAM_PROTOCOLS = new Set(['TLS', 'TCP', 'UDP']);
+const more = (slot: ListenerSlot) => (slot.additionalAddresses.length ? { additionalAddresses: slot.additionalAddresses } : {});
 
 export function gatewayLayout(gw: GatewayState): GatewayLayout {
   const tableOf = (slot: ListenerSlot) => (slot.listener.protocol === 'HTTPS' ? `${slot.envoyListener}/${slot.key}` : slot.envoyListener);
   const skeleton = new Map<string, HttpListenerIR>();
   const tables: RouteTableRef[] = [];
+  const hostnamesOn = (envoyListener: string) => [...new Set(gw.slots.filter((s) => s.usable && s.envoyListener === envoyListener).map((s) => s.listener.hostname ?? '*'))];
   const streams = new Map<string, StreamListenerIR>();
   for (const slot of gw.slots) {
     if (!slot.usable) continue;
     if (STREAM_PROTOCOLS.has(slot.listener.protocol)) {
       let sl = streams.get(slot.envoyListener);
-      if (!sl) streams.set(slot.envoyListener, (sl = { name: slot.envoyListener, protocol: slot.listener.protocol as StreamListenerIR['protocol'], address: slot.address, port: slot.listener.port, sectionNames: [], chains: [] }));
+      if (!sl) streams.set(slot.envoyListener, (sl = { name: slot.envoyListener, protocol: slot.listener.protocol as StreamListenerIR['protocol'], address: slot.address, ...more(slot), port: slot.listener.port, sectionNames: [], chains: [] }));
       sl.sectionNames.push(slot.listener.name);
       continue;
     }
     let l = skeleton.get(slot.envoyListener);
     if (!l) {
       const protocol = slot.listener.protocol === 'HTTPS' ? 'HTTPS' : 'HTTP';
-      l = { name: slot.envoyListener, protocol, address: slot.address, port: slot.listener.port, sectionNames: [], virtualHosts: [], policies: {}, ...(protocol === 'HTTPS' ? { tlsChains: [] } : {}) };
+      l = { name: slot.envoyListener, protocol, address: slot.address, ...more(slot), port: slot.listener.port, sectionNames: [], virtualHosts: [], policies: {}, ...(protocol === 'HTTPS' ? { tlsChains: [] } : {}) };
       skeleton.set(slot.envoyListener, l);
-      if (protocol === 'HTTP') tables.push({ key: l.name, routeConfigName: l.name });
+      if (protocol === 'HTTP') tables.push({ key: l.name, routeConfigName: l.name, listeners: { hostnames: hostnamesOn(slot.envoyListener) } });
     }
     l.sectionNames.push(slot.listener.name);
     if (!l.tlsChains) continue;
     const routeConfigName = `${slot.envoyListener}-${slot.key}`;
-    tables.push({ key: tableOf(slot), routeConfigName });
-    l.tlsChains.push({ sectionName: slot.listener.name, key: slot.key, routeConfigName, serverNames: slot.listener.hostname ? [slot.listener.hostname] : [], secretNames: slot.secrets.map((s) => s.name), virtualHosts: [] });
+    tables.push({ key: tableOf(slot), routeConfigName, listeners: { hostnames: hostnamesOn(slot.envoyListener), self: slot.listener.hostname ?? '*' } });
+    l.tlsChains.push({ sectionName: slot.listener.name, key: slot.key, routeConfigName, serverNames: slot.listener.hostname ? [slot.listener.hostname] : [], secretNames: slot.secrets.map((s) => s.name), ...(slot.clientValidation ? { clientValidation: slot.clientValidation } : {}), virtualHosts: [] });
   }
   const ordered = [...skeleton.values()].sort((a, b) => a.port - b.port);
   const orderedStreams = [...streams.values()].sort((a, b) => a.port - b.port || (a.name < b.name ? -1 : 1));

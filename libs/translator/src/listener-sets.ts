@@ -3,6 +3,7 @@
 // precedence — the Gateway's own listeners, then ListenerSets oldest first, then by namespace/name — and a listener
 // that conflicts with one before it loses (so a new ListenerSet never displaces what is already served).
 import { GATEWAY_GROUP, describeRef, resourcesOfKind, type Gateway, type ListenerSet, type ResourceRef, type ResourceSnapshot, type StoredResource } from '@gatehouse/api';
+import type { FrontendValidation } from './gateway-tls.js';
 import { portKey, setConflicted, safeSlot, type ListenerSlot } from './listener-slots.js';
 import { labelsMatch, namespaceLabels } from './namespaces.js';
 import { cond, type ReportBook } from './report-book.js';
@@ -65,7 +66,8 @@ export function mergeListenerSets(
   gw: StoredResource & { object: Gateway },
   sets: readonly StoredListenerSet[],
   own: ListenerSlot[],
-  address: string,
+  addresses: readonly string[],
+  frontendFor: (port: number) => FrontendValidation | undefined,
 ): { slots: ListenerSlot[]; listenerSets: ListenerSetState[] } {
   const slots = [...own];
   const states: ListenerSetState[] = [];
@@ -90,7 +92,10 @@ export function mergeListenerSets(
       states.push({ ref, accepted: false, slots: [] });
       continue;
     }
-    const mine = (ls.object.spec?.listeners ?? []).map((l) => safeSlot(snapshot, gw.ref, ref, `ls/${ref.namespace}/${ref.name}/${l.name}`, l, address, gen));
+    const mine = (ls.object.spec?.listeners ?? []).map((l) => {
+      const frontend = l.protocol === 'HTTPS' ? frontendFor(l.port) : undefined;
+      return safeSlot(snapshot, { gatewayRef: gw.ref, owner: ref, key: `ls/${ref.namespace}/${ref.name}/${l.name}`, listener: l, addresses, gen, ...(frontend ? { frontend } : {}) });
+    });
     for (const s of mine) {
       const p = ports.get(portKey(s.listener));
       const host = s.listener.hostname ?? '';

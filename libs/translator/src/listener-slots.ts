@@ -1,9 +1,10 @@
 // One Gateway or ListenerSet listener → a slot routes can attach to: which route kinds it allows, its certificates,
 // its conditions; and the conflicts between listeners on one port.
 import { GATEWAY_GROUP, describeRef, type Listener, type ResourceRef, type ResourceSnapshot } from '@gatehouse/api';
-import type { SecretIR } from '@gatehouse/ir';
+import type { ClientValidationIR, SecretIR } from '@gatehouse/ir';
 import type { ListenerReport } from '@gatehouse/plugin-sdk';
 import { resolveCertificates } from './certificates.js';
+import type { FrontendValidation } from './gateway-tls.js';
 import { internalError } from './internal-error.js';
 import { cond } from './report-book.js';
 
@@ -39,28 +40,47 @@ export interface ListenerSlot {
   /** HTTPS and TLS Terminate: the listener's certificates. */
   secrets: SecretIR[];
   address: string;
+  /** More addresses it binds too. */
+  additionalAddresses: string[];
+  /** HTTPS: client certificate validation (Gateway spec.tls.frontend). */
+  clientValidation?: ClientValidationIR;
   allowedKinds: Array<{ group: string; kind: string }>;
   report: ListenerReport;
   /** False when the listener is invalid or conflicted: routes cannot attach. */
   usable: boolean;
 }
 
+/** What a slot is made from besides the snapshot. */
+export interface SlotInput {
+  gatewayRef: ResourceRef;
+  owner: ResourceRef;
+  key: string;
+  listener: Listener;
+  /** Where it binds: the first, then the others. */
+  addresses: readonly string[];
+  gen?: number;
+  /** HTTPS: the Gateway's client certificate validation for this listener's port. */
+  frontend?: FrontendValidation;
+}
+
 /** A listener whose processing throws is refused on its own; the other listeners are still served. */
-export function safeSlot(snapshot: ResourceSnapshot, gatewayRef: ResourceRef, owner: ResourceRef, key: string, listener: Listener, address: string, gen?: number): ListenerSlot {
+export function safeSlot(snapshot: ResourceSnapshot, input: SlotInput): ListenerSlot {
   try {
-    return makeSlot(snapshot, gatewayRef, owner, key, listener, address, gen);
+    return makeSlot(snapshot, input);
   } catch (err) {
+    const { owner, listener, gen } = input;
     const message = internalError(owner, err).replace(describeRef(owner), `listener "${listener.name}"`);
     const report: ListenerReport = { name: listener.name, attachedRoutes: 0, supportedKinds: [], conditions: [cond('Accepted', false, 'Invalid', message, gen), cond('Programmed', false, 'Invalid', message, gen)] };
-    return { gatewayRef, owner, key, listener, envoyListener: '', address, secrets: [], allowedKinds: [], report, usable: false };
+    return { gatewayRef: input.gatewayRef, owner, key: input.key, listener, envoyListener: '', address: input.addresses[0] ?? '', additionalAddresses: [], secrets: [], allowedKinds: [], report, usable: false };
   }
 }
 
-function makeSlot(snapshot: ResourceSnapshot, gatewayRef: ResourceRef, owner: ResourceRef, key: string, listener: Listener, address: string, gen?: number): ListenerSlot {
+function makeSlot(snapshot: ResourceSnapshot, input: SlotInput): ListenerSlot {
+  const { gatewayRef, owner, key, listener, gen } = input;
   const supported = SUPPORTED_ROUTE_KINDS[listener.protocol];
   const report: ListenerReport = { name: listener.name, attachedRoutes: 0, supportedKinds: [], conditions: [] };
   const envoyListener = `${listener.protocol.toLowerCase()}-${listener.port}`;
-  const slot: ListenerSlot = { gatewayRef, owner, key, listener, envoyListener, address, secrets: [], allowedKinds: [], report, usable: false };
+  const slot: ListenerSlot = { gatewayRef, owner, key, listener, envoyListener, address: input.addresses[0]!, additionalAddresses: input.addresses.slice(1), secrets: [], allowedKinds: [], report, usable: false };
   if (!supported) {
     report.conditions.push(
       cond('Accepted', false, 'UnsupportedProtocol', `protocol ${listener.protocol} is not supported yet (supported: ${Object.keys(SUPPORTED_ROUTE_KINDS).join(', ')})`, gen),
@@ -94,6 +114,18 @@ function makeSlot(snapshot: ResourceSnapshot, gatewayRef: ResourceRef, owner: Re
       return slot;
     }
   }
+  // Client certificate validation (HTTPS): with no usable CA the listener cannot check anyone, so it is not accepted.
+  const frontend = listener.protocol === 'HTTPS' ? input.frontend : undefined;
+  if (frontend?.problem && !frontend.validation) {
+    report.conditions.push(
+      cond('ResolvedRefs', false, frontend.problem.reason, frontend.problem.message, gen),
+      cond('Accepted', false, 'NoValidCACertificate', `no valid CA certificate for client validation: ${frontend.problem.message}`, gen),
+      cond('Programmed', false, 'NoValidCACertificate', 'listener not accepted', gen),
+    );
+    return slot;
+  }
+  if (frontend?.validation) slot.clientValidation = frontend.validation;
+  certProblem ??= frontend?.problem;
   // A certificate problem wins (the listener still serves with its usable certificates), then route kinds.
   if (certProblem) {
     report.conditions.push(cond('ResolvedRefs', false, certProblem.reason, certProblem.message, gen));

@@ -9,6 +9,17 @@ export interface Ranked<P> extends RankedRoute {
   payload: P;
   /** Set by the table: who added it. */
   owner?: string;
+  /** The hostname of the listener it attached through (`*` for none): requests belong to one listener only. */
+  listener?: string;
+}
+
+/**
+ * The Gateway listeners a table serves: their hostnames (`*` for none), and for an HTTPS listener's own table, which
+ * one it is (`self`): a request whose Host belongs to another listener on the port is misdirected (421).
+ */
+export interface TableListeners {
+  hostnames: readonly string[];
+  self?: string;
 }
 
 export interface BuiltVirtualHost<P, V> {
@@ -36,7 +47,31 @@ export class VirtualHostTable<P, V> {
   /** Hostnames touched since the last rebuild, with the owners that touched them. */
   private readonly dirty = new Map<string, Set<string>>();
   private order: string[] = [];
+  /** Listener hostnames: their virtual hosts exist even without routes (a request there must not fall through). */
+  private readonly pinned = new Set<string>();
+  private readonly owners = new Map<string, string | undefined>();
 
+  /**
+   * `listeners`: listener isolation — a route applies to a domain only when it attached through the listener whose
+   * hostname is the most specific match for that domain; without, every route applies wherever its hostname does.
+   */
+  constructor(private readonly listeners?: TableListeners) {
+    for (const h of listeners?.hostnames ?? []) {
+      // `*` matters on an HTTPS listener's table only: a Host nothing more specific serves is misdirected there.
+      if (h === '*' && listeners?.self === undefined) continue;
+      this.pinned.add(h);
+      this.dirty.set(h, new Set());
+    }
+  }
+
+  /** The listener hostname a domain belongs to: the most specific one matching it. */
+  private ownerOf(domain: string): string | undefined {
+    if (this.owners.has(domain)) return this.owners.get(domain);
+    let best: string | undefined;
+    for (const h of this.listeners!.hostnames) if (hostnameApplies(h, domain) && (best === undefined || compareDomains(h, best) < 0)) best = h;
+    this.owners.set(domain, best);
+    return best;
+  }
   add(owner: string, entries: ReadonlyArray<Ranked<P>>): void {
     for (const e of entries) {
       let owners = this.byHostname.get(e.hostname);
@@ -86,7 +121,10 @@ export class VirtualHostTable<P, V> {
     };
     for (const [h, owners] of this.dirty) {
       mark(h, owners);
-      if (isPattern(h)) for (const d of this.byHostname.keys()) if (hostnameApplies(h, d)) mark(d, owners);
+      if (isPattern(h)) {
+        for (const d of this.byHostname.keys()) if (hostnameApplies(h, d)) mark(d, owners);
+        for (const d of this.pinned) if (hostnameApplies(h, d)) mark(d, owners);
+      }
     }
     this.dirty.clear();
     const changes: Array<VirtualHostChange<P, V>> = [];
@@ -94,7 +132,7 @@ export class VirtualHostTable<P, V> {
     for (const [domain, owners] of domains) {
       const own = this.byHostname.get(domain);
       const before = this.built.get(domain);
-      if (!own) {
+      if (!own && !this.pinned.has(domain)) {
         if (before) {
           this.built.delete(domain);
           changes.push({ domain, before });
@@ -103,8 +141,10 @@ export class VirtualHostTable<P, V> {
         continue;
       }
       if (!before) reorder = true;
-      const ranked = before ? this.patch(domain, before.ranked, owners) : this.rank(domain, null);
-      const ir: VirtualHostIR = { name: domain === '*' ? 'catch-all' : domain, domains: [domain], routes: ranked.map((r) => r.route), policies: {} };
+      // A domain another HTTPS listener on the port serves: misdirected here, answered 421, no routes.
+      const misdirected = this.listeners?.self !== undefined && this.ownerOf(domain) !== this.listeners.self;
+      const ranked = misdirected ? [] : before ? this.patch(domain, before.ranked, owners) : this.rank(domain, null);
+      const ir: VirtualHostIR = { name: domain === '*' ? 'catch-all' : domain, domains: [domain], routes: ranked.map((r) => r.route), policies: {}, ...(misdirected ? { misdirected } : {}) };
       const after = { ir, ranked, value: make(ir, ranked) };
       this.built.set(domain, after);
       changes.push({ domain, ...(before ? { before } : {}), after });
@@ -120,11 +160,13 @@ export class VirtualHostTable<P, V> {
       if (!owners) for (const list of byOwner.values()) candidates.push(...list);
       else for (const o of owners) candidates.push(...(byOwner.get(o) ?? []));
     };
-    collect(this.byHostname.get(domain)!);
+    const own = this.byHostname.get(domain);
+    if (own) collect(own);
     for (const p of this.patterns) if (p !== domain && hostnameApplies(p, domain)) collect(this.byHostname.get(p)!);
     candidates.sort(compareRoutes);
     const seen = new Set<unknown>();
-    return candidates.filter((c) => !seen.has(c.route) && seen.add(c.route));
+    const owner = this.listeners ? this.ownerOf(domain) : undefined;
+    return candidates.filter((c) => (!this.listeners || (c.listener ?? '*') === owner) && !seen.has(c.route) && seen.add(c.route));
   }
 
   /**

@@ -1,5 +1,5 @@
 // HttpListenerIR → Listener (with an HTTP connection manager over RDS) and its RouteConfiguration.
-import { typed, type EnvoyMessage, type HttpListenerIR, type StagedHttpFilter } from '@gatehouse/plugin-sdk';
+import { typed, type ClientValidationIR, type EnvoyMessage, type HttpListenerIR, type StagedHttpFilter } from '@gatehouse/plugin-sdk';
 import { sortHttpFilters } from '@gatehouse/plugin-sdk';
 import { ADS_CONFIG_SOURCE } from './clusters.js';
 
@@ -19,8 +19,24 @@ function connectionManager(statPrefix: string, routeConfigName: string, filters:
   return { name: 'envoy.filters.network.http_connection_manager', typedConfig: hcm };
 }
 
+/** The listener's name and addresses (a Gateway with several spec.addresses binds every listener on each). */
+export function listenerBase(l: { name: string; address: string; additionalAddresses?: string[]; port: number }, protocol?: 'UDP'): EnvoyMessage {
+  const socket = (address: string) => ({ socketAddress: { ...(protocol ? { protocol } : {}), address, portValue: l.port } });
+  const base: EnvoyMessage = { name: l.name, address: socket(l.address) };
+  if (l.additionalAddresses?.length) base['additionalAddresses'] = l.additionalAddresses.map((a) => ({ address: socket(a) }));
+  return base;
+}
+
+/** Client certificate validation on a TLS chain: the CA bundle, and whether a failing certificate is let through. */
+function clientValidation(c: ClientValidationIR): EnvoyMessage {
+  return {
+    requireClientCertificate: !c.allowInsecure,
+    validationContext: { trustedCa: { inlineString: c.trustedCa }, ...(c.allowInsecure ? { trustChainVerification: 'ACCEPT_UNTRUSTED' } : {}) },
+  };
+}
+
 export function envoyListener(l: HttpListenerIR, filters: StagedHttpFilter[]): EnvoyMessage {
-  const base: EnvoyMessage = { name: l.name, address: { socketAddress: { address: l.address, portValue: l.port } } };
+  const base = listenerBase(l);
   if (!l.tlsChains) return { ...base, filterChains: [{ filters: [connectionManager(l.name, l.name, filters)] }] };
   return {
     ...base,
@@ -32,15 +48,19 @@ export function envoyListener(l: HttpListenerIR, filters: StagedHttpFilter[]): E
       filters: [connectionManager(c.routeConfigName, c.routeConfigName, filters)],
       transportSocket: {
         name: 'envoy.transport_sockets.tls',
-        typedConfig: typed('envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext', {
-          commonTlsContext: {
-            tlsCertificateSdsSecretConfigs: c.secretNames.map((name) => ({ name, sdsConfig: ADS_CONFIG_SOURCE })),
-            alpnProtocols: ['h2', 'http/1.1'],
-          },
-        }),
+        typedConfig: typed('envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext', downstreamTls(c.secretNames, ['h2', 'http/1.1'], c.clientValidation)),
       },
     })),
   };
+}
+
+/** A DownstreamTlsContext: certificates over SDS, ALPN, and client certificate validation when configured. */
+export function downstreamTls(secretNames: string[], alpn: string[], validation?: ClientValidationIR): EnvoyMessage {
+  const v = validation ? clientValidation(validation) : undefined;
+  const common: EnvoyMessage = { tlsCertificateSdsSecretConfigs: secretNames.map((name) => ({ name, sdsConfig: ADS_CONFIG_SOURCE })) };
+  if (alpn.length) common['alpnProtocols'] = alpn;
+  if (v) common['validationContext'] = v['validationContext'];
+  return { commonTlsContext: common, ...(v ? { requireClientCertificate: v['requireClientCertificate'] } : {}) };
 }
 
 /** An SDS Secret with a certificate and key. */

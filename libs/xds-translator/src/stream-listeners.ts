@@ -1,7 +1,7 @@
 // StreamListenerIR → Envoy Listener: TLS (tls_inspector, one filter chain per SNI name, terminated or passed through),
 // TCP (tcp_proxy) and UDP (udp_proxy). Connections to an invalid backend's share name no cluster: Envoy closes them.
 import { typed, type EnvoyMessage, type StreamChainIR, type StreamListenerIR, type StreamRouteIR } from '@gatehouse/plugin-sdk';
-import { ADS_CONFIG_SOURCE } from './clusters.js';
+import { downstreamTls, listenerBase } from './listeners.js';
 
 const INVALID_CLUSTER = 'gatehouse-invalid-backend';
 
@@ -15,14 +15,7 @@ function tcpProxy(statPrefix: string, route: StreamRouteIR): EnvoyMessage {
 function tlsChain(l: StreamListenerIR, c: StreamChainIR): EnvoyMessage {
   const chain: EnvoyMessage = { name: c.name, filters: [tcpProxy(`${l.name}-${c.name}`, c.route)] };
   if (c.serverNames.length) chain['filterChainMatch'] = { serverNames: c.serverNames };
-  if (c.secretNames) {
-    chain['transportSocket'] = {
-      name: 'envoy.transport_sockets.tls',
-      typedConfig: typed('envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext', {
-        commonTlsContext: { tlsCertificateSdsSecretConfigs: c.secretNames.map((name) => ({ name, sdsConfig: ADS_CONFIG_SOURCE })) },
-      }),
-    };
-  }
+  if (c.secretNames) chain['transportSocket'] = { name: 'envoy.transport_sockets.tls', typedConfig: typed('envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext', downstreamTls(c.secretNames, [])) };
   return chain;
 }
 
@@ -45,9 +38,9 @@ function udpProxy(l: StreamListenerIR, c: StreamChainIR): EnvoyMessage {
 export function envoyStreamListener(l: StreamListenerIR): EnvoyMessage | undefined {
   if (l.chains.length === 0) return undefined;
   if (l.protocol === 'UDP') {
-    return { name: l.name, address: { socketAddress: { protocol: 'UDP', address: l.address, portValue: l.port } }, listenerFilters: [udpProxy(l, l.chains[0]!)] };
+    return { ...listenerBase(l, 'UDP'), listenerFilters: [udpProxy(l, l.chains[0]!)] };
   }
-  const base: EnvoyMessage = { name: l.name, address: { socketAddress: { address: l.address, portValue: l.port } } };
+  const base = listenerBase(l);
   if (l.protocol === 'TCP') return { ...base, filterChains: [{ name: l.chains[0]!.name, filters: [tcpProxy(l.name, l.chains[0]!.route)] }] };
   return {
     ...base,
