@@ -1,4 +1,6 @@
 // Gateway API v1.7.0 types, the fields Gatehouse reads (standard channel).
+// The Gateway API features and which Gatehouse claims travel with the types.
+export * from './features.js';
 import type { Condition, KubeObject } from './meta.js';
 
 export interface GatewayClass extends KubeObject {

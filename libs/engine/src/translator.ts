@@ -351,7 +351,7 @@ export class Translator {
       const table = out.tables.get(out.layout.tableOf(a.slot))!;
       const ranked: Array<Ranked<Payload>> = [];
       const listener = a.slot.listener.hostname ?? '*';
-      for (const hostname of a.hostnames) a.routes.forEach((route, i) => ranked.push({ route, hostname, createdAt: a.createdAt, payload: payloads[i]!, listener }));
+      a.hostnames.forEach((hostname, h) => a.routes.forEach((route, i) => ranked.push({ route, hostname, origin: a.origins[h]!, createdAt: a.createdAt, payload: payloads[i]!, listener })));
       return { slot: a.slot, table, hostnames: a.hostnames, ranked };
     });
     return { placed, clusters: [...new Set([...routes.flatMap(routeClusters), ...streams.flatMap(streamClusters)])] };

@@ -28,6 +28,21 @@ export function intersectHostnames(listenerHostname: string | undefined, routeHo
   return [...out];
 }
 
+/**
+ * The route's own hostname each intersected hostname came from (the most specific, when several give it); `*` when
+ * the route names none. Precedence between routes meeting on one hostname looks at these (the spec's
+ * GatewayRouteHostnameIntersectionPrecedence).
+ */
+export function hostnameOrigins(listenerHostname: string | undefined, routeHostnames: readonly string[], intersected: readonly string[]): string[] {
+  return intersected.map((h) => {
+    let best = '*';
+    for (const r of routeHostnames) {
+      if (intersectHostnames(listenerHostname, [r]).includes(h) && hostnameSpecificity(r) > hostnameSpecificity(best)) best = r;
+    }
+    return best;
+  });
+}
+
 /** True when a route served under `pattern` applies to requests for virtual-host domain `domain`. */
 export function hostnameApplies(pattern: string, domain: string): boolean {
   if (pattern === '*' || pattern === domain) return true;

@@ -7,6 +7,8 @@ export interface RankedRoute {
   route: RouteIR;
   /** The hostname pattern the route was attached under. */
   hostname: string;
+  /** The route's own hostname that gave it (`*` when the route names none): ranks routes meeting on `hostname`. */
+  origin?: string;
   createdAt: string;
 }
 
@@ -21,7 +23,7 @@ const pathType = (r: RouteIR) => (r.match.path.type === 'Exact' ? 3 : r.match.pa
 export function compareRoutes(a: RankedRoute, b: RankedRoute): number {
   const ga = a.route.match.grpc;
   const gb = b.route.match.grpc;
-  const byHost = hostnameSpecificity(b.hostname) - hostnameSpecificity(a.hostname);
+  const byHost = hostnameSpecificity(b.hostname) - hostnameSpecificity(a.hostname) || hostnameSpecificity(b.origin ?? '*') - hostnameSpecificity(a.origin ?? '*');
   if (byHost || ga || gb) {
     if (byHost) return byHost;
     if (!ga || !gb) return ga ? -1 : 1;

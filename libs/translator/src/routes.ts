@@ -18,7 +18,7 @@ import type { RouteParentReport } from '@gatehouse/plugin-sdk';
 import type { ListenerSlot } from './listener-slots.js';
 import { buildGrpcRules } from './grpc-rules.js';
 import { buildHttpRules } from './http-rules.js';
-import { intersectHostnames } from './hostnames.js';
+import { hostnameOrigins, intersectHostnames } from './hostnames.js';
 import { namespaceAllowed } from './namespaces.js';
 import { cond } from './report-book.js';
 import type { BuiltRules, RouteContext } from './route-context.js';
@@ -39,6 +39,8 @@ const HOSTNAMED = new Set(['HTTPRoute', 'GRPCRoute', 'TLSRoute']);
 export interface Attachment {
   slot: ListenerSlot;
   hostnames: string[];
+  /** For each hostname, the route's own hostname it came from (`*`: the route names none). */
+  origins: string[];
   /** HTTPRoute, GRPCRoute. */
   routes: RouteIR[];
   /** TLSRoute, TCPRoute, UDPRoute. */
@@ -148,7 +150,8 @@ export function processRoute(ctx: RouteContext, stored: StoredResource & { objec
         continue;
       }
       attached++;
-      out.push({ slot, hostnames, routes: built.routes, streams: built.streams, createdAt: stored.createdAt });
+      const origins = HOSTNAMED.has(kind) ? hostnameOrigins(slot.listener.hostname, routeHostnames, hostnames) : ['*'];
+      out.push({ slot, hostnames, origins, routes: built.routes, streams: built.streams, createdAt: stored.createdAt });
     }
     if (attached === 0) {
       reject(reason, message);

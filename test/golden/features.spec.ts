@@ -1,0 +1,45 @@
+// The feature table (docs/features.md) says exactly what Gatehouse claims (libs/api/src/features.ts), and the list
+// names every feature of Gateway API v1.7.0 — checked against pkg/features of the module itself when the Go module
+// cache has it (make dev-cluster and the CRD generator download it), else against the names recorded here.
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { GATEWAY_API_FEATURES, SUPPORTED_FEATURES, renderFeaturesTable } from '@gatehouse/api';
+import { ROOT } from '../../scripts/lib/peers.mjs';
+
+const DOC = join(ROOT, 'docs/features.md');
+const MODULE_FEATURES = join(process.env['GOMODCACHE'] ?? join(homedir(), 'go/pkg/mod'), 'sigs.k8s.io/gateway-api@v1.7.0/pkg/features');
+
+/** Feature names and channels as pkg/features declares them: `X FeatureName = "Name"` ... `{ Name: X, Channel: FeatureChannelY }`. */
+function upstreamFeatures(dir: string): Map<string, string> {
+  const names = new Map<string, string>();
+  const channels = new Map<string, string>();
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.go') && !f.endsWith('_test.go'))) {
+    const src = readFileSync(join(dir, file), 'utf8');
+    for (const m of src.matchAll(/(\w+)\s+FeatureName = "([^"]+)"/g)) names.set(m[1]!, m[2]!);
+    for (const m of src.matchAll(/Name:\s+(\w+),\s*\n\s*Channel:\s+FeatureChannel(\w+)/g)) channels.set(m[1]!, m[2]!.toLowerCase());
+  }
+  return new Map([...names].map(([constant, name]) => [name, channels.get(constant) ?? '?']));
+}
+
+describe('Gateway API features', () => {
+  it('docs/features.md is the table of what Gatehouse claims', () => {
+    const table = renderFeaturesTable();
+    if (process.env['UPDATE_GOLDEN'] === '1' || !existsSync(DOC)) writeFileSync(DOC, table);
+    expect(readFileSync(DOC, 'utf8'), 'docs/features.md differs from libs/api/src/features.ts (run "make golden")').toBe(table);
+    for (const name of SUPPORTED_FEATURES) expect(table).toContain(`| \`${name}\` |`);
+  });
+
+  it('lists every v1.7.0 feature once, with its channel', () => {
+    const names = GATEWAY_API_FEATURES.map((x) => x.name);
+    expect(new Set(names).size).toBe(names.length);
+    if (existsSync(MODULE_FEATURES)) {
+      const upstream = upstreamFeatures(MODULE_FEATURES);
+      expect([...names].sort()).toEqual([...upstream.keys()].sort());
+      for (const x of GATEWAY_API_FEATURES) expect(`${x.name} ${x.channel}`).toBe(`${x.name} ${upstream.get(x.name)}`);
+    } else {
+      expect(names).toHaveLength(62);
+    }
+  });
+});
