@@ -46,7 +46,8 @@ exec 9>"$CACHE/.lock"
 flock 9 # one build at a time
 
 hash_of() { sha256sum | cut -c1-16; }
-has_tag() { [ -d "$OCI" ] && umoci ls --layout "$OCI" 2>/dev/null | grep -qx "$1"; }
+# (Not `umoci ls | grep -q`: with pipefail, grep quitting early can fail the pipeline.)
+has_tag() { [ -d "$OCI" ] && grep -qx -- "$1" <<<"$(umoci ls --layout "$OCI" 2>/dev/null)"; }
 work=$(mktemp -d "$CACHE/work.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 [ -d "$OCI" ] || umoci init --layout "$OCI"
