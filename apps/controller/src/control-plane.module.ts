@@ -8,6 +8,7 @@ import { controlPlaneView } from './control-plane-view.js';
 import { Metrics } from './metrics.js';
 import { ConfigSourceModule } from './modules/config-source.module.js';
 import { CoreModule } from './modules/core.module.js';
+import { DiscoveryModule } from './modules/discovery.module.js';
 import { ReporterModule } from './modules/reporter.module.js';
 import { ReporterService } from './modules/reporter.service.js';
 import { ProvisionerModule } from './modules/provisioner.module.js';
@@ -36,7 +37,16 @@ export class ControlPlaneModule {
     });
     return {
       module: ControlPlaneModule,
-      imports: [CoreModule.forRoot(options), ReporterModule, XdsModule, TranslationModule, ConfigSourceModule, ...(options.kubernetes ? [StatusModule, ProvisionerModule] : []), admin],
+      imports: [
+        CoreModule.forRoot(options),
+        ReporterModule,
+        XdsModule,
+        TranslationModule,
+        ConfigSourceModule,
+        ...(options.kubernetes ? [StatusModule, ProvisionerModule] : []),
+        DiscoveryModule.forRoot(!!options.kubernetes),
+        admin,
+      ],
     };
   }
 }

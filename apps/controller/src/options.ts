@@ -1,4 +1,5 @@
 // What `gatehouse serve` is told, and the checks that refuse an unsafe combination before anything starts.
+import type { DiscovererSettingsInput } from '@gatehouse/discovery';
 import type { TranslatorPlugin } from '@gatehouse/plugin-sdk';
 import type { LogLevel } from './log.js';
 
@@ -68,6 +69,8 @@ export interface ControllerOptions {
   plugins?: readonly TranslatorPlugin[];
   /** A plugin hook slower than this rejects the resource it was processing (default 250 ms). */
   hookBudgetMs?: number;
+  /** Discovery: the discoverers turned on (none by default) and settings for all of them (a Settings resource may override per discoverer). */
+  discovery?: { enabled: string[]; defaults: DiscovererSettingsInput };
 }
 
 export function isLoopback(address: string): boolean {

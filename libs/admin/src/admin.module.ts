@@ -10,6 +10,7 @@ import { ReportsController } from './reports.controller.js';
 import { ResourcesController } from './resources.controller.js';
 import { SnapshotsController } from './snapshots.controller.js';
 import { TokenGuard } from './token.guard.js';
+import { UpstreamsController } from './upstreams.controller.js';
 
 @Module({})
 export class AdminModule {
@@ -22,7 +23,7 @@ export class AdminModule {
     return {
       module: AdminModule,
       imports: o.imports ?? [],
-      controllers: [HealthController, MetricsController, ResourcesController, ReportsController, ProxiesController, SnapshotsController],
+      controllers: [HealthController, MetricsController, ResourcesController, ReportsController, ProxiesController, SnapshotsController, UpstreamsController],
       providers: [{ provide: ADMIN_VIEW, useFactory: o.useFactory, inject: o.inject ?? [] }, { provide: APP_GUARD, useClass: TokenGuard }],
     };
   }

@@ -65,7 +65,37 @@ export class TranslationService implements OnModuleInit, ProxyFeedback {
     this.reportListeners.push(listener);
   }
 
-  readonly onSnapshot = (snapshot: ResourceSnapshot): void => {
+  /** Discovery: told every source snapshot, and lays its results over it before translation (standalone mode). */
+  private overlay: ((source: ResourceSnapshot) => ResourceSnapshot) | undefined;
+  private readonly sourceListeners: Array<(source: ResourceSnapshot) => void> = [];
+  private lastSource: ResourceSnapshot | undefined;
+
+  onSource(listener: (source: ResourceSnapshot) => void): void {
+    this.sourceListeners.push(listener);
+  }
+
+  setOverlay(overlay: (source: ResourceSnapshot) => ResourceSnapshot): void {
+    this.overlay = overlay;
+  }
+
+  /** The overlay changed: translate the last source snapshot again. */
+  refresh(): void {
+    if (this.lastSource) this.translate(this.lastSource);
+  }
+
+  readonly onSnapshot = (source: ResourceSnapshot): void => {
+    this.lastSource = source;
+    for (const l of this.sourceListeners) l(source);
+    this.translate(source);
+  };
+
+  private translate(source: ResourceSnapshot): void {
+    let snapshot = source;
+    try {
+      if (this.overlay) snapshot = this.overlay(source);
+    } catch (err) {
+      this.log.error(`discovery results could not be laid over the configuration; translating without them: ${(err as Error).stack ?? String(err)}`);
+    }
     try {
       this.lastResources = snapshot;
       for (const e of this.quarantine.release(snapshot)) this.log.info(`${describeRef(e.ref)} changed: released from quarantine, trying it again`);
@@ -85,10 +115,10 @@ export class TranslationService implements OnModuleInit, ProxyFeedback {
       // Never crash on input: keep serving the last good snapshots.
       this.log.error(`translation failed, previous configuration kept: ${(err as Error).stack ?? String(err)}`);
     }
-  };
+  }
 
   private republish(): void {
-    if (this.lastResources) this.onSnapshot(this.lastResources);
+    if (this.lastSource) this.translate(this.lastSource);
   }
 
   /** Status, metrics of outcomes, report logs and the report database: after the push, once per burst. */

@@ -27,6 +27,9 @@ export const ENVOY_PROTO_FILES = [
   'envoy/extensions/filters/network/tcp_proxy/v3/tcp_proxy.proto',
   'envoy/extensions/filters/udp/udp_proxy/v3/udp_proxy.proto',
   'envoy/extensions/filters/udp/udp_proxy/v3/route.proto',
+  // Routes that call one function (plugins/aws-lambda, plugins/openapi-functions).
+  'envoy/extensions/filters/http/aws_lambda/v3/aws_lambda.proto',
+  'envoy/extensions/filters/http/lua/v3/lua.proto',
 ];
 
 export function protoIncludeDirs(): string[] {
