@@ -74,3 +74,16 @@ lint: setup
 
 clean:
 	rm -rf node_modules */*/dist test-results .tools
+
+.PHONY: conformance conformance-docs
+## The upstream Gateway API conformance suite (sigs.k8s.io/gateway-api/conformance v1.7.0, unmodified) against
+## Gatehouse on this machine: a real control plane, a test node running the suite's pods and the Envoys Gatehouse
+## provisions, in a network namespace of its own. Claims: conformance/claims.yaml. Writes conformance/reports/ and
+## docs/conformance.md. About 6 min warm on two cores (a cold build adds ~15 min); see scripts/conformance/README.md.
+conformance: build
+	@bash scripts/conformance/build.sh
+	@$(ENV) bash scripts/kube/in-netns.sh node scripts/conformance/run.mjs
+
+## Regenerate docs/conformance.md from the last report (conformance/reports/) and conformance/failures.yaml.
+conformance-docs: setup
+	@$(ENV) node scripts/conformance/gen-docs.mjs

@@ -1,0 +1,94 @@
+// `make conformance`: the unmodified Gateway API conformance suite against Gatehouse, on this machine (run inside
+// scripts/kube/in-netns.sh; build with scripts/conformance/build.sh first — make does both). Claims come from
+// conformance/claims.yaml. Writes conformance/reports/<gateway-api version>/gatehouse-gatehouse/ (the report YAML
+// and a one-screen summary) and regenerates docs/conformance.md; the go test log and every component's logs stay in
+// .gatehouse/conformance/.
+//
+//   CONFORMANCE_RUN_TEST=<ShortName>   one test only (the report is then written beside the logs, not committed)
+//   CONFORMANCE_ARGS="<flags>"         more suite flags (e.g. -debug, -skip-tests=A,B, -fail-fast)
+//   CONFORMANCE_ECHO=1                 show every component's log lines live
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { ROOT } from '../lib/peers.mjs';
+import { VERSIONS } from '../kube/cluster.mjs';
+import { inNetworkNamespace } from '../kube/netns.mjs';
+import { gatehouseVersion, readClaims, runSuite, startEnvironment, suiteArgs, SUITE, SUITE_DIR } from './environment.mjs';
+import { generateDocs } from './gen-docs.mjs';
+import { failureCauses, readReport, summaryText } from './report.mjs';
+
+const say = (line) => process.stdout.write(`conformance: ${line}\n`);
+if (!inNetworkNamespace()) {
+  console.error('conformance: run inside scripts/kube/in-netns.sh (make conformance does)');
+  process.exit(2);
+}
+if (!existsSync(SUITE)) {
+  console.error(`conformance: the suite is not built (${SUITE}): run scripts/conformance/build.sh (make conformance does)`);
+  process.exit(2);
+}
+
+const runTest = process.env.CONFORMANCE_RUN_TEST || '';
+const work = join(ROOT, '.gatehouse/conformance');
+rmSync(work, { recursive: true, force: true });
+mkdirSync(work, { recursive: true });
+const reportDir = join(ROOT, 'conformance/reports', VERSIONS.GATEWAY_API_VERSION, 'gatehouse-gatehouse');
+const reportFile = join(work, 'report.yaml');
+const logFile = join(work, 'go-test.log');
+const claims = readClaims();
+const version = await gatehouseVersion();
+const extra = [...(runTest ? [`-run-test=${runTest}`] : []), ...(process.env.CONFORMANCE_ARGS || '').split(/\s+/).filter(Boolean)];
+// Exploring beyond the claims (not committed): CONFORMANCE_PROFILES=A,B and CONFORMANCE_FEATURES=X,Y replace them.
+if (process.env.CONFORMANCE_PROFILES) claims.profiles = process.env.CONFORMANCE_PROFILES.split(',');
+if (process.env.CONFORMANCE_FEATURES) claims.supportedFeatures = process.env.CONFORMANCE_FEATURES.split(',');
+const partial = !!(runTest || process.env.CONFORMANCE_ARGS || process.env.CONFORMANCE_PROFILES || process.env.CONFORMANCE_FEATURES);
+
+let env;
+const stop = async (code) => {
+  await env?.stop().catch(() => undefined);
+  process.exit(code);
+};
+process.on('SIGINT', () => void stop(130));
+process.on('SIGTERM', () => void stop(143));
+
+try {
+  say(`Gateway API ${VERSIONS.GATEWAY_API_VERSION} suite, profiles ${claims.profiles.join(', ')}; extended features claimed: ${claims.supportedFeatures.join(', ') || 'none'}${runTest ? `; only ${runTest}` : ''}`);
+  env = await startEnvironment({ dir: work, echo: process.env.CONFORMANCE_ECHO === '1', log: say });
+  const args = suiteArgs({ claims, version, reportFile, extra });
+  say(`running ${relative(process.cwd(), SUITE)} ${args.join(' ')}`);
+  say(`live log: ${relative(process.cwd(), logFile)}`);
+  const t0 = Date.now();
+  let started = 0;
+  const code = await runSuite({
+    env, args, logFile,
+    // go test prints the subtests' results at the end; the suite logs each test it starts.
+    onLine: (l) => {
+      const m = /conformance\.go:\d+: \S+: Running (\S+), relying on/.exec(l);
+      if (m) say(`${++started}. ${m[1]}`);
+    },
+  });
+  const runSeconds = Math.round((Date.now() - t0) / 1000);
+  say(`the suite exited (${code}) after ${runSeconds} s`);
+  if (!existsSync(reportFile)) {
+    say(`no report was written: see ${relative(process.cwd(), logFile)}`);
+    await stop(1);
+  }
+  const report = readReport(reportFile);
+  const summary = summaryText(report, { runSeconds, suiteInfo: readFileSync(join(SUITE_DIR, 'suite.info'), 'utf8').trim() });
+  const causes = failureCauses(readFileSync(logFile, 'utf8'));
+  writeFileSync(join(work, 'failures.json'), `${JSON.stringify(Object.fromEntries(causes), null, 2)}\n`);
+  if (!partial) {
+    mkdirSync(reportDir, { recursive: true });
+    copyFileSync(reportFile, join(reportDir, `${report.gatewayAPIChannel}-default-report.yaml`));
+    writeFileSync(join(reportDir, `${report.gatewayAPIChannel}-default-summary.txt`), summary);
+    writeFileSync(join(reportDir, `${report.gatewayAPIChannel}-default-failures.json`), `${JSON.stringify(Object.fromEntries(causes), null, 2)}\n`);
+    generateDocs();
+    say(`report: ${relative(process.cwd(), reportDir)}/, docs/conformance.md regenerated`);
+  } else {
+    say(`a partial run: report in ${relative(process.cwd(), reportFile)} (not committed)`);
+  }
+  process.stdout.write(`\n${summary}`);
+  for (const [test, lines] of causes) process.stdout.write(`\n${test}:\n${lines.map((l) => `  ${l}`).join('\n')}\n`);
+  await stop(code === 0 ? 0 : 1);
+} catch (err) {
+  console.error(`conformance: ${err.stack ?? err}`);
+  await stop(1);
+}
