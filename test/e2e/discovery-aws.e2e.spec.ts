@@ -30,12 +30,13 @@ describe('AWS Lambda discovery (moto)', () => {
     const v = await moto.publishVersion('fn-000');
     await moto.createAlias('fn-000', 'prod', v);
     const secret = (name: string, key: string, secretKey: string) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: 'default' }, type: 'Opaque', stringData: { aws_access_key_id: key, aws_secret_access_key: secretKey } });
-    const upstream = (name: string, secretName: string) => ({ apiVersion: 'gatehouse.dev/v1alpha1', kind: 'Upstream', metadata: { name, namespace: 'default' }, spec: { aws: { region: 'us-east-1', endpoint: moto.endpoint, secretRef: { name: secretName } } } });
+    const upstream = (name: string, secretName: string, roleArn?: string) => ({ apiVersion: 'gatehouse.dev/v1alpha1', kind: 'Upstream', metadata: { name, namespace: 'default' }, spec: { aws: { region: 'us-east-1', endpoint: moto.endpoint, secretRef: { name: secretName }, ...(roleArn ? { roleArn } : {}) } } });
     writeYaml(join(dir, 'config'), 'aws.yaml', [
       secret('aws-creds', moto.accessKeyId, moto.secretAccessKey),
       secret('bad-creds', 'AKIAIOSFODNN7EXAMPLE', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'),
       upstream('lambdas', 'aws-creds'),
       upstream('denied', 'bad-creds'),
+      upstream('assumed', 'aws-creds', moto.readerRoleArn),
       { apiVersion: 'gatehouse.dev/v1alpha1', kind: 'Upstream', metadata: { name: 'web', namespace: 'default' }, spec: { static: { hosts: [{ address: '127.0.0.1', port: 9 }] } } },
     ]);
     gh = await startGatehouse({ configDir: join(dir, 'config'), dataDir: join(dir, 'data'), args: ['--discovery', 'aws-lambda', '--discovery-interval', '1s', '--discovery-backoff', '1s', '--discovery-timeout', '20s'] });
@@ -62,6 +63,14 @@ describe('AWS Lambda discovery (moto)', () => {
     expect((await row('web'))?.discovery).toEqual({});
   }, 90_000);
 
+  it('with roleArn, discovery signs with the role it assumed through STS', async () => {
+    const u = await waitFor('functions through the assumed role', async () => {
+      const r = await row('assumed');
+      return r && r.functions.length >= 121 ? r : undefined;
+    }, 60_000, 250);
+    expect(u.discovery['aws-lambda']).toMatchObject({ state: 'Discovered' });
+  }, 90_000);
+
   it('bad credentials put the AWS error on that Upstream only', async () => {
     const u = await waitFor('the AWS error on default/denied', async () => {
       const r = await row('denied');
@@ -85,6 +94,7 @@ describe('AWS Lambda discovery (moto)', () => {
       return r && !r.functions.some((f) => f.name === 'fn-119') ? r : undefined;
     }, 30_000, 250);
     expect(u.functions).toHaveLength(121);
+    await waitFor('fn-119 gone through the assumed role too', async () => (await row('assumed'))?.functions.length === 121, 30_000, 250);
   }, 60_000);
 
   it('gatehouse get upstreams and the metrics show it', async () => {
@@ -92,12 +102,12 @@ describe('AWS Lambda discovery (moto)', () => {
     expect(stdout).toMatch(/NAMESPACE\/NAME\s+TYPE\s+DISCOVERED BY\s+FUNCTIONS\s+DISCOVERY/);
     expect(stdout).toMatch(/default\/lambdas\s+aws\s+121 \(fn-000, fn-000:1, fn-000:prod, …\)\s+aws-lambda: Discovered/);
     expect(stdout).toMatch(/default\/denied\s+aws\s+0\s+aws-lambda: InvalidClientTokenId: /);
-    expect(stdout).toContain('aws-lambda: 2 upstreams, 121 functions');
+    expect(stdout).toContain('aws-lambda: 3 upstreams, 242 functions');
     const metrics = await (await fetch(`${gh.admin}/metrics`)).text();
     expect(metrics).toMatch(/gatehouse_discovery_runs_total\{discoverer="aws-lambda"\} [1-9]/);
     expect(metrics).toMatch(/gatehouse_discovery_errors_total\{discoverer="aws-lambda"\} [1-9]/);
-    expect(metrics).toContain('gatehouse_discovered_functions{discoverer="aws-lambda"} 121');
-    expect(metrics).toContain('gatehouse_discovered_upstreams{discoverer="aws-lambda"} 2');
+    expect(metrics).toContain('gatehouse_discovered_functions{discoverer="aws-lambda"} 242');
+    expect(metrics).toContain('gatehouse_discovered_upstreams{discoverer="aws-lambda"} 3');
     expect(metrics).toMatch(/gatehouse_discovery_duration_seconds_count\{discoverer="aws-lambda"\} [1-9]/);
     console.log(stdout);
   }, 30_000);

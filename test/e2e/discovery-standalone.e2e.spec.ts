@@ -131,6 +131,15 @@ describe('discovery in standalone mode', () => {
     console.log(stdout);
   }, 30_000);
 
+  it('a Settings resource turns a discoverer off and on again, without a restart', async () => {
+    const settings = (enabled: boolean) => ({ apiVersion: 'gatehouse.dev/v1alpha1', kind: 'Settings', metadata: { name: 'gatehouse', namespace: 'default' }, spec: { discovery: { openapi: { enabled, interval: '1s' } } } });
+    writeYaml(dir, 'settings.yaml', [settings(false)]);
+    await waitFor('openapi functions withdrawn', async () => (await row('pets'))?.functions.length === 0, 20_000, 100);
+    expect((await row('store'))!.discovery).toEqual({});
+    writeYaml(dir, 'settings.yaml', [settings(true)]);
+    await waitFor('openapi functions back', async () => (await row('pets'))?.functions.length === 5, 20_000, 100);
+  }, 60_000);
+
   it('a deleted Service takes its Upstream away', async () => {
     writeYaml(dir, 'services.yaml', service('hidden', echo));
     await waitFor('echo-80 gone', async () => !(await row('echo-80')), 20_000, 100);

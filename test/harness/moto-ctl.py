@@ -37,7 +37,12 @@ def main(argv):
         iam2 = client("iam", endpoint, key["AccessKeyId"], key["SecretAccessKey"])
         trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
         role = iam2.create_role(RoleName="lambda", AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
-        print(json.dumps({"accessKeyId": key["AccessKeyId"], "secretAccessKey": key["SecretAccessKey"], "roleArn": role}))
+        # A role the user may assume (STS), allowed everything: for Upstreams with roleArn.
+        user_arn = iam2.get_user(UserName="gatehouse")["User"]["Arn"]
+        reader_trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": user_arn}, "Action": "sts:AssumeRole"}]}
+        reader = iam2.create_role(RoleName="gatehouse-reader", AssumeRolePolicyDocument=json.dumps(reader_trust))["Role"]["Arn"]
+        iam2.attach_role_policy(RoleName="gatehouse-reader", PolicyArn=policy["Policy"]["Arn"])
+        print(json.dumps({"accessKeyId": key["AccessKeyId"], "secretAccessKey": key["SecretAccessKey"], "roleArn": role, "readerRoleArn": reader}))
         return
     key, secret = argv[2], argv[3]
     lam = client("lambda", endpoint, key, secret)

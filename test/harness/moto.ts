@@ -16,7 +16,10 @@ export interface Moto {
   endpoint: string;
   accessKeyId: string;
   secretAccessKey: string;
+  /** The role Lambda functions run as. */
   roleArn: string;
+  /** A role the IAM user may assume (allowed everything). */
+  readerRoleArn: string;
   createFunctions(names: string[]): Promise<void>;
   deleteFunction(name: string): Promise<void>;
   publishVersion(name: string): Promise<string>;
@@ -39,7 +42,7 @@ export async function startMoto(): Promise<Moto> {
   const cfg = await fetch(`${endpoint}/moto-api/config`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ lambda: { use_docker: false } }) });
   if (!cfg.ok) throw new Error(`moto config: ${cfg.status} ${await cfg.text()}`);
   const ctl = async (...args: string[]) => (await run(join(VENV, 'python'), [CTL, ...args], { maxBuffer: 10 * 1024 * 1024 })).stdout.trim();
-  const setup = JSON.parse(await ctl('setup', endpoint)) as { accessKeyId: string; secretAccessKey: string; roleArn: string };
+  const setup = JSON.parse(await ctl('setup', endpoint)) as { accessKeyId: string; secretAccessKey: string; roleArn: string; readerRoleArn: string };
   const keys = [setup.accessKeyId, setup.secretAccessKey];
   return {
     endpoint,

@@ -71,8 +71,9 @@ export class MemorySink implements DiscoverySink {
 
   async forget(discoverer: string, upstream: ResourceRef): Promise<void> {
     const key = upstreamKey(upstream.namespace, upstream.name);
-    const had = this.functionsOf.get(key)?.delete(discoverer) || this.statusOf.get(key)?.delete(discoverer);
-    if (had) this.onChange();
+    const hadFunctions = this.functionsOf.get(key)?.delete(discoverer) ?? false;
+    const hadStatus = this.statusOf.get(key)?.delete(discoverer) ?? false;
+    if (hadFunctions || hadStatus) this.onChange();
   }
 
   /** The discovery status of every Upstream, by key and discoverer. */
