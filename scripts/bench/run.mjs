@@ -6,6 +6,7 @@ import { homedir, tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
 import { CLI, NODE_FLAGS, ROOT, freePort, request, startBackend, startEnvoy, startGatehouse, waitFor } from '../lib/peers.mjs';
 import { benchYaml, routeDocs, writeBenchDir } from './generate.mjs';
+import { listenerSetBench } from './listenersets.mjs';
 
 const EGCTL_VERSION = 'v1.9.1';
 const SIZES = (process.env.BENCH_SIZES ?? '100,1000,10000').split(',').map(Number);
@@ -93,6 +94,11 @@ for (const n of SIZES) {
   console.error(`bench: ${n} routes done`);
 }
 
+// HTTPS listeners with their own certificates on one Gateway through ListenerSets (BENCH_LISTENERS=0 skips it).
+const LISTENERS = Number(process.env.BENCH_LISTENERS ?? 1000);
+const ls = LISTENERS > 0 ? await listenerSetBench(LISTENERS, work) : undefined;
+if (ls) console.error(`bench: ${LISTENERS} ListenerSet listeners done`);
+
 const mark = (ok) => (ok ? 'ok' : 'MISS');
 const lines = [
   `# Gatehouse benchmark`,
@@ -112,9 +118,19 @@ const lines = [
   ...rows.map((r) => `| ${r.n} | ${f(r.egctlMs)} ms${r.egSingle ? ' (1 run)' : ''} | ${f(r.ghCliMs)} ms | ${(r.egctlMs / r.ghCliMs).toFixed(2)}× | ${f(r.egctlNetMs)} ms | ${f(r.fullMs)} ms | ${(r.egctlNetMs / r.fullMs).toFixed(2)}× |`),
   ``,
   `egctl startup on an empty Gateway: ${f(egStartup)} ms; gatehouse translate CLI on the same: ${f(ghStartup)} ms. Both CLIs parse, validate and translate; egctl also emits its bootstrap and output YAML, gatehouse translate its xDS YAML.`,
+  ...(ls
+    ? [
+        ``,
+        `ListenerSets: ${ls.n} HTTPS listeners on one Gateway, each with its own hostname and certificate (Secret), ${Math.ceil(ls.n / 64)} ListenerSets of up to 64 listeners with one HTTPRoute each:`,
+        ``,
+        `| listeners | load | translate + encode | translate | encode | peak RSS | start → last listener served by Envoy | one more ListenerSet → served |`,
+        `| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |`,
+        `| ${ls.n} | ${f(ls.loadMs)} ms | ${f(ls.fullMs)} ms | ${f(ls.translateMs)} ms | ${f(ls.encodeMs)} ms | ${ls.rssMiB.toFixed(0)} MiB | ${f(ls.lastServedMs)} ms | ${f(ls.addedMs)} ms |`,
+      ]
+    : []),
 ];
 const report = lines.join('\n') + '\n';
 mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
 writeFileSync(join(ROOT, 'bench/results/latest.md'), report);
-writeFileSync(join(ROOT, 'bench/results/latest.json'), JSON.stringify({ egctl: egVersion, egStartup, ghStartup, rows }, null, 2));
+writeFileSync(join(ROOT, 'bench/results/latest.json'), JSON.stringify({ egctl: egVersion, egStartup, ghStartup, rows, ...(ls ? { listenerSets: ls } : {}) }, null, 2));
 process.stdout.write(report);

@@ -6,6 +6,8 @@ import { referencePermitted } from './namespaces.js';
 
 export interface CertificateResult {
   secrets: SecretIR[];
+  /** The DNS names the certificates are valid for (subject alternative names, else the common name). */
+  dnsNames: string[];
   /** The first problem, as the listener's ResolvedRefs condition. */
   problem?: { reason: 'InvalidCertificateRef' | 'RefNotPermitted'; message: string };
 }
@@ -24,9 +26,9 @@ export function secretValue(secret: Secret, key: string): string | undefined {
 
 /** `owner`: the Gateway or ListenerSet declaring the listener (its namespace and kind are what a ReferenceGrant names). */
 export function resolveCertificates(snapshot: ResourceSnapshot, owner: ResourceRef, listener: Listener): CertificateResult {
-  const out: CertificateResult = { secrets: [] };
+  const out: CertificateResult = { secrets: [], dnsNames: [] };
   const refs = listener.tls?.certificateRefs ?? [];
-  if (refs.length === 0) return { secrets: [], problem: { reason: 'InvalidCertificateRef', message: 'tls.certificateRefs: a listener that terminates TLS needs at least one certificate' } };
+  if (refs.length === 0) return { secrets: [], dnsNames: [], problem: { reason: 'InvalidCertificateRef', message: 'tls.certificateRefs: a listener that terminates TLS needs at least one certificate' } };
   for (const [i, ref] of refs.entries()) {
     const at = `tls.certificateRefs[${i}]`;
     const namespace = ref.namespace ?? owner.namespace;
@@ -52,6 +54,7 @@ export function resolveCertificates(snapshot: ResourceSnapshot, owner: ResourceR
       continue;
     }
     out.secrets.push({ name: sdsSecretName(namespace, ref.name), source: stored.ref, certificateChain: cert!, privateKey: key! });
+    out.dnsNames.push(...dnsNamesOf(cert!));
   }
   return out;
 }
@@ -72,4 +75,13 @@ export function checkedPair(cert: string | undefined, key: string | undefined): 
     return 'data["tls.key"] is not a PEM private key';
   }
   return undefined;
+}
+
+/** The DNS names a certificate is valid for: its DNS subject alternative names, else its common name. */
+function dnsNamesOf(pem: string): string[] {
+  const x = new X509Certificate(pem);
+  const sans = (x.subjectAltName ?? '').split(', ').filter((n) => n.startsWith('DNS:')).map((n) => n.slice(4).toLowerCase());
+  if (sans.length) return sans;
+  const cn = /(?:^|\n)CN=([^\n]+)/.exec(x.subject)?.[1];
+  return cn ? [cn.toLowerCase()] : [];
 }

@@ -31,7 +31,14 @@ export function gatewayLayout(gw: GatewayState): GatewayLayout {
   const tableOf = (slot: ListenerSlot) => (slot.listener.protocol === 'HTTPS' ? `${slot.envoyListener}/${slot.key}` : slot.envoyListener);
   const skeleton = new Map<string, HttpListenerIR>();
   const tables: RouteTableRef[] = [];
-  const hostnamesOn = (envoyListener: string) => [...new Set(gw.slots.filter((s) => s.usable && s.envoyListener === envoyListener).map((s) => s.listener.hostname ?? '*'))];
+  const byEnvoyListener = new Map<string, string[]>();
+  for (const s of gw.slots) if (s.usable) byEnvoyListener.set(s.envoyListener, [...(byEnvoyListener.get(s.envoyListener) ?? []), s.listener.hostname ?? '*']);
+  const hostnamesOn = (envoyListener: string) => [...new Set(byEnvoyListener.get(envoyListener))];
+  // An HTTPS listener's table knows the other listeners a client could send it requests for: those its certificates
+  // are valid for (a client reuses a connection only for names its certificate covers, RFC 9110 7.4) and a listener
+  // without hostname. With a certificate per listener, that keeps each table small however many listeners share the
+  // port; others' Hosts on such a connection get 404 instead of 421.
+  const coalescable = (slot: ListenerSlot) => hostnamesOn(slot.envoyListener).filter((h) => h === '*' || h === (slot.listener.hostname ?? '*') || slot.certNames.some((n) => certCovers(n, h)));
   const streams = new Map<string, StreamListenerIR>();
   for (const slot of gw.slots) {
     if (!slot.usable) continue;
@@ -51,7 +58,7 @@ export function gatewayLayout(gw: GatewayState): GatewayLayout {
     l.sectionNames.push(slot.listener.name);
     if (!l.tlsChains) continue;
     const routeConfigName = `${slot.envoyListener}-${slot.key}`;
-    tables.push({ key: tableOf(slot), routeConfigName, listeners: { hostnames: hostnamesOn(slot.envoyListener), self: slot.listener.hostname ?? '*' } });
+    tables.push({ key: tableOf(slot), routeConfigName, listeners: { hostnames: coalescable(slot), self: slot.listener.hostname ?? '*' } });
     l.tlsChains.push({ sectionName: slot.listener.name, key: slot.key, routeConfigName, serverNames: slot.listener.hostname ? [slot.listener.hostname] : [], secretNames: slot.secrets.map((s) => s.name), ...(slot.clientValidation ? { clientValidation: slot.clientValidation } : {}), virtualHosts: [] });
   }
   const ordered = [...skeleton.values()].sort((a, b) => a.port - b.port);
@@ -68,4 +75,13 @@ export function gatewayLayout(gw: GatewayState): GatewayLayout {
           : { ...l, virtualHosts: virtualHosts(l.name) },
       ),
   };
+}
+
+/** Whether a certificate name (`a.example.com`, `*.example.com`) is valid for a listener hostname (exact or wildcard). */
+function certCovers(certName: string, hostname: string): boolean {
+  if (certName === hostname) return true;
+  // A wildcard certificate covers one label: *.example.com covers a.example.com (not a.b.example.com, not *.example.com).
+  if (!certName.startsWith('*.') || hostname.startsWith('*.')) return false;
+  const dot = hostname.indexOf('.');
+  return dot > 0 && hostname.slice(dot) === certName.slice(1);
 }

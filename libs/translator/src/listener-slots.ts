@@ -44,6 +44,8 @@ export interface ListenerSlot {
   additionalAddresses: string[];
   /** HTTPS: client certificate validation (Gateway spec.tls.frontend). */
   clientValidation?: ClientValidationIR;
+  /** HTTPS and TLS Terminate: the DNS names its certificates are valid for. */
+  certNames: string[];
   allowedKinds: Array<{ group: string; kind: string }>;
   report: ListenerReport;
   /** False when the listener is invalid or conflicted: routes cannot attach. */
@@ -71,7 +73,7 @@ export function safeSlot(snapshot: ResourceSnapshot, input: SlotInput): Listener
     const { owner, listener, gen } = input;
     const message = internalError(owner, err).replace(describeRef(owner), `listener "${listener.name}"`);
     const report: ListenerReport = { name: listener.name, attachedRoutes: 0, supportedKinds: [], conditions: [cond('Accepted', false, 'Invalid', message, gen), cond('Programmed', false, 'Invalid', message, gen)] };
-    return { gatewayRef: input.gatewayRef, owner, key: input.key, listener, envoyListener: '', address: input.addresses[0] ?? '', additionalAddresses: [], secrets: [], allowedKinds: [], report, usable: false };
+    return { gatewayRef: input.gatewayRef, owner, key: input.key, listener, envoyListener: '', address: input.addresses[0] ?? '', additionalAddresses: [], certNames: [], secrets: [], allowedKinds: [], report, usable: false };
   }
 }
 
@@ -80,7 +82,7 @@ function makeSlot(snapshot: ResourceSnapshot, input: SlotInput): ListenerSlot {
   const supported = SUPPORTED_ROUTE_KINDS[listener.protocol];
   const report: ListenerReport = { name: listener.name, attachedRoutes: 0, supportedKinds: [], conditions: [] };
   const envoyListener = `${listener.protocol.toLowerCase()}-${listener.port}`;
-  const slot: ListenerSlot = { gatewayRef, owner, key, listener, envoyListener, address: input.addresses[0]!, additionalAddresses: input.addresses.slice(1), secrets: [], allowedKinds: [], report, usable: false };
+  const slot: ListenerSlot = { gatewayRef, owner, key, listener, envoyListener, address: input.addresses[0]!, additionalAddresses: input.addresses.slice(1), certNames: [], secrets: [], allowedKinds: [], report, usable: false };
   if (!supported) {
     report.conditions.push(
       cond('Accepted', false, 'UnsupportedProtocol', `protocol ${listener.protocol} is not supported yet (supported: ${Object.keys(SUPPORTED_ROUTE_KINDS).join(', ')})`, gen),
@@ -103,6 +105,7 @@ function makeSlot(snapshot: ResourceSnapshot, input: SlotInput): ListenerSlot {
   if (terminatesTls(listener)) {
     const certs = resolveCertificates(snapshot, owner, listener);
     slot.secrets = certs.secrets;
+    slot.certNames = certs.dnsNames;
     certProblem = certs.problem;
     if (certProblem && certs.secrets.length === 0) {
       report.conditions.push(
