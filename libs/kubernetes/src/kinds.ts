@@ -28,6 +28,7 @@ export const WATCHED_KINDS: readonly KindSpec[] = [
   { kind: 'UDPRoute', group: GW, versions: ['v1', 'v1alpha2'], translated: true },
   { kind: 'BackendTLSPolicy', group: GW, versions: ['v1', 'v1alpha3'], translated: true },
   { kind: 'Upstream', group: 'gatehouse.dev', versions: ['v1alpha1'], translated: true },
+  { kind: 'Settings', group: 'gatehouse.dev', versions: ['v1alpha1'], translated: true },
   { kind: 'Service', group: '', versions: ['v1'], translated: true },
   { kind: 'EndpointSlice', group: 'discovery.k8s.io', versions: ['v1'], translated: true },
   { kind: 'Namespace', group: '', versions: ['v1'], translated: true },
