@@ -85,6 +85,8 @@ export function run(command, args, { input, env, timeoutMs = 120_000 } = {}) {
       clearTimeout(timer);
       resolve({ code: code ?? (signal === 'SIGKILL' ? `timed out after ${timeoutMs} ms` : signal), stdout, stderr });
     });
+    // A command that exits before reading its input must not turn into an unhandled EPIPE.
+    child.stdin.on('error', () => undefined);
     child.stdin.end(input ?? '');
   });
 }

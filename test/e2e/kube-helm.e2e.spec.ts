@@ -77,7 +77,8 @@ describe('The Helm chart, installed with the real helm; the controller runs with
     type Rule = { apiGroups: string[]; resources: string[]; verbs: string[]; resourceNames?: string[] };
     const rendered = parseAllDocuments((await helm(['template', 'g', CHART])).stdout).map((d) => d.toJSON() as { kind: string; rules?: Rule[] });
     const rules = rendered.find((m) => m?.kind === 'ClusterRole')!.rules!;
-    const plural = (kind: string) => kind.toLowerCase().replace(/([^aeiou])y$/, '$1ie').replace(/s$/, 'se') + 's';
+    // As the CRDs spell them (Settings is already plural).
+    const plural = (kind: string) => (kind === 'Settings' ? 'settings' : kind.toLowerCase().replace(/([^aeiou])y$/, '$1ie').replace(/s$/, 'se') + 's');
     const allows = (group: string, resource: string, verb: string) => rules.some((r) => r.apiGroups.includes(group) && r.resources.includes(resource) && r.verbs.includes(verb) && !r.resourceNames);
     for (const k of WATCHED_KINDS) for (const verb of ['list', 'watch']) expect(allows(k.group, plural(k.kind), verb), `${verb} ${plural(k.kind)}`).toBe(true);
     for (const kind of STATUS_KINDS) expect(allows(WATCHED_KINDS.find((k) => k.kind === kind)!.group, `${plural(kind)}/status`, 'patch'), `patch ${plural(kind)}/status`).toBe(true);

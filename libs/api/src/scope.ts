@@ -20,7 +20,15 @@ export const KNOWN_KINDS: Readonly<Record<string, readonly string[]>> = Object.f
     Namespace: ['v1'],
     Secret: ['v1'],
     ReferenceGrant: ['gateway.networking.k8s.io/v1beta1', 'gateway.networking.k8s.io/v1'],
+    GRPCRoute: ['gateway.networking.k8s.io/v1'],
+    TLSRoute: ['gateway.networking.k8s.io/v1', 'gateway.networking.k8s.io/v1alpha3', 'gateway.networking.k8s.io/v1alpha2'],
+    TCPRoute: ['gateway.networking.k8s.io/v1', 'gateway.networking.k8s.io/v1alpha2'],
+    UDPRoute: ['gateway.networking.k8s.io/v1', 'gateway.networking.k8s.io/v1alpha2'],
+    ListenerSet: ['gateway.networking.k8s.io/v1'],
+    BackendTLSPolicy: ['gateway.networking.k8s.io/v1', 'gateway.networking.k8s.io/v1alpha3'],
+    ConfigMap: ['v1'],
     Upstream: ['gatehouse.dev/v1alpha1'],
+    Settings: ['gatehouse.dev/v1alpha1'],
   }),
 );
 

@@ -33,6 +33,8 @@ export const WATCHED_KINDS: readonly KindSpec[] = [
   { kind: 'EndpointSlice', group: 'discovery.k8s.io', versions: ['v1'], translated: true },
   { kind: 'Namespace', group: '', versions: ['v1'], translated: true },
   { kind: 'Secret', group: '', versions: ['v1'], translated: true, fieldSelector: 'type=kubernetes.io/tls' },
+  // CA bundles of BackendTLSPolicy (ca.crt); ConfigMaps hold no secrets.
+  { kind: 'ConfigMap', group: '', versions: ['v1'], translated: true },
 ];
 
 /** A kind as this cluster serves it. */

@@ -39,4 +39,17 @@ describe('desired status', () => {
     expect((s['conditions'] as Condition[]).map((x) => `${x.type}=${x.status}`)).toEqual(['Accepted=True', 'SupportedVersion=True']);
     expect(desiredStatus({ ...gc, ref: { kind: 'Service', namespace: 'default', name: 's' } }, undefined, { now: 't' })).toBeUndefined();
   });
+
+  it('writes ListenerSet listeners, Gateway attachedListenerSets and BackendTLSPolicy ancestors', () => {
+    const ls: ResourceReport = { ref: { kind: 'ListenerSet', namespace: 'team', name: 'a' }, state: 'accepted', messages: [], conditions: [c('Accepted', true)], listeners: [{ name: 'https', attachedRoutes: 1, supportedKinds: [], conditions: [c('Conflicted', false, 'NoConflicts')] }] };
+    expect(desiredStatus(ls, undefined, { now: 't', generation: 1 })).toMatchObject({ conditions: [{ type: 'Accepted' }], listeners: [{ name: 'https', attachedRoutes: 1 }] });
+    const gw: ResourceReport = { ref: { kind: 'Gateway', namespace: 'default', name: 'gw' }, state: 'accepted', messages: [], conditions: [], attachedListenerSets: 2 };
+    expect(desiredStatus(gw, undefined, { now: 't' })).toMatchObject({ attachedListenerSets: 2 });
+    const theirs = { ancestorRef: { name: 'x' }, controllerName: 'example.com/other', conditions: [] };
+    const policy: ResourceReport = { ref: { kind: 'BackendTLSPolicy', namespace: 'default', name: 'p' }, state: 'accepted', messages: [], conditions: [], ancestors: [{ ancestorRef: { group: 'gateway.networking.k8s.io', kind: 'Gateway', namespace: 'default', name: 'gw' }, controllerName: CONTROLLER_NAME, conditions: [c('Accepted', true)] }] };
+    const s = desiredStatus(policy, { ancestors: [theirs] }, { now: 't', generation: 4 })!;
+    const ancestors = s['ancestors'] as Array<{ controllerName: string; conditions: Array<{ observedGeneration?: number }> }>;
+    expect(ancestors[0]).toBe(theirs);
+    expect(ancestors[1]).toMatchObject({ controllerName: CONTROLLER_NAME, conditions: [{ type: 'Accepted', observedGeneration: 4 }] });
+  });
 });

@@ -12,10 +12,11 @@ interface KubeCondition extends Condition {
 }
 
 /** The kinds whose status Gatehouse writes, and how. */
-export const STATUS_KINDS = new Set(['GatewayClass', 'Gateway', 'HTTPRoute', 'GRPCRoute', 'TLSRoute', 'TCPRoute', 'UDPRoute']);
+export const STATUS_KINDS = new Set(['GatewayClass', 'Gateway', 'ListenerSet', 'BackendTLSPolicy', 'HTTPRoute', 'GRPCRoute', 'TLSRoute', 'TCPRoute', 'UDPRoute']);
 
 const MAX_CONDITIONS = 8;
 const MAX_PARENTS = 32;
+const MAX_ANCESTORS = 16;
 const MAX_MESSAGE = 32_768;
 
 export interface StatusContext {
@@ -62,11 +63,11 @@ export function desiredStatus(report: ResourceReport, current: Status | undefine
       : { type: 'SupportedVersion', status: 'False', reason: 'UnsupportedVersion', message: `the installed Gateway API CRDs are ${ctx.bundleVersion}; Gatehouse supports ${ctx.supportedVersions!.join(', ')}` };
     return { ...current, conditions: withTimes([...report.conditions, version], conditionsOf(current), ctx.now, ctx.generation) };
   }
-  if (kind === 'Gateway') {
+  if (kind === 'Gateway' || kind === 'ListenerSet') {
     const prevListeners = Array.isArray(current?.['listeners']) ? (current['listeners'] as Array<{ name: string; conditions?: KubeCondition[] }>) : [];
     return {
       ...current,
-      addresses: ctx.addresses ?? [],
+      ...(kind === 'Gateway' ? { addresses: ctx.addresses ?? [], attachedListenerSets: report.attachedListenerSets ?? 0 } : {}),
       conditions: withTimes(report.conditions, conditionsOf(current), ctx.now, ctx.generation),
       listeners: (report.listeners ?? []).slice(0, 64).map((l) => ({
         name: l.name,
@@ -75,6 +76,17 @@ export function desiredStatus(report: ResourceReport, current: Status | undefine
         conditions: withTimes(l.conditions, prevListeners.find((p) => p.name === l.name)?.conditions, ctx.now, ctx.generation),
       })),
     };
+  }
+  if (kind === 'BackendTLSPolicy') {
+    // Policy status: one entry per ancestor (the Gateways it applies through); other controllers' entries stay.
+    type Ancestor = { ancestorRef: Record<string, unknown>; controllerName: string; conditions?: KubeCondition[] };
+    const prev = Array.isArray(current?.['ancestors']) ? (current['ancestors'] as Ancestor[]) : [];
+    const others = prev.filter((a) => a.controllerName !== CONTROLLER_NAME);
+    const ours = (report.ancestors ?? []).map((a) => {
+      const before = prev.find((x) => x.controllerName === CONTROLLER_NAME && sameRef(x.ancestorRef, a.ancestorRef));
+      return { ancestorRef: { ...a.ancestorRef }, controllerName: CONTROLLER_NAME, conditions: withTimes([...a.conditions, ...report.conditions], before?.conditions, ctx.now, ctx.generation) };
+    });
+    return { ...current, ancestors: [...others, ...ours].slice(0, MAX_ANCESTORS) };
   }
   // Routes: our entries replace our old ones; every other controller's stay as they are.
   const prevParents = Array.isArray(current?.['parents']) ? (current['parents'] as Array<{ parentRef: Record<string, unknown>; controllerName: string; conditions?: KubeCondition[] }>) : [];
