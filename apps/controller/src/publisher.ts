@@ -24,8 +24,10 @@ export class Publisher {
     plugins: readonly TranslatorPlugin[],
     defaultBindAddress: string,
     hookBudgetMs?: number,
+    /** Whether the proxy can bind a Gateway's spec.addresses IP (else AddressNotUsable); every IP when absent. */
+    addressUsable?: (address: string) => boolean,
   ) {
-    this.translator = new Translator({ plugins, defaultBindAddress, memo: createMemo(), ...(hookBudgetMs !== undefined ? { hookBudgetMs } : {}) });
+    this.translator = new Translator({ plugins, defaultBindAddress, memo: createMemo(), ...(hookBudgetMs !== undefined ? { hookBudgetMs } : {}), ...(addressUsable ? { addressUsable } : {}) });
   }
 
   /** `exclude` names Envoy resources to leave out of a gateway's snapshot (quarantined by a NACK). */

@@ -11,6 +11,7 @@ import { BUILTIN_PLUGINS } from '../builtin-plugins.js';
 import { Log } from '../log.js';
 import { Metrics } from '../metrics.js';
 import { CONTROLLER_OPTIONS, type ControllerOptions } from '../options.js';
+import { locallyBindable } from '../local-addresses.js';
 import { Publisher, type PublishResult } from '../publisher.js';
 import { Quarantine, contentHash } from '../quarantine.js';
 import { logReports } from '../report-log.js';
@@ -44,7 +45,10 @@ export class TranslationService implements OnModuleInit, ProxyFeedback {
     @Inject(ReporterService) private readonly reports: ReporterService,
   ) {
     const plugins = [...BUILTIN_PLUGINS, ...(options.plugins ?? [])];
-    this.publisher = new Publisher(xds.cache, xds.encoder, plugins, options.envoyBindAddress ?? '0.0.0.0', options.hookBudgetMs ?? 250);
+    // Envoys run on this machine (standalone mode, local provisioning, hand-started): a Gateway IP it lacks cannot be
+    // bound. Provisioned into a cluster, Envoy runs elsewhere: every address is the cluster's business.
+    const local = options.provision?.mode !== 'kubernetes';
+    this.publisher = new Publisher(xds.cache, xds.encoder, plugins, options.envoyBindAddress ?? '0.0.0.0', options.hookBudgetMs ?? 250, local ? locallyBindable : undefined);
   }
 
   onModuleInit(): void {
