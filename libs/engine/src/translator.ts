@@ -183,6 +183,8 @@ interface State {
 export class Translator {
   private readonly hooks: Hooks;
   private readonly resolvers = new Map<string, BackendResolver>();
+  /** ExtensionRef filter kinds plugins claimed, as `group/kind`. */
+  private readonly extensionRefs = new Set<string>();
   private readonly memo: TranslationMemo;
   private readonly recorder: DepRecorder;
   private st: State | undefined;
@@ -201,6 +203,7 @@ export class Translator {
     this.hooks = new Hooks(options.plugins, options.hookBudgetMs);
     this.memo = options.memo ?? NO_MEMO;
     for (const p of options.plugins) for (const r of p.backends ?? []) this.resolvers.set(`${r.group}/${r.kind}`, r);
+    for (const p of options.plugins) for (const e of p.extensionRefs ?? []) this.extensionRefs.add(`${e.group}/${e.kind}`);
   }
 
   translate(snapshot: ResourceSnapshot): Translation {
@@ -334,7 +337,7 @@ export class Translator {
   }
 
   private placeRoute(st: State, tracked: ResourceSnapshot, resolved: Parameters<typeof processRoute>[0]['resolved'], stored: StoredResource & { object: AnyRoute }, book: ReportBook, ctx: PluginContext): Pick<RouteUnit, 'placed' | 'clusters'> {
-    const { routes, streams, attachments } = processRoute({ snapshot: tracked, book, gateways: st.gatewayStates, listenerSets: st.listenerSets, backendTls: st.backendTls, policiesUsed: [], resolvers: this.resolvers, pluginCtx: ctx, resolved, deps: this.recorder }, stored);
+    const { routes, streams, attachments } = processRoute({ snapshot: tracked, book, gateways: st.gatewayStates, listenerSets: st.listenerSets, backendTls: st.backendTls, policiesUsed: [], resolvers: this.resolvers, extensionRefs: this.extensionRefs, pluginCtx: ctx, resolved, deps: this.recorder }, stored);
     // One Envoy route per route and (port, scheme): redirects take their port from where they are served.
     const messages: Array<{ port: number; scheme: string; payloads: Payload[] }> = [];
     const placed = attachments.map((a): Placement => {

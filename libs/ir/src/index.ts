@@ -144,6 +144,8 @@ export interface WeightedBackendIR {
   valid: boolean;
   /** Filters that apply only when this backend is chosen (HTTPBackendRef.filters): header modifiers. */
   filters?: BackendFilterIR[];
+  /** What the backendRef names, defaults filled in (set on valid backends): plugins read it (e.g. which Upstream). */
+  ref?: { group: string; kind: string; namespace: string; name: string };
 }
 
 /** Filters a backendRef may carry (applied only to requests sent to that backend). */
@@ -213,7 +215,9 @@ export type RouteFilterIR =
   | { type: 'ResponseHeaderModifier'; modifier: HeaderModifierIR }
   | { type: 'URLRewrite'; hostname?: string; path?: PathModifierIR }
   | { type: 'RequestMirror'; clusterName: string; valid: boolean; fraction?: { numerator: number; denominator: number } }
-  | { type: 'CORS'; cors: CorsIR };
+  | { type: 'CORS'; cors: CorsIR }
+  /** A filter a plugin claimed (TranslatorPlugin.extensionRefs): it emits nothing itself; that plugin's hooks act on it. */
+  | { type: 'ExtensionRef'; group: string; kind: string; name: string };
 
 export interface RouteIR {
   /** Unique, stable name: `<ns>/<route>/rule/<i>/match/<j>`. */

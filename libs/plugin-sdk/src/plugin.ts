@@ -89,6 +89,16 @@ export interface TranslatorPlugin {
   /** backendRef kinds this plugin resolves into upstreams. */
   readonly backends?: readonly BackendResolver[];
   /**
+   * ExtensionRef filter kinds this plugin handles: a route rule's ExtensionRef filter of one of these group/kind
+   * pairs is kept (in order, as `{ type: 'ExtensionRef', group, kind, name }` in RouteIR.filters) for the plugin's
+   * hooks to act on; it emits nothing by itself. A rule with an ExtensionRef no plugin claims is dropped
+   * (PartiallyInvalid).
+   *
+   * @example
+   * extensionRefs: [{ group: 'gatehouse.dev', kind: 'UpstreamFunction' }]
+   */
+  readonly extensionRefs?: ReadonlyArray<{ group: string; kind: string }>;
+  /**
    * Shape the Cluster for an upstream this plugin owns (`upstream.plugin === name`) or any upstream. Runs again when
    * the upstream changes; a change to anything it read from `ctx.snapshot` makes the next translation a full one.
    */

@@ -123,7 +123,8 @@ export function weightedBackends(
       if (weight > 0) backends.push({ clusterName: INVALID_BACKEND_CLUSTER, weight, valid: false });
       continue;
     }
-    if (weight > 0) backends.push({ clusterName: resolved.clusterName, weight, valid: true, ...(filters.length ? { filters } : {}) });
+    const target = { group: ref.group ?? '', kind: ref.kind ?? 'Service', namespace: ref.namespace ?? stored.ref.namespace, name: ref.name };
+    if (weight > 0) backends.push({ clusterName: resolved.clusterName, weight, valid: true, ...(filters.length ? { filters } : {}), ref: target });
   }
   return mergeInvalid(backends);
 }

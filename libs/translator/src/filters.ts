@@ -18,11 +18,19 @@ export interface ParsedFilters {
 /** Parses a rule's filters; throws RuleError naming the field when the rule cannot be honoured. */
 const HTTP_FILTERS = ['RequestHeaderModifier', 'ResponseHeaderModifier', 'RequestRedirect', 'URLRewrite', 'RequestMirror', 'CORS'];
 
-export function parseFilters(rule: HTTPRouteRule, at: string, supported: readonly string[] = HTTP_FILTERS): ParsedFilters {
+/**
+ * `claimed`: the ExtensionRef kinds plugins handle (`group/kind`); such a filter is kept for their hooks. Without it
+ * (or for a kind no plugin claims) an ExtensionRef drops the rule like any unsupported filter.
+ */
+export function parseFilters(rule: HTTPRouteRule, at: string, supported: readonly string[] = HTTP_FILTERS, claimed?: ReadonlySet<string>): ParsedFilters {
   const out: ParsedFilters = { filters: [], mirrors: [] };
   for (const [fi, f] of (rule.filters ?? []).entries()) {
     const path = `${at}.filters[${fi}]`;
     const raw = f as Raw;
+    if (f.type === 'ExtensionRef' && claimed) {
+      out.filters.push(extensionRef(raw['extensionRef'], `${path}.extensionRef`, claimed));
+      continue;
+    }
     if (!supported.includes(f.type)) throw new RuleError(`${path}.type: filter ${String(f.type).slice(0, 64)} is not supported (supported: ${supported.join(', ')})`);
     switch (f.type) {
       case 'RequestHeaderModifier':
@@ -58,6 +66,20 @@ export function parseFilters(rule: HTTPRouteRule, at: string, supported: readonl
   }
   if (out.redirect && out.filters.some((f) => f.type === 'URLRewrite')) throw new RuleError(`${at}.filters: RequestRedirect and URLRewrite cannot be used together`);
   return out;
+}
+
+/** A claimed ExtensionRef (LocalObjectReference: group, kind, name); an unclaimed kind drops the rule. */
+function extensionRef(value: unknown, path: string, claimed: ReadonlySet<string>): Extract<RouteFilterIR, { type: 'ExtensionRef' }> {
+  const v = (value ?? {}) as Raw;
+  const group = typeof v['group'] === 'string' ? v['group'] : '';
+  const kind = typeof v['kind'] === 'string' ? v['kind'] : '';
+  const name = typeof v['name'] === 'string' ? v['name'] : '';
+  if (!kind || !name) throw new RuleError(`${path}: kind and name are required`);
+  if (!claimed.has(`${group}/${kind}`)) {
+    const known = [...claimed].sort().join(', ') || 'none';
+    throw new RuleError(`${path}: ExtensionRef ${`${group}/${kind}`.slice(0, 128)} is not supported (no plugin handles it; supported ExtensionRef kinds: ${known})`);
+  }
+  return { type: 'ExtensionRef', group, kind, name };
 }
 
 function headerModifier(value: unknown, path: string): HeaderModifierIR {

@@ -16,7 +16,7 @@ export function buildHttpRules(ctx: RouteContext, stored: StoredResource & { obj
       const session = parseSessionPersistence((rule as Record<string, unknown>)['sessionPersistence'], at, `${namespace}/${name}/${ri}`);
       const matches: HTTPRouteMatch[] = rule.matches?.length ? rule.matches : [{}];
       const builtMatches = matches.map((m, mi) => buildMatch(m, `${at}.matches[${mi}]`));
-      const parsed = parseFilters(rule, at);
+      const parsed = parseFilters(rule, at, undefined, ctx.extensionRefs);
       const problems: Problem[] = [];
       resolveMirrors(ctx, stored, parsed, at, problems);
       let action: RouteIR['action'];

@@ -17,6 +17,8 @@ export interface RouteContext {
   /** ListenerSets attached to a Gatehouse Gateway, by `namespace/name`, with that Gateway. */
   listenerSets: ReadonlyMap<string, { gateway: GatewayState; set: ListenerSetState }>;
   resolvers: ReadonlyMap<string, BackendResolver>;
+  /** ExtensionRef filter kinds plugins claimed (TranslatorPlugin.extensionRefs), as `group/kind`. */
+  extensionRefs: ReadonlySet<string>;
   pluginCtx: PluginContext;
   /**
    * Backends resolved so far, by target key (one resolution per target per translation), with what they read and

@@ -2,7 +2,7 @@
 // filter sits disabled in every HTTP connection manager; a route that names a Lambda function of its `aws` Upstream
 // enables it for itself with that function's ARN, invocation mode and (from the Upstream's Secret) credentials —
 // without credentials Envoy signs with its own ambient AWS credentials.
-import { allVirtualHosts, functionCall, isAwsUpstream, typed, type EnvoyMessage, type HttpListenerIR, type PluginContext, type RouteIR, type TranslatorPlugin, type UpstreamFunction, type VirtualHostIR } from '@gatehouse/plugin-sdk';
+import { FUNCTION_REF, allVirtualHosts, functionCall, isAwsUpstream, typed, type EnvoyMessage, type HttpListenerIR, type PluginContext, type RouteIR, type TranslatorPlugin, type UpstreamFunction, type VirtualHostIR } from '@gatehouse/plugin-sdk';
 import { PLUGIN_NAME, lambdaEndpoint } from './upstream.js';
 
 export { PLUGIN_NAME, awsUpstreamVariant, lambdaEndpoint } from './upstream.js';
@@ -60,6 +60,8 @@ function usesLambda(ctx: PluginContext, vh: VirtualHostIR): boolean {
 
 export const awsLambdaPlugin: TranslatorPlugin = {
   name: PLUGIN_NAME,
+  // Routes name a function with an ExtensionRef filter: the translator keeps it in RouteIR.filters for route().
+  extensionRefs: [FUNCTION_REF],
   cluster(_ctx, upstream, out) {
     if (upstream.plugin !== PLUGIN_NAME) return;
     out['metadata'] = { filterMetadata: { 'com.amazonaws.lambda': { egress_gateway: true } } };

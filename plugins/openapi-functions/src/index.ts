@@ -1,7 +1,7 @@
 // Routes that call one HTTP operation (an OpenAPI function) of their Upstream: stock Envoy's Lua filter sits
 // disabled in the connection manager, and such a route enables it for itself with a script that sets the method
 // and fills the path template (see lua.ts). Also reports routes naming a function they cannot call.
-import { allVirtualHosts, functionCall, isAwsUpstream, typed, type EnvoyMessage, type HttpListenerIR, type PluginContext, type RouteIR, type TranslatorPlugin, type VirtualHostIR } from '@gatehouse/plugin-sdk';
+import { FUNCTION_REF, allVirtualHosts, functionCall, isAwsUpstream, typed, type EnvoyMessage, type HttpListenerIR, type PluginContext, type RouteIR, type TranslatorPlugin, type VirtualHostIR } from '@gatehouse/plugin-sdk';
 import { operationScript } from './lua.js';
 
 export { operationScript, luaString, templateParts } from './lua.js';
@@ -33,6 +33,8 @@ function usesOperations(ctx: PluginContext, vh: VirtualHostIR): boolean {
 
 export const openApiFunctionsPlugin: TranslatorPlugin = {
   name: PLUGIN_NAME,
+  // Routes name a function with an ExtensionRef filter: the translator keeps it in RouteIR.filters for route().
+  extensionRefs: [FUNCTION_REF],
   route(ctx, route, out) {
     const config = operationRoute(ctx, route);
     if (config === undefined) return;
