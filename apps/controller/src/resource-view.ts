@@ -15,6 +15,8 @@ export interface ResourceStatusView {
   conditions: ResourceReport['conditions'];
   parents?: ResourceReport['parents'];
   listeners?: ResourceReport['listeners'];
+  attachedListenerSets?: ResourceReport['attachedListenerSets'];
+  ancestors?: ResourceReport['ancestors'];
 }
 
 /** A resource the source refused before translation: it has no object, only where it was and why. */
@@ -57,6 +59,8 @@ export function resourceView(snapshot: ResourceSnapshot, translation: Translatio
       conditions: report?.conditions ?? [],
       ...(report?.parents ? { parents: report.parents } : {}),
       ...(report?.listeners ? { listeners: report.listeners } : {}),
+      ...(report?.attachedListenerSets !== undefined ? { attachedListenerSets: report.attachedListenerSets } : {}),
+      ...(report?.ancestors ? { ancestors: report.ancestors } : {}),
     };
   });
 }

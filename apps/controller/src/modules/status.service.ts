@@ -115,7 +115,7 @@ export class StatusService implements OnApplicationBootstrap, BeforeApplicationS
     const provided = this.addressSource?.(gatewayKey);
     if (provided) return provided;
     const gw = this.ir?.gateways.find((g) => g.key === gatewayKey);
-    const ips = new Set((gw?.listeners ?? []).map((l) => l.address).filter((a) => a && a !== '0.0.0.0' && a !== '::'));
+    const ips = new Set((gw?.listeners ?? []).flatMap((l) => [l.address, ...(l.additionalAddresses ?? [])]).filter((a) => a && a !== '0.0.0.0' && a !== '::'));
     return [...ips].sort().map((value) => ({ type: 'IPAddress', value }));
   }
 
