@@ -71,6 +71,8 @@ describe('manifests', () => {
       { name: 'tcp-80', port: 80, protocol: 'TCP' },
       { name: 'tcp-443', port: 443, protocol: 'TCP' },
     ]);
+    // ListenerSet listeners the Gateway serves add their ports; known ones are not repeated.
+    expect(servicePorts(gateway(), [{ port: 8443, protocol: 'TCP' }, { port: 443, protocol: 'TCP' }]).map((p) => p.name)).toEqual(['udp-53', 'tcp-80', 'tcp-443', 'tcp-8443']);
     const svc = byKind(gatewayManifests({ gateway: gateway(), params: {}, bootstrap: '{}' }), 'Service');
     expect(svc.spec).toMatchObject({ type: 'LoadBalancer', selector: { [GATEWAY_NAME_LABEL]: 'web' } });
     const cip = byKind(gatewayManifests({ gateway: gateway(), params: { service: { type: 'ClusterIP', externalTrafficPolicy: 'Local', annotations: { a: 'b' } } }, bootstrap: '{}' }), 'Service');

@@ -44,6 +44,8 @@ export interface ManifestInput {
   /** The xDS client credential (PEM), when xDS is mTLS. */
   tls?: { cert: string; key: string; ca: string };
   defaultImage?: string;
+  /** Ports the Gateway serves beyond its own listeners (from accepted ListenerSets), with their L4 protocol. */
+  extraPorts?: ReadonlyArray<{ port: number; protocol: 'TCP' | 'UDP' }>;
 }
 
 /** ConfigMap, Secret (with mTLS), Service, Deployment — the order they are applied in. */
@@ -66,7 +68,7 @@ export function gatewayManifests(i: ManifestInput): ProvisionedObject[] {
     const b64 = (s: string) => Buffer.from(s).toString('base64');
     out.push({ apiVersion: 'v1', kind: 'Secret', metadata: meta(), type: XDS_CLIENT_SECRET_TYPE, data: { 'tls.crt': b64(i.tls.cert), 'tls.key': b64(i.tls.key), 'ca.crt': b64(i.tls.ca) } });
   }
-  const ports = servicePorts(gw);
+  const ports = servicePorts(gw, i.extraPorts);
   out.push(service(meta(i.params.service?.annotations ?? {}), gw, ports, i.params));
   const bootstrapHash = createHash('sha256').update(i.bootstrap).update(JSON.stringify(i.tls ?? {})).digest('hex').slice(0, 16);
   out.push(deployment(meta(), gw, ports, i, bootstrapHash, annotations, labels));
@@ -86,14 +88,15 @@ interface PortSpec {
   protocol: 'TCP' | 'UDP';
 }
 
-/** One Service port per distinct (port, L4 protocol) of the listeners, in port order. */
-export function servicePorts(gw: Gateway): PortSpec[] {
+/** One Service port per distinct (port, L4 protocol) of the listeners (and `extra` ports), in port order. */
+export function servicePorts(gw: Gateway, extra: ManifestInput['extraPorts'] = []): PortSpec[] {
   const seen = new Map<string, PortSpec>();
-  for (const l of gw.spec.listeners ?? []) {
-    const protocol = l.protocol === 'UDP' ? 'UDP' : 'TCP';
-    const key = `${protocol}/${l.port}`;
-    if (!seen.has(key)) seen.set(key, { name: `${protocol.toLowerCase()}-${l.port}`, port: l.port, protocol });
-  }
+  const add = (port: number, protocol: 'TCP' | 'UDP') => {
+    const key = `${protocol}/${port}`;
+    if (!seen.has(key)) seen.set(key, { name: `${protocol.toLowerCase()}-${port}`, port, protocol });
+  };
+  for (const l of gw.spec.listeners ?? []) add(l.port, l.protocol === 'UDP' ? 'UDP' : 'TCP');
+  for (const p of extra) add(p.port, p.protocol);
   return [...seen.values()].sort((a, b) => a.port - b.port || a.protocol.localeCompare(b.protocol));
 }
 

@@ -131,6 +131,15 @@ export class Provisioner {
     this.schedule(0);
   }
 
+  /** Every port the Gateway's Envoy listens on per the IR (ListenerSet listeners included). */
+  private servedPorts(gw: { metadata: { name: string; namespace?: string } }): Array<{ port: number; protocol: 'TCP' | 'UDP' }> {
+    const ir = this.ir?.gateways.find((g) => g.key === `${gw.metadata.namespace ?? 'default'}/${gw.metadata.name}`);
+    return [
+      ...(ir?.listeners ?? []).map((l) => ({ port: l.port, protocol: 'TCP' as const })),
+      ...(ir?.streamListeners ?? []).map((l) => ({ port: l.port, protocol: l.protocol === 'UDP' ? ('UDP' as const) : ('TCP' as const) })),
+    ];
+  }
+
   /** The latest translation's inputs and IR. */
   update(snapshot: ResourceSnapshot, ir: IR | undefined): void {
     this.snapshot = snapshot;
@@ -253,7 +262,7 @@ export class Provisioner {
       const existing = credentialOfSecret(this.applied.get(secretKey) ?? this.owned.get('Secret')!.get(name, ns));
       tls = await clientCredential(this.ca, gp.key, existing);
     }
-    const manifests = gatewayManifests({ gateway: gp.gateway, params: gp.params!, bootstrap, ...(tls ? { tls } : {}), ...(this.o.envoyImage ? { defaultImage: this.o.envoyImage } : {}) });
+    const manifests = gatewayManifests({ gateway: gp.gateway, params: gp.params!, bootstrap, ...(tls ? { tls } : {}), ...(this.o.envoyImage ? { defaultImage: this.o.envoyImage } : {}), extraPorts: this.servedPorts(gp.gateway) });
     const written: string[] = [];
     const result = new Map<OwnedKind, AppliedObject | OwnedObject>();
     for (const m of manifests) {
