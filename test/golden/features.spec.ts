@@ -1,4 +1,4 @@
-// The feature table (docs/features.md) says exactly what Gatehouse claims (libs/api/src/features.ts), and the list
+// The feature table (README.md, between markers) says exactly what Gatehouse claims (libs/api/src/features.ts), and the list
 // names every feature of Gateway API v1.7.0 — checked against pkg/features of the module itself when the Go module
 // cache has it (make dev-cluster and the CRD generator download it), else against the names recorded here.
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -8,7 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { GATEWAY_API_FEATURES, SUPPORTED_FEATURES, renderFeaturesTable } from '@gatehouse/api';
 import { ROOT } from '../../scripts/lib/peers.mjs';
 
-const DOC = join(ROOT, 'docs/features.md');
+const README = join(ROOT, 'README.md');
+const BEGIN = '<!-- features:begin (generated from libs/api/src/features.ts; make golden rewrites it) -->';
+const END = '<!-- features:end -->';
 const MODULE_FEATURES = join(process.env['GOMODCACHE'] ?? join(homedir(), 'go/pkg/mod'), 'sigs.k8s.io/gateway-api@v1.7.0/pkg/features');
 
 /** Feature names and channels as pkg/features declares them: `SupportX FeatureName = "Name"` ... `{ Name: SupportX, Channel: FeatureChannelY }`. */
@@ -25,10 +27,16 @@ function upstreamFeatures(dir: string): Map<string, string> {
 }
 
 describe('Gateway API features', () => {
-  it('docs/features.md is the table of what Gatehouse claims', () => {
-    const table = renderFeaturesTable();
-    if (process.env['UPDATE_GOLDEN'] === '1' || !existsSync(DOC)) writeFileSync(DOC, table);
-    expect(readFileSync(DOC, 'utf8'), 'docs/features.md differs from libs/api/src/features.ts (run "make golden")').toBe(table);
+  it("README's feature table is the table of what Gatehouse claims", () => {
+    // The rendered document without its own title: README gives the section its heading.
+    const table = renderFeaturesTable().replace(/^# .*\n+/, '');
+    const readme = readFileSync(README, 'utf8');
+    const at = readme.indexOf(BEGIN);
+    const end = readme.indexOf(END);
+    expect(at >= 0 && end > at, `README.md has no ${BEGIN} ... ${END} section`).toBe(true);
+    const current = readme.slice(at + BEGIN.length + 1, end);
+    if (process.env['UPDATE_GOLDEN'] === '1' && current !== table) writeFileSync(README, readme.slice(0, at + BEGIN.length + 1) + table + readme.slice(end));
+    else expect(current, "README.md's feature table differs from libs/api/src/features.ts (run \"make golden\")").toBe(table);
     for (const name of SUPPORTED_FEATURES) expect(table).toContain(`| \`${name}\` |`);
   });
 

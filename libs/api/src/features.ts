@@ -96,7 +96,7 @@ export function renderFeaturesTable(): string {
     '',
     `Every feature of the Gateway API ${GATEWAY_API_VERSION_FEATURES} conformance suite (\`sigs.k8s.io/gateway-api@${GATEWAY_API_VERSION_FEATURES}\`, pkg/features) and`,
     'whether Gatehouse supports it. Generated from `libs/api/src/features.ts` (the list Gatehouse claims);',
-    '`test/golden/features.spec.ts` fails when the two disagree (`UPDATE_GOLDEN=1` rewrites this file).',
+    '`test/golden/features.spec.ts` fails when the two disagree (`make golden` rewrites this table).',
     '',
     `Supported: ${SUPPORTED_FEATURES.length} of ${GATEWAY_API_FEATURES.length}.`,
     '',
