@@ -1,6 +1,6 @@
 // Every Gateway API v1.7.0 conformance feature (sigs.k8s.io/gateway-api@v1.7.0 pkg/features, which the conformance
 // module's suite uses) and whether Gatehouse supports it. `supported: true` is what Gatehouse claims (the conformance
-// run's --supported-features); docs/features.md is rendered from this list and a test keeps the two in agreement.
+// run's --supported-features); the README feature table is rendered from this list and a test keeps the two in agreement.
 
 export type FeatureChannel = 'standard' | 'experimental';
 
@@ -88,7 +88,7 @@ export const GATEWAY_API_FEATURES: readonly GatewayApiFeature[] = [
 /** The feature names Gatehouse claims, sorted: what a conformance run passes as --supported-features. */
 export const SUPPORTED_FEATURES: readonly string[] = GATEWAY_API_FEATURES.filter((x) => x.supported).map((x) => x.name).sort();
 
-/** The Markdown table docs/features.md holds (rendered, so the document never drifts from the claims). */
+/** The Markdown table the README holds (rendered, so the document never drifts from the claims). */
 export function renderFeaturesTable(): string {
   const rows = [...GATEWAY_API_FEATURES].sort((a, b) => a.area.localeCompare(b.area) || a.name.localeCompare(b.name));
   const lines = [
