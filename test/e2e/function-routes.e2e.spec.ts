@@ -1,9 +1,10 @@
 // Routes that call one function, as the aws-lambda and openapi-functions plugins shape them, checked against the
-// real peers before the translator hands ExtensionRef filters to plugins: the plugins' hooks are called with the
-// RouteIR that hook will pass (an ExtensionRef filter of kind UpstreamFunction, the backend's reference), their output
-// passes the strict encoder and `envoy --mode validate`, and a real Envoy running it (a static bootstrap) invokes a
-// Lambda function on moto with SigV4 (authentication on) and calls the right operation of an OpenAPI service
-// (method and path set, path parameters from the query or a header, a missing one answered 400).
+// real peers with the plugins alone (function-routes-served.e2e.spec.ts goes through Gatehouse's own translation):
+// the plugins' hooks are called with the RouteIR the translator passes (an ExtensionRef filter of kind
+// UpstreamFunction, the backend's reference), their output passes the strict encoder and `envoy --mode validate`, and
+// a real Envoy running it (a static bootstrap) invokes a Lambda function on moto with SigV4 (authentication on) and
+// calls the right operation of an OpenAPI service (method and path set, path parameters from the query or a header,
+// a missing one answered 400).
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,7 +25,7 @@ function stored(kind: string, name: string, object: Record<string, unknown>): St
   return { key: `${kind}/default/${name}`, ref, object: { apiVersion: 'v1', kind, metadata: { name, namespace: 'default' }, ...object }, origin: { source: 'inline' }, createdAt: '2026-01-01T00:00:00Z' };
 }
 
-/** The RouteIR the translator will pass once it hands ExtensionRef filters to plugins. */
+/** The RouteIR the translator passes for a rule naming a function (see libs/translator filters.ts, backend-refs.ts). */
 function functionRoute(name: string, upstream: string, fn: string, path: string): RouteIR {
   return {
     name,
@@ -32,8 +33,8 @@ function functionRoute(name: string, upstream: string, fn: string, path: string)
     ruleIndex: 0,
     matchIndex: 0,
     match: { path: { type: 'PathPrefix', value: path }, headers: [], queryParams: [] },
-    action: { kind: 'forward', backends: [{ clusterName: `upstream_default_${upstream}`, weight: 1, valid: true, ref: { group: 'gatehouse.dev', kind: 'Upstream', namespace: 'default', name: upstream } } as RouteIR['action'] extends { backends: Array<infer B> } ? B : never] },
-    filters: [{ type: 'ExtensionRef', group: 'gatehouse.dev', kind: 'UpstreamFunction', name: fn } as unknown as RouteIR['filters'][number]],
+    action: { kind: 'forward', backends: [{ clusterName: `upstream_default_${upstream}`, weight: 1, valid: true, ref: { group: 'gatehouse.dev', kind: 'Upstream', namespace: 'default', name: upstream } }] },
+    filters: [{ type: 'ExtensionRef', group: 'gatehouse.dev', kind: 'UpstreamFunction', name: fn }],
     policies: {},
   };
 }
