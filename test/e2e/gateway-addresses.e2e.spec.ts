@@ -24,9 +24,9 @@ afterAll(async () => {
 
 it('an address this machine lacks is AddressNotUsable; a local one is programmed', async () => {
   type Item = { name: string; state: string; messages: string[]; conditions: Array<{ type: string; status: string; reason: string }> };
-  const items = await waitFor('gateways reported', async () => {
+  const items: Item[] = await waitFor('gateways reported', async () => {
     const r = (await (await fetch(`${gh.admin}/api/v1/resources`)).json()) as { items: Item[] };
-    return r.items.some((i) => i.name === 'elsewhere') && r.items;
+    return r.items.some((i) => i.name === 'elsewhere') ? r.items : undefined;
   });
   const elsewhere = items.find((i) => i.name === 'elsewhere')!;
   expect(elsewhere.conditions).toContainEqual(expect.objectContaining({ type: 'Programmed', status: 'False', reason: 'AddressNotUsable' }));
