@@ -26,8 +26,10 @@ export class Publisher {
     hookBudgetMs?: number,
     /** Whether the proxy can bind a Gateway's spec.addresses IP (else AddressNotUsable); every IP when absent. */
     addressUsable?: (address: string) => boolean,
+    /** False when Envoys are provisioned behind a Service (see TranslateOptions.bindGatewayAddresses). */
+    bindGatewayAddresses = true,
   ) {
-    this.translator = new Translator({ plugins, defaultBindAddress, memo: createMemo(), ...(hookBudgetMs !== undefined ? { hookBudgetMs } : {}), ...(addressUsable ? { addressUsable } : {}) });
+    this.translator = new Translator({ plugins, defaultBindAddress, memo: createMemo(), ...(hookBudgetMs !== undefined ? { hookBudgetMs } : {}), ...(addressUsable ? { addressUsable } : {}), ...(bindGatewayAddresses ? {} : { bindGatewayAddresses: false }) });
   }
 
   /** `exclude` names Envoy resources to leave out of a gateway's snapshot (quarantined by a NACK). */

@@ -67,6 +67,11 @@ export interface TranslateOptions {
    */
   addressUsable?: (address: string) => boolean;
   /**
+   * False when Envoys are provisioned into a cluster: they bind the default address, and a Gateway's spec.addresses
+   * ask for the Service's addresses instead (default true: Envoy binds them).
+   */
+  bindGatewayAddresses?: boolean;
+  /**
    * A plugin hook that runs longer than this rejects the resource it was processing. Off by default, which keeps
    * translation a pure function; the control plane turns it on.
    */
@@ -284,7 +289,7 @@ export class Translator {
   private gatewayPhase(snapshot: ResourceSnapshot): State {
     const book = new ReportBook();
     const tracked = this.track(snapshot);
-    const { value: [states, backendTls], deps } = this.recorder.capture(() => [processGateways(tracked, book, acceptedClasses(tracked, book), { defaultBindAddress: this.options.defaultBindAddress ?? '0.0.0.0', ...(this.options.addressUsable ? { addressUsable: this.options.addressUsable } : {}) }), backendTlsPolicies(tracked, book)] as const);
+    const { value: [states, backendTls], deps } = this.recorder.capture(() => [processGateways(tracked, book, acceptedClasses(tracked, book), { defaultBindAddress: this.options.defaultBindAddress ?? '0.0.0.0', ...(this.options.addressUsable ? { addressUsable: this.options.addressUsable } : {}), ...(this.options.bindGatewayAddresses === false ? { bindGatewayAddresses: false } : {}) }), backendTlsPolicies(tracked, book)] as const);
     const gateways = new Map<string, GatewayOut>();
     const secrets: Record<string, SecretIR> = {};
     for (const state of states) {

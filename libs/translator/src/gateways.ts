@@ -41,6 +41,8 @@ export interface GatewayOptions {
   defaultBindAddress: string;
   /** Whether the proxy host has an IP address (AddressNotUsable otherwise); by default every address is usable. */
   addressUsable?: (address: string) => boolean;
+  /** False: listeners bind the default address whatever spec.addresses says (Envoy provisioned behind a Service). */
+  bindGatewayAddresses?: boolean;
 }
 
 export function processGateways(snapshot: ResourceSnapshot, book: ReportBook, classes: Set<string>, options: GatewayOptions): GatewayState[] {
@@ -76,7 +78,7 @@ function processGateway(
   for (const field of unimplementedGatewayFields(gw)) {
     book.warn(stored.ref, 'UnsupportedValue', `${describeRef(stored.ref)}: ${field} is not implemented by Gatehouse and has no effect`);
   }
-  const plan = planAddresses(gw, options.defaultBindAddress, options.addressUsable ?? (() => true));
+  const plan = options.bindGatewayAddresses === false ? { bind: [options.defaultBindAddress], unusable: [] } : planAddresses(gw, options.defaultBindAddress, options.addressUsable ?? (() => true));
   if (plan.unsupported) {
     const what = `spec.addresses: type ${plan.unsupported.type.slice(0, 64)} is not supported (use IPAddress)`;
     book.condition(stored.ref, cond('Accepted', false, 'UnsupportedAddress', what, gen));

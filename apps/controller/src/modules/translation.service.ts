@@ -48,7 +48,7 @@ export class TranslationService implements OnModuleInit, ProxyFeedback {
     // Envoys run on this machine (standalone mode, local provisioning, hand-started): a Gateway IP it lacks cannot be
     // bound. Provisioned into a cluster, Envoy runs elsewhere: every address is the cluster's business.
     const local = options.provision?.mode !== 'kubernetes';
-    this.publisher = new Publisher(xds.cache, xds.encoder, plugins, options.envoyBindAddress ?? '0.0.0.0', options.hookBudgetMs ?? 250, local ? locallyBindable : undefined);
+    this.publisher = new Publisher(xds.cache, xds.encoder, plugins, options.envoyBindAddress ?? '0.0.0.0', options.hookBudgetMs ?? 250, local ? locallyBindable : undefined, local);
   }
 
   onModuleInit(): void {
