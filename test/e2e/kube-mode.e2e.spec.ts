@@ -164,6 +164,19 @@ describeInNetworkNamespace('Kubernetes mode', fileURLToPath(import.meta.url), ()
     expect((await http('app.example.com')).backend).toBe('blue');
   });
 
+  it('holds TLS Secrets and Secrets labelled gatehouse.dev/credentials, and no other Secret', async () => {
+    const opaque = (name: string, labels: Record<string, string> = {}) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: 'default', labels }, type: 'Opaque', stringData: { accessKeyId: 'AKIA-TEST', secretAccessKey: 'not-for-anyone' } });
+    await apply(opaque('aws-creds', { 'gatehouse.dev/credentials': 'true' }), opaque('unrelated'));
+    const names = async () => ((await (await fetch(`${gh.admin}/api/v1/resources`)).json()) as { items: Array<{ kind: string; name: string }> }).items.filter((i) => i.kind === 'Secret').map((i) => i.name).sort();
+    await waitFor('labelled credentials held', async () => (await names()).includes('aws-creds'));
+    expect(await names()).toEqual(['aws-creds', 'cert']);
+    // Unlabelled: no longer held, though it still exists.
+    await cluster.kubectl(['label', 'secret', 'aws-creds', '-n', 'default', 'gatehouse.dev/credentials-']);
+    await waitFor('dropped once unlabelled', async () => !(await names()).includes('aws-creds'));
+    const snapshot = await (await fetch(`${gh.admin}/api/v1/snapshots/default/gw`)).text();
+    expect(snapshot).not.toContain('not-for-anyone');
+  });
+
   it('recovers its watches after an apiserver restart and loses nothing', async () => {
     await cluster.stopApiServer();
     expect((await http('app.example.com')).backend).toBe('blue'); // Envoy keeps serving

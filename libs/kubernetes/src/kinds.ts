@@ -12,6 +12,7 @@ export interface KindSpec {
   translated: boolean;
   /** Narrows the watch (Secrets: only TLS certificates; no other secret bodies are kept). */
   fieldSelector?: string;
+  labelSelector?: string;
 }
 
 const GW = 'gateway.networking.k8s.io';
@@ -33,6 +34,8 @@ export const WATCHED_KINDS: readonly KindSpec[] = [
   { kind: 'EndpointSlice', group: 'discovery.k8s.io', versions: ['v1'], translated: true },
   { kind: 'Namespace', group: '', versions: ['v1'], translated: true },
   { kind: 'Secret', group: '', versions: ['v1'], translated: true, fieldSelector: 'type=kubernetes.io/tls' },
+  // Credentials a plugin hands to Envoy (an aws Upstream's secretRef): only Secrets labelled for it.
+  { kind: 'Secret', group: '', versions: ['v1'], translated: true, labelSelector: 'gatehouse.dev/credentials' },
   // CA bundles of BackendTLSPolicy (ca.crt); ConfigMaps hold no secrets.
   { kind: 'ConfigMap', group: '', versions: ['v1'], translated: true },
 ];

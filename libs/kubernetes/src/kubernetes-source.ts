@@ -126,7 +126,8 @@ export class KubernetesSource implements ConfigSource {
   }
 
   private async startInformer(kind: ServedKind, namespace: string | undefined): Promise<void> {
-    const informer = this.options.api.listWatch<KubernetesObject>(collectionPath(kind, namespace), kind.spec.fieldSelector ? { fieldSelector: kind.spec.fieldSelector } : {});
+    const selectors = { ...(kind.spec.fieldSelector ? { fieldSelector: kind.spec.fieldSelector } : {}), ...(kind.spec.labelSelector ? { labelSelector: kind.spec.labelSelector } : {}) };
+    const informer = this.options.api.listWatch<KubernetesObject>(collectionPath(kind, namespace), selectors);
     const w: Watched = { kind, informer, backoffMs: 500, ...(namespace ? { namespace } : {}) };
     this.watched.push(w);
     informer.on('add', (o) => this.upsert(kind, o));
@@ -164,6 +165,8 @@ export class KubernetesSource implements ConfigSource {
 
   private remove(kind: ServedKind, o: KubernetesObject): void {
     const { key } = this.keyOf(kind, o);
+    // A kind watched twice (Secrets: TLS ones, and labelled credentials): leaving one watch is not a deletion.
+    if (this.watched.some((w) => w.kind !== kind && w.kind.spec.kind === kind.spec.kind && w.informer.get(o.metadata?.name ?? '', o.metadata?.namespace))) return;
     this.live.delete(key);
     if (this.resources.delete(key)) this.schedule(key);
   }
