@@ -29,7 +29,12 @@ export class ConfigSourceService implements OnApplicationBootstrap, OnModuleDest
     } else {
       const dataDir = resolve(options.dataDir ?? '.gatehouse');
       this.kube = undefined;
-      this.source = new DirectorySource({ dir: resolve(options.configDir!), firstSeen: new FileFirstSeen(join(dataDir, 'first-seen.json')) });
+      this.source = new DirectorySource({
+        dir: resolve(options.configDir!),
+        firstSeen: new FileFirstSeen(join(dataDir, 'first-seen.json')),
+        ...(options.maxFileBytes ? { maxFileBytes: options.maxFileBytes } : {}),
+        ...(options.maxDocumentsPerFile ? { maxDocumentsPerFile: options.maxDocumentsPerFile } : {}),
+      });
     }
   }
 
