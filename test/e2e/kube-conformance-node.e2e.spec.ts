@@ -4,6 +4,7 @@
 // through ClusterIP and LoadBalancer addresses; env, fieldRef and ConfigMap/Secret volumes as a container sees them;
 // a readiness probe gating Ready and the endpoint; restarts; an image it cannot run left Pending with an event; a
 // deleted pod stopped, its address freed and its object removed.
+import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { stringify } from 'yaml';
@@ -155,6 +156,17 @@ describeInNetworkNamespace('The test node runs pods as local processes', fileURL
     expect(out).toContain('app="env"\ntier="test"');
   });
 
+  it('serves container logs through the API (kubectl logs: tail, since, timestamps, previous run)', async () => {
+    await apply({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'talker', namespace: NS }, spec: { containers: [{ name: 'main', image: 'busybox', command: ['sh', '-c', 'echo one; sleep 0.2; echo two >&2; sleep 0.2; echo three; sleep 1; exit 1'] }] } });
+    const logs = (args: string[] = []) => cluster.kubectl(['logs', '-n', NS, 'talker', ...args], { allowFailure: true }).then((r) => r.stdout);
+    await waitFor('a restarted talker', async () => ((await pod('talker'))?.status.containerStatuses?.[0]?.restartCount ?? 0) >= 1, 30_000);
+    await waitFor('the current run\'s output', async () => (await logs()) === 'one\ntwo\nthree\n', 20_000);
+    expect(await logs(['--tail', '1'])).toBe('three\n');
+    expect(await logs(['--previous'])).toBe('one\ntwo\nthree\n');
+    expect(await logs(['--since', '1h', '--timestamps'])).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z one\n/);
+    expect(await logs(['--since-time', new Date(Date.now() + 3_600_000).toISOString()])).toBe('');
+  });
+
   it('honours a readiness probe: Running but not Ready, no ready endpoint, until the probe passes', async () => {
     await apply(
       deployment('late', 1, {
@@ -201,12 +213,26 @@ describeInNetworkNamespace('The test node runs pods as local processes', fileURL
     expect(events.items.find((e) => e.reason === 'Failed')).toMatchObject({ type: 'Warning', message: expect.stringContaining('"docker.io/library/nginx:1.27" is not mapped to a local program on this test node') });
   });
 
-  it('stops a deleted pod: its address stops answering and the object is removed', async () => {
+  it('stops a deleted pod: its address stops answering, its processes (orphans too) end, the object is removed', async () => {
     const [victim] = await pods('app=echo');
     const ip = victim!.status.podIP!;
     await cluster.kubectl(['delete', 'pod', '-n', NS, victim!.metadata.name, '--wait=false']);
     await waitFor('the pod object gone', async () => (await pod(victim!.metadata.name)) === undefined, 30_000);
     await expect(request(`http://${ip}:3000/`, { timeoutMs: 1500 })).rejects.toThrow();
+    // Processes a container left behind go with the pod too.
+    const marker = `${3000 + Math.floor(Math.random() * 600)}.123`;
+    const sleeping = () => readdirSync('/proc').filter((p) => /^\d+$/.test(p)).some((p) => {
+      try {
+        return readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0').join(' ').trim() === `sleep ${marker}`;
+      } catch {
+        return false;
+      }
+    });
+    await apply({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'orphans', namespace: NS }, spec: { terminationGracePeriodSeconds: 1, containers: [{ name: 'main', image: 'busybox', command: ['sh', '-c', `sleep ${marker} & sleep 3600`] }] } });
+    await waitFor('its background process', sleeping, 20_000);
+    await cluster.kubectl(['delete', 'pod', '-n', NS, 'orphans', '--wait=false']);
+    await waitFor('the pod object gone', async () => (await pod('orphans')) === undefined, 30_000);
+    expect(sleeping()).toBe(false);
     // The ReplicaSet replaces it, and the node runs the replacement.
     await waitFor('two Ready echo pods again', async () => {
       const ps = await pods('app=echo');

@@ -4,6 +4,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApiserverBridge } from './apiserver-bridge.ts';
 import { EventRecorder } from './events.ts';
+import { startKubeletServer } from './kubelet-server.ts';
 import { defaultImageRules, type ImageRule, type LocalPrograms } from './images.ts';
 import { Informer, KubeClient, loadKubeconfig } from './kube-client.ts';
 import { NodeRegistration } from './node-registration.ts';
@@ -28,6 +29,8 @@ export interface AgentOptions {
   /** Extra image rules, tried before the built-in ones. */
   images?: ImageRule[];
   kubeletVersion: string;
+  /** The kubelet API port on the node's address (container logs); default 10250. */
+  kubeletPort?: number;
   log(line: string): void;
 }
 
@@ -50,7 +53,20 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
   rmSync(podsDir, { recursive: true, force: true });
   mkdirSync(podsDir, { recursive: true });
 
-  const registration = new NodeRegistration(client, { name: o.name, podCidr: o.podCidr, nodeIP, kubeletVersion: o.kubeletVersion, log: o.log });
+  const workers = new Map<string, PodWorker>();
+  const workerOf = (ns: string, name: string) => [...workers.values()].find((w) => w.pod.metadata.namespace === ns && w.pod.metadata.name === name);
+  const kubelet = await startKubeletServer({
+    ip: nodeIP, port: o.kubeletPort ?? 10250, dir: o.dir, log: o.log,
+    logs: {
+      logFile: (ns, pod, container, previous) => {
+        const w = workerOf(ns, pod);
+        const c = container ?? (w?.containerNames().length === 1 ? w.containerNames()[0] : undefined);
+        return w && c ? w.logFile(c, previous) : undefined;
+      },
+      running: (ns, pod, container) => !!workerOf(ns, pod)?.running(container ?? workerOf(ns, pod)?.containerNames()[0] ?? ''),
+    },
+  });
+  const registration = new NodeRegistration(client, { name: o.name, podCidr: o.podCidr, nodeIP, kubeletPort: o.kubeletPort ?? 10250, kubeletVersion: o.kubeletVersion, log: o.log });
   await registration.register();
   const events = new EventRecorder(client, o.name, o.log);
 
@@ -75,7 +91,6 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
   };
   const rt: NodeRuntime = { client, nodeName: o.name, nodeIP, network, images: [...(o.images ?? []), ...defaultImageRules(o.programs)], sources, podsDir, events, log: o.log };
   const binder = new Binder(client, o.name, registration.labels, events, o.log);
-  const workers = new Map<string, PodWorker>();
 
   const finalDelete = (pod: Pod) => client.request('DELETE', `/api/v1/namespaces/${pod.metadata.namespace}/pods/${pod.metadata.name}`, { apiVersion: 'v1', kind: 'DeleteOptions', gracePeriodSeconds: 0, preconditions: { uid: pod.metadata.uid } })
     .catch(() => undefined);
@@ -129,6 +144,7 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
       await Promise.all([...workers.values()].map((w) => w.terminate(graceMs / 1000, false)));
       await proxy.stop();
       apiBridge.stop();
+      kubelet.close();
       await registration.stop();
       network.killAll();
     },

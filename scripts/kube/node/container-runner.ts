@@ -1,8 +1,10 @@
 // One container of a pod as a local process inside the pod's namespaces: started with its argv, env and working
-// directory, output appended to a log file, restarted after it exits as the restart policy says (with a backoff),
+// directory, output kept as the kubelet keeps it (CRI format, a file per run: logs/<container>/<restart>.log), restarted after it exits as the restart policy says (with a backoff),
 // probed (startup, then liveness and readiness), and stopped with SIGTERM then SIGKILL after the grace period.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CriLogWriter } from './container-logs.ts';
 import { now } from './events.ts';
 import { ProbeLoop, type ProbeTarget } from './probes.ts';
 import type { Container, ContainerState, ContainerStatus } from './types.ts';
@@ -45,13 +47,14 @@ export class ContainerRunner {
   private restartTimer: NodeJS.Timeout | undefined;
   private backoffMs = BACKOFF_START_MS;
   private stopping = false;
-  private readonly logFile: string;
+  /** This container's log directory (a file per run). */
+  readonly logDir: string;
   private readonly hooks: RunnerHooks;
   private containerId = '';
 
-  constructor(spec: Container, logFile: string, hooks: RunnerHooks) {
+  constructor(spec: Container, logDir: string, hooks: RunnerHooks) {
     this.spec = spec;
-    this.logFile = logFile;
+    this.logDir = logDir;
     this.hooks = hooks;
     this.startupDone = !spec.startupProbe;
   }
@@ -92,14 +95,12 @@ export class ContainerRunner {
   private spawnOnce(): void {
     const l = this.launch;
     if (!l || this.stopping) return;
-    const fd = openSync(this.logFile, 'a');
-    writeSync(fd, `--- ${now()} ${this.spec.name} start #${this.restartCount}: ${l.argv.join(' ').slice(0, 2000)}\n`);
-    let child: ChildProcess;
-    try {
-      child = spawn('nsenter', [...l.enter, ...l.argv], { env: l.env, stdio: ['ignore', fd, fd] });
-    } finally {
-      closeSync(fd);
-    }
+    mkdirSync(this.logDir, { recursive: true });
+    writeFileSync(join(this.logDir, `${this.restartCount}.cmd`), `${l.argv.join(' ')}\n`);
+    const logs = new CriLogWriter(join(this.logDir, `${this.restartCount}.log`));
+    const child: ChildProcess = spawn('nsenter', [...l.enter, ...l.argv], { env: l.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    if (child.stdout) logs.attach(child.stdout, 'stdout');
+    if (child.stderr) logs.attach(child.stderr, 'stderr');
     this.proc = child;
     this.containerId = `gatehouse-node://${child.pid ?? 0}`;
     const startedAt = now();
@@ -114,6 +115,8 @@ export class ContainerRunner {
       child.on('error', (err) => {
         this.hooks.event('Warning', 'Failed', `Error: failed to start container ${this.spec.name}: ${err.message}`);
       });
+      // Output may still come (a child of the process holding the pipe): the file closes with the pipes.
+      child.on('close', () => void logs.close());
       child.on('exit', (code, signal) => {
         this.stopProbes();
         const exitCode = code ?? 128 + (signal ? ({ SIGKILL: 9, SIGTERM: 15, SIGINT: 2 } as Record<string, number>)[signal] ?? 1 : 1);

@@ -9,6 +9,8 @@ export interface NodeOptions {
   name: string;
   podCidr: string;
   nodeIP: string;
+  /** Where kube-apiserver reaches this node's kubelet API (container logs). */
+  kubeletPort: number;
   kubeletVersion: string;
   log(line: string): void;
 }
@@ -52,7 +54,7 @@ export class NodeRegistration {
       addresses: [{ type: 'InternalIP', address: this.o.nodeIP }],
       capacity: this.allocatable,
       allocatable: this.allocatable,
-      daemonEndpoints: { kubeletEndpoint: { Port: 0 } },
+      daemonEndpoints: { kubeletEndpoint: { Port: this.o.kubeletPort } },
       nodeInfo: {
         machineID: '', systemUUID: '', bootID: bootId(), kernelVersion: release(), osImage: `gatehouse test node on ${hostname()}`,
         containerRuntimeVersion: 'gatehouse-node://local-processes', kubeletVersion: this.o.kubeletVersion, kubeProxyVersion: '',

@@ -4,6 +4,7 @@
 // (Envoy's shared memory) and /run (where the service account token is bind-mounted, as in-cluster clients expect).
 // Everything refuses to run outside the namespace in-netns.sh made: the machine's own network is never changed.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readlinkSync } from 'node:fs';
 import { promisify } from 'node:util';
 
 const exec = promisify(execFile);
@@ -81,6 +82,27 @@ export async function assertPrivateNamespace(bridge: string): Promise<void> {
   if (!links || foreign.length) throw new Error(`refusing to configure this network namespace: it has ${foreign.length ? `addresses on interfaces other than lo and ${bridge} (${foreign.join(', ')})` : `no ${bridge}`}`);
 }
 
+/** Every process but `holder` whose network namespace is the holder's gets SIGKILL. */
+function killInNamespace(holder: number): void {
+  let ns: string;
+  try {
+    ns = readlinkSync(`/proc/${holder}/ns/net`);
+    // Never the agent's own namespace (a holder that is gone, its pid reused): that would be everything else here.
+    if (ns === readlinkSync('/proc/self/ns/net')) return;
+  } catch {
+    return;
+  }
+  for (const entry of readdirSync('/proc')) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid) || pid === holder || pid === process.pid) continue;
+    try {
+      if (readlinkSync(`/proc/${pid}/ns/net`) === ns) process.kill(pid, 'SIGKILL');
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+}
+
 export interface Sandbox {
   /** The holder process: its namespaces are the pod's. */
   pid: number;
@@ -90,6 +112,8 @@ export interface Sandbox {
   enter(wd: string): string[];
   /** Bind-mounts `source` at `target` inside the pod's mount namespace (target under /run). */
   bindMount(source: string, target: string): Promise<void>;
+  /** SIGKILLs every process left in the pod's network namespace (a container's orphaned children). */
+  killAll(): void;
   stop(): Promise<void>;
 }
 
@@ -186,7 +210,11 @@ export class PodNetwork {
       bindMount: async (source, target) => {
         await sh('nsenter', ['-t', String(pid), '-m', '--', 'sh', '-c', 'mkdir -p "$2" && mount --bind "$1" "$2"', 'sh', source, target]);
       },
+      killAll: () => {
+        if (holder.exitCode === null && holder.signalCode === null) killInNamespace(pid);
+      },
       stop: async () => {
+        if (holder.exitCode === null && holder.signalCode === null) killInNamespace(pid);
         await kill();
         // The veth goes with the namespace; delete it anyway in case a process still held the namespace.
         await sh('ip', ['link', 'del', hostVeth]).catch(() => undefined);

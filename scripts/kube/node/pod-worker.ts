@@ -6,6 +6,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { runFiles } from './container-logs.ts';
 import { ContainerRunner, type Launch } from './container-runner.ts';
 import { ConfigError, containerEnv, expand } from './env.ts';
 import { now, type EventRecorder } from './events.ts';
@@ -57,7 +58,7 @@ export class PodWorker {
     this.rt = rt;
     this.uid = pod.metadata.uid ?? '';
     this.dir = join(rt.podsDir, `${pod.metadata.namespace}_${pod.metadata.name}_${this.uid.slice(0, 8)}`);
-    const runner = (c: Container) => new ContainerRunner(c, join(this.dir, 'logs', `${c.name}.log`), {
+    const runner = (c: Container) => new ContainerRunner(c, join(this.dir, 'logs', c.name), {
       changed: () => this.markDirty(),
       shouldRestart: (code) => this.shouldRestart(c, code),
       event: (type, reason, message) => void this.rt.events.record(this.podRef(), type, reason, message),
@@ -344,6 +345,24 @@ export class PodWorker {
       this.rt.events.forget(this.uid);
     })();
     return this.terminating;
+  }
+
+  /** A container's log file: of its current run, or with `previous` of the run before (undefined: none). */
+  logFile(container: string, previous: boolean): string | undefined {
+    const r = [...this.main, ...this.init].find((x) => x.spec.name === container);
+    if (!r) return undefined;
+    const files = runFiles(r.logDir);
+    return previous ? files.at(-2) : files.at(-1);
+  }
+
+  /** Whether the container's process runs now (a followed log ends when it does not). */
+  running(container: string): boolean {
+    return [...this.main, ...this.init].some((x) => x.spec.name === container && x.isRunning) && !this.terminating;
+  }
+
+  /** The containers, for a log request naming none: the only one. */
+  containerNames(): string[] {
+    return this.pod.spec.containers.map((c) => c.name);
   }
 
   /** SIGKILL everything now (the agent exits). */
