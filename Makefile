@@ -75,7 +75,7 @@ lint: setup
 clean:
 	rm -rf node_modules */*/dist test-results .tools
 
-.PHONY: conformance conformance-docs
+.PHONY: conformance conformance-explore conformance-docs
 ## The upstream Gateway API conformance suite (sigs.k8s.io/gateway-api/conformance v1.7.0, unmodified) against
 ## Gatehouse on this machine: a real control plane, a test node running the suite's pods and the Envoys Gatehouse
 ## provisions, in a network namespace of its own. Claims: conformance/claims.yaml. Writes conformance/reports/ and
@@ -83,6 +83,11 @@ clean:
 conformance: build
 	@bash scripts/conformance/build.sh
 	@$(ENV) bash scripts/kube/in-netns.sh node scripts/conformance/run.mjs
+
+## Every Gateway profile and feature of the suite, claimed or not (about 45 min): shows what could be claimed next.
+conformance-explore: build
+	@bash scripts/conformance/build.sh
+	@$(ENV) CONFORMANCE_EXPLORE=1 bash scripts/kube/in-netns.sh node scripts/conformance/run.mjs
 
 ## Regenerate docs/conformance.md from the last report (conformance/reports/) and conformance/failures.yaml.
 conformance-docs: setup

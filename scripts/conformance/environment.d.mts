@@ -10,6 +10,10 @@ export const BUILD_SCRIPT: string;
 export const CLAIMS_FILE: string;
 export const GATEWAY_CLASS: string;
 export const CONTROLLER_NAME: string;
+export const GATEWAY_PROFILES: string[];
+export const GATEWAY_FEATURES: string[];
+export const USABLE_ADDRESS: string;
+export const UNUSABLE_ADDRESS: string;
 
 export interface Claims {
   profiles: string[];

@@ -23,6 +23,29 @@ export const GATEWAY_CLASS = 'gatehouse';
 export const CONTROLLER_NAME = 'gatehouse.dev/gateway-controller';
 const SYSTEM = 'gatehouse-system';
 
+/** The Gateway profiles of v1.7.0 (the mesh profiles need the suite's echo-advanced image, which is not mapped). */
+export const GATEWAY_PROFILES = ['GATEWAY-HTTP', 'GATEWAY-GRPC', 'GATEWAY-TLS', 'GATEWAY-TCP', 'GATEWAY-UDP'];
+/** Every Gateway feature of v1.7.0 (sigs.k8s.io/gateway-api/pkg/features), for exploration runs. */
+export const GATEWAY_FEATURES = [
+  'BackendTLSPolicy', 'BackendTLSPolicySANValidation', 'GRPCRoute', 'GRPCRouteNamedRouteRule', 'GRPCRouteRequestHeaderModifier', 'Gateway',
+  'GatewayAddressEmpty', 'GatewayBackendClientCertificate', 'GatewayFrontendClientCertificateValidation',
+  'GatewayFrontendClientCertificateValidationInsecureFallback', 'GatewayHTTPListenerIsolation', 'GatewayHTTPSListenerDetectMisdirectedRequests',
+  'GatewayInfrastructure', 'GatewayPort8080', 'GatewayRouteHostnameIntersectionPrecedence', 'GatewayStaticAddresses', 'HTTPRoute',
+  'HTTPRoute303RedirectStatusCode', 'HTTPRoute307RedirectStatusCode', 'HTTPRoute308RedirectStatusCode', 'HTTPRouteBackendProtocolH2C',
+  'HTTPRouteBackendProtocolWebSocket', 'HTTPRouteBackendRequestHeaderModification', 'HTTPRouteBackendTimeout', 'HTTPRouteBackendURLRewrite',
+  'HTTPRouteCORS', 'HTTPRouteDestinationPortMatching', 'HTTPRouteHostRewrite', 'HTTPRouteMethodMatching', 'HTTPRouteNamedRouteRule',
+  'HTTPRouteParentRefPort', 'HTTPRoutePathRedirect', 'HTTPRoutePathRewrite', 'HTTPRoutePortRedirect', 'HTTPRouteQueryParamMatching',
+  'HTTPRouteRequestMirror', 'HTTPRouteRequestMultipleMirrors', 'HTTPRouteRequestPercentageMirror', 'HTTPRouteRequestTimeout',
+  'HTTPRouteResponseHeaderModification', 'HTTPRouteRetryCodes', 'HTTPRouteRetryConnectionError', 'HTTPRouteSchemeRedirect', 'ListenerSet',
+  'ReferenceGrant', 'TCPRoute', 'TLSRoute', 'TLSRouteModeMixed', 'TLSRouteModeTerminate', 'UDPRoute',
+];
+/**
+ * For GatewayStaticAddresses: an address the node's LoadBalancer pool can give (a Service asking for it with
+ * spec.loadBalancerIP gets it) and one it cannot.
+ */
+export const USABLE_ADDRESS = '10.244.2.250';
+export const UNUSABLE_ADDRESS = '10.99.0.1';
+
 /** conformance/claims.yaml: the profiles and extended features Gatehouse claims, and who it is. */
 export function readClaims(file = CLAIMS_FILE) {
   const c = parse(readFileSync(file, 'utf8'));
@@ -104,6 +127,7 @@ export function suiteArgs({ claims, version, reportFile, extra = [], tests }) {
     ...(reportFile ? [`-report-output=${reportFile}`] : []),
     `-organization=${i.organization ?? 'gatehouse'}`, `-project=${i.project ?? 'gatehouse'}`, `-url=${i.url ?? 'https://gatehouse.dev'}`,
     `-version=${version}`, `-contact=${(i.contact ?? []).join(',')}`,
+    `-usable-address=${USABLE_ADDRESS}`, `-unusable-address=${UNUSABLE_ADDRESS}`,
     ...extra,
   ];
 }

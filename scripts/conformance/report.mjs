@@ -71,3 +71,37 @@ export function failureCauses(logText) {
   }
   return new Map([...out].sort(([a], [b]) => a.localeCompare(b)));
 }
+
+/**
+ * Every test the suite ran, with the features it relies on (the suite logs them as it starts a test) and its result
+ * (the top-level `--- PASS/FAIL/SKIP` lines): { [test]: { result, features } }, sorted by name.
+ */
+export function testResults(logText) {
+  const out = {};
+  for (const m of logText.matchAll(/Running (\S+), relying on the following features: ([^\n]*)/g)) {
+    out[m[1]] = { result: 'unknown', features: m[2].split(',').map((f) => f.trim().replace(/-(standard|experimental)$/, '')).filter(Boolean).sort() };
+  }
+  for (const m of logText.matchAll(/^ {4}--- (PASS|FAIL|SKIP): TestConformance\/([^/\s]+) /gm)) {
+    if (out[m[2]]) out[m[2]].result = m[1].toLowerCase();
+  }
+  return Object.fromEntries(Object.keys(out).sort().map((k) => [k, out[k]]));
+}
+
+/** Features whose every test passed (claimable), and those with a failing test (with the failing tests). */
+export function featureVerdicts(results) {
+  const tests = new Map();
+  for (const [name, r] of Object.entries(results)) {
+    for (const f of r.features) {
+      if (!tests.has(f)) tests.set(f, []);
+      tests.get(f).push({ name, result: r.result });
+    }
+  }
+  const passing = [];
+  const failing = {};
+  for (const [f, ts] of [...tests].sort(([a], [b]) => a.localeCompare(b))) {
+    const bad = ts.filter((t) => t.result !== 'pass').map((t) => t.name);
+    if (bad.length) failing[f] = bad;
+    else passing.push(f);
+  }
+  return { passing, failing };
+}

@@ -1,20 +1,22 @@
 // `make conformance`: the unmodified Gateway API conformance suite against Gatehouse, on this machine (run inside
 // scripts/kube/in-netns.sh; build with scripts/conformance/build.sh first — make does both). Claims come from
-// conformance/claims.yaml. Writes conformance/reports/<gateway-api version>/gatehouse-gatehouse/ (the report YAML
-// and a one-screen summary) and regenerates docs/conformance.md; the go test log and every component's logs stay in
-// .gatehouse/conformance/.
+// conformance/claims.yaml. Writes conformance/reports/<gateway-api version>/gatehouse-gatehouse/<channel>-default-*
+// (the report YAML, a one-screen summary, the failures' lines, each test's result and features) and regenerates
+// docs/conformance.md; the go test log and every component's logs stay in .gatehouse/conformance/.
 //
-//   CONFORMANCE_RUN_TEST=<ShortName>   one test only (the report is then written beside the logs, not committed)
-//   CONFORMANCE_ARGS="<flags>"         more suite flags (e.g. -debug, -skip-tests=A,B, -fail-fast)
+//   CONFORMANCE_EXPLORE=1              every Gateway profile and feature, claimed or not (`make conformance-explore`):
+//                                      written as explore-<channel>-* beside the claims run; shows what could be claimed
+//   CONFORMANCE_RUN_TEST=<ShortName>   one test only (partial: nothing is written to conformance/)
+//   CONFORMANCE_ARGS="<flags>"         more suite flags, e.g. -debug, -skip-tests=A,B, -fail-fast (partial)
 //   CONFORMANCE_ECHO=1                 show every component's log lines live
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { ROOT } from '../lib/peers.mjs';
 import { VERSIONS } from '../kube/cluster.mjs';
 import { inNetworkNamespace } from '../kube/netns.mjs';
-import { gatehouseVersion, readClaims, runSuite, startEnvironment, suiteArgs, SUITE, SUITE_DIR } from './environment.mjs';
+import { GATEWAY_FEATURES, GATEWAY_PROFILES, gatehouseVersion, readClaims, runSuite, startEnvironment, suiteArgs, SUITE, SUITE_DIR } from './environment.mjs';
 import { generateDocs } from './gen-docs.mjs';
-import { failureCauses, readReport, summaryText } from './report.mjs';
+import { failureCauses, readReport, summaryText, testResults } from './report.mjs';
 
 const say = (line) => process.stdout.write(`conformance: ${line}\n`);
 if (!inNetworkNamespace()) {
@@ -27,6 +29,8 @@ if (!existsSync(SUITE)) {
 }
 
 const runTest = process.env.CONFORMANCE_RUN_TEST || '';
+const explore = process.env.CONFORMANCE_EXPLORE === '1';
+const partial = !!(runTest || process.env.CONFORMANCE_ARGS);
 const work = join(ROOT, '.gatehouse/conformance');
 rmSync(work, { recursive: true, force: true });
 mkdirSync(work, { recursive: true });
@@ -34,12 +38,9 @@ const reportDir = join(ROOT, 'conformance/reports', VERSIONS.GATEWAY_API_VERSION
 const reportFile = join(work, 'report.yaml');
 const logFile = join(work, 'go-test.log');
 const claims = readClaims();
+if (explore) Object.assign(claims, { profiles: GATEWAY_PROFILES, supportedFeatures: GATEWAY_FEATURES });
 const version = await gatehouseVersion();
 const extra = [...(runTest ? [`-run-test=${runTest}`] : []), ...(process.env.CONFORMANCE_ARGS || '').split(/\s+/).filter(Boolean)];
-// Exploring beyond the claims (not committed): CONFORMANCE_PROFILES=A,B and CONFORMANCE_FEATURES=X,Y replace them.
-if (process.env.CONFORMANCE_PROFILES) claims.profiles = process.env.CONFORMANCE_PROFILES.split(',');
-if (process.env.CONFORMANCE_FEATURES) claims.supportedFeatures = process.env.CONFORMANCE_FEATURES.split(',');
-const partial = !!(runTest || process.env.CONFORMANCE_ARGS || process.env.CONFORMANCE_PROFILES || process.env.CONFORMANCE_FEATURES);
 
 let env;
 const stop = async (code) => {
@@ -50,10 +51,10 @@ process.on('SIGINT', () => void stop(130));
 process.on('SIGTERM', () => void stop(143));
 
 try {
-  say(`Gateway API ${VERSIONS.GATEWAY_API_VERSION} suite, profiles ${claims.profiles.join(', ')}; extended features claimed: ${claims.supportedFeatures.join(', ') || 'none'}${runTest ? `; only ${runTest}` : ''}`);
+  say(`Gateway API ${VERSIONS.GATEWAY_API_VERSION} suite${explore ? ' (exploring: every Gateway profile and feature)' : ''}, profiles ${claims.profiles.join(', ')}; features: ${claims.supportedFeatures.join(', ')}${runTest ? `; only ${runTest}` : ''}`);
   env = await startEnvironment({ dir: work, echo: process.env.CONFORMANCE_ECHO === '1', log: say });
   const args = suiteArgs({ claims, version, reportFile, extra });
-  say(`running ${relative(process.cwd(), SUITE)} ${args.join(' ')}`);
+  say(`running ${SUITE} ${args.join(' ')}`);
   say(`live log: ${relative(process.cwd(), logFile)}`);
   const t0 = Date.now();
   let started = 0;
@@ -73,20 +74,27 @@ try {
   }
   const report = readReport(reportFile);
   const summary = summaryText(report, { runSeconds, suiteInfo: readFileSync(join(SUITE_DIR, 'suite.info'), 'utf8').trim() });
-  const causes = failureCauses(readFileSync(logFile, 'utf8'));
-  writeFileSync(join(work, 'failures.json'), `${JSON.stringify(Object.fromEntries(causes), null, 2)}\n`);
+  const log = readFileSync(logFile, 'utf8');
+  const causes = Object.fromEntries(failureCauses(log));
+  const results = testResults(log);
+  const json = (v) => `${JSON.stringify(v, null, 2)}\n`;
+  writeFileSync(join(work, 'summary.txt'), summary);
+  writeFileSync(join(work, 'failures.json'), json(causes));
+  writeFileSync(join(work, 'tests.json'), json(results));
   if (!partial) {
+    const prefix = `${explore ? 'explore-' : ''}${report.gatewayAPIChannel}-default`;
     mkdirSync(reportDir, { recursive: true });
-    copyFileSync(reportFile, join(reportDir, `${report.gatewayAPIChannel}-default-report.yaml`));
-    writeFileSync(join(reportDir, `${report.gatewayAPIChannel}-default-summary.txt`), summary);
-    writeFileSync(join(reportDir, `${report.gatewayAPIChannel}-default-failures.json`), `${JSON.stringify(Object.fromEntries(causes), null, 2)}\n`);
+    copyFileSync(reportFile, join(reportDir, `${prefix}-report.yaml`));
+    copyFileSync(join(work, 'summary.txt'), join(reportDir, `${prefix}-summary.txt`));
+    copyFileSync(join(work, 'failures.json'), join(reportDir, `${prefix}-failures.json`));
+    copyFileSync(join(work, 'tests.json'), join(reportDir, `${prefix}-tests.json`));
     generateDocs();
-    say(`report: ${relative(process.cwd(), reportDir)}/, docs/conformance.md regenerated`);
+    say(`written: ${relative(process.cwd(), reportDir)}/${prefix}-{report.yaml,summary.txt,failures.json,tests.json}; docs/conformance.md regenerated`);
   } else {
-    say(`a partial run: report in ${relative(process.cwd(), reportFile)} (not committed)`);
+    say(`a partial run: report in ${relative(process.cwd(), reportFile)} (nothing written to conformance/)`);
   }
   process.stdout.write(`\n${summary}`);
-  for (const [test, lines] of causes) process.stdout.write(`\n${test}:\n${lines.map((l) => `  ${l}`).join('\n')}\n`);
+  for (const [test, lines] of Object.entries(causes)) process.stdout.write(`\n${test}:\n${lines.map((l) => `  ${l}`).join('\n')}\n`);
   await stop(code === 0 ? 0 : 1);
 } catch (err) {
   console.error(`conformance: ${err.stack ?? err}`);
