@@ -74,7 +74,8 @@ describeInNetworkNamespace('discovery in Kubernetes mode', fileURLToPath(import.
     expect(u.metadata.ownerReferences).toMatchObject([{ kind: 'Service', name: 'web' }]);
     expect(u.spec).toEqual({ kube: { serviceName: 'web', servicePort: 80 } });
     expect(u.metadata.managedFields?.map((m) => m.manager)).toContain('gatehouse-discovery-kubernetes');
-    expect(await upstream('web-8080')).toBeDefined();
+    // Each port's Upstream is applied on its own: wait for the second too.
+    expect(await waitFor('Upstream web-8080', () => upstream('web-8080'), 30_000, 200)).toBeDefined();
     expect(await upstream('other-80')).toBeUndefined();
     const r = await waitFor('traffic through web-80', async () => {
       const x = await request(`http://${gwAddress}:8080/x`, { host: 'web.test', timeoutMs: 2000 });
