@@ -110,7 +110,10 @@ function processGateway(
   entry.listeners = own.map((s) => s.report);
   entry.attachedListenerSets = listenerSets.filter((l) => l.accepted).length;
   const usable = slots.some((s) => s.usable);
-  book.condition(stored.ref, cond('Accepted', true, 'Accepted', '', gen));
+  // A listener that is not accepted, conflicts or has unresolved references: the Gateway is accepted, with the
+  // reason the spec gives for that (ListenersNotValid), naming them.
+  const invalid = own.filter((s) => !s.usable || s.report.conditions.some((c) => (c.type === 'Conflicted' ? c.status === 'True' : (c.type === 'Accepted' || c.type === 'ResolvedRefs') && c.status === 'False')));
+  book.condition(stored.ref, invalid.length ? cond('Accepted', true, 'ListenersNotValid', `listener${invalid.length > 1 ? 's' : ''} ${invalid.map((s) => `"${s.listener.name}"`).join(', ')} ${invalid.length > 1 ? 'are' : 'is'} not valid (see status.listeners)`, gen) : cond('Accepted', true, 'Accepted', '', gen));
   if (plan.unusable.length) {
     const what = `spec.addresses: ${plan.unusable.join(', ')} ${plan.unusable.length > 1 ? 'are' : 'is'} not an address of the proxy's host (served on ${plan.bind.join(', ')} only)`;
     book.condition(stored.ref, cond('Programmed', false, 'AddressNotUsable', what, gen));
