@@ -52,4 +52,11 @@ describe('desired status', () => {
     expect(ancestors[0]).toBe(theirs);
     expect(ancestors[1]).toMatchObject({ controllerName: CONTROLLER_NAME, conditions: [{ type: 'Accepted', observedGeneration: 4 }] });
   });
+
+  it("keeps other controllers' conditions on a Gateway and drops its own stale ones", () => {
+    const gw: ResourceReport = { ref: { kind: 'Gateway', namespace: 'default', name: 'gw' }, state: 'accepted', messages: [], conditions: [c('Accepted', true), c('Programmed', true)] };
+    const current = { conditions: [{ type: 'example.com/Healthy', status: 'True', reason: 'Fine', message: '', lastTransitionTime: 't0' }, { type: 'gatehouse.dev/Programmed', status: 'False', reason: 'RejectedByEnvoy', message: '', lastTransitionTime: 't0' }] };
+    const s = desiredStatus(gw, current, { now: 't1', generation: 1 })!;
+    expect((s['conditions'] as Condition[]).map((x) => x.type)).toEqual(['Accepted', 'Programmed', 'example.com/Healthy']);
+  });
 });

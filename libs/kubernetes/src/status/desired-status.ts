@@ -52,6 +52,18 @@ function conditionsOf(s: Status | undefined): Array<Partial<KubeCondition>> | un
   return Array.isArray(s?.['conditions']) ? (s['conditions'] as Array<Partial<KubeCondition>>) : undefined;
 }
 
+/** Condition types Gatehouse sets on an object itself; any other type is another controller's and is kept. */
+const OWN_TYPES = new Set(['Accepted', 'Programmed', 'ResolvedRefs', 'SupportedVersion', 'InsecureFrontendValidationMode', 'Conflicted', 'PartiallyInvalid']);
+const isOwn = (type: string | undefined) => !!type && (OWN_TYPES.has(type) || type.startsWith('gatehouse.dev/'));
+
+/** Ours (with times), then the conditions other controllers set, within the CRDs' bound. */
+function merged(next: readonly Condition[], current: Status | undefined, ctx: StatusContext): Array<Partial<KubeCondition>> {
+  const prev = conditionsOf(current);
+  const ours = withTimes(next, prev, ctx.now, ctx.generation);
+  const foreign = (prev ?? []).filter((c) => !isOwn(c.type) && !ours.some((o) => o.type === c.type));
+  return [...ours, ...foreign].slice(0, MAX_CONDITIONS);
+}
+
 /** The status to write for `report`'s object, given its current status; undefined when Gatehouse writes none. */
 export function desiredStatus(report: ResourceReport, current: Status | undefined, ctx: StatusContext): Status | undefined {
   const kind = report.ref.kind;
@@ -61,14 +73,14 @@ export function desiredStatus(report: ResourceReport, current: Status | undefine
     const version: Condition = supported
       ? { type: 'SupportedVersion', status: 'True', reason: 'SupportedVersion', message: ctx.bundleVersion ? `Gateway API ${ctx.bundleVersion}` : '' }
       : { type: 'SupportedVersion', status: 'False', reason: 'UnsupportedVersion', message: `the installed Gateway API CRDs are ${ctx.bundleVersion}; Gatehouse supports ${ctx.supportedVersions!.join(', ')}` };
-    return { ...current, conditions: withTimes([...report.conditions, version], conditionsOf(current), ctx.now, ctx.generation) };
+    return { ...current, conditions: merged([...report.conditions, version], current, ctx) };
   }
   if (kind === 'Gateway' || kind === 'ListenerSet') {
     const prevListeners = Array.isArray(current?.['listeners']) ? (current['listeners'] as Array<{ name: string; conditions?: KubeCondition[] }>) : [];
     return {
       ...current,
       ...(kind === 'Gateway' ? { addresses: ctx.addresses ?? [], attachedListenerSets: report.attachedListenerSets ?? 0 } : {}),
-      conditions: withTimes(report.conditions, conditionsOf(current), ctx.now, ctx.generation),
+      conditions: merged(report.conditions, current, ctx),
       listeners: (report.listeners ?? []).slice(0, 64).map((l) => ({
         name: l.name,
         supportedKinds: l.supportedKinds,
