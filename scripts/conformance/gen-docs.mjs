@@ -49,7 +49,8 @@ function failureTable(tests, suiteLines, known) {
   const out = ['| Test | Cause | Where a fix belongs | What the suite saw |', '| --- | --- | --- | --- |'];
   for (const t of tests) {
     const k = known[t] ?? {};
-    const saw = (suiteLines[t] ?? []).filter((l) => !/^\[/.test(l)).slice(0, 2).join(' / ');
+    const lines = (suiteLines[t] ?? []).filter((l) => !/^\[/.test(l));
+    const saw = [lines.find((l) => !/^(Error|Messages):|^context deadline/.test(l)), lines.find((l) => /^Messages:/.test(l))?.replace(/^Messages:\s*/, '')].filter(Boolean).join(' / ');
     out.push(`| ${t} | ${cell(k.cause ?? 'not analysed yet')} | ${cell(k.where ?? '—')} | ${cell(saw.slice(0, 300))} |`);
   }
   return out;
