@@ -4,11 +4,13 @@
 // through ClusterIP and LoadBalancer addresses; env, fieldRef and ConfigMap/Secret volumes as a container sees them;
 // a readiness probe gating Ready and the endpoint; restarts; an image it cannot run left Pending with an event; a
 // deleted pod stopped, its address freed and its object removed.
+import { execFile } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { describeInNetworkNamespace, startCluster, type Cluster } from '../harness/kube.js';
+import { BUILD_SCRIPT, BUILD_TIMEOUT_MS, describeInNetworkNamespace, inNetworkNamespace, startCluster, type Cluster } from '../harness/kube.js';
 import { NODE_CONTROLLERS, podLog, startNode, type TestNode } from '../harness/node.js';
 import { request, waitFor } from '../harness/peers.js';
 
@@ -30,6 +32,15 @@ interface PodObj {
 interface Slice {
   endpoints?: Array<{ addresses: string[]; conditions?: { ready?: boolean } }>;
   ports?: Array<{ port: number }>;
+}
+
+// echo-basic is built outside the namespace (a new namespace reaches no module proxy): once, then one cached line.
+if (!inNetworkNamespace()) {
+  describe('echo-basic, the image the node runs for the suite\'s backends', () => {
+    it('is built (scripts/kube/build.sh echo-basic)', async () => {
+      await promisify(execFile)('bash', [BUILD_SCRIPT, 'echo-basic'], { timeout: BUILD_TIMEOUT_MS, maxBuffer: 16 << 20 });
+    }, BUILD_TIMEOUT_MS + 60_000);
+  });
 }
 
 describeInNetworkNamespace('The test node runs pods as local processes', fileURLToPath(import.meta.url), () => {
