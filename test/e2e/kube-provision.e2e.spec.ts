@@ -171,7 +171,8 @@ describe('Provisioning an Envoy per Gateway (Kubernetes mode)', () => {
     await apply(gateway('after-failover', 'gatehouse'));
     await waitFor('provisioned by the new leader', () => get(deployment('gatehouse-after-failover')), 30_000);
     expect(standby.output).toContain('leads now');
-    expect(standby.output).toContain(`provisioner: Gateway ${NS}/after-failover: applied`);
+    // The log line follows the last write of the apply: wait for it rather than race it.
+    await waitFor('the new leader logged it', () => standby!.output.includes(`provisioner: Gateway ${NS}/after-failover: applied`), 10_000);
     gh = standby;
     standby = undefined;
   }, 60_000);
