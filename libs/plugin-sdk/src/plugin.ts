@@ -2,6 +2,7 @@ import type { ResourceRef, ResourceSnapshot } from '@gatehouse/api';
 import type { HttpListenerIR, IR, RouteIR, UpstreamIR, VirtualHostIR } from '@gatehouse/ir';
 import type { EnvoyMessage, XdsTypeUrl } from './envoy.js';
 import type { ReportSink } from './reports.js';
+import type { PluginKind } from './policies.js';
 import type { StagedHttpFilter } from './stages.js';
 
 /**
@@ -86,6 +87,24 @@ export interface GeneratedResource {
  */
 export interface TranslatorPlugin {
   readonly name: string;
+  /**
+   * The `@gatehouse/plugin-sdk` version the plugin was built against (set it to the SDK's `SDK_VERSION`). The
+   * loader refuses a plugin whose SDK major differs from the running control plane's.
+   */
+  readonly sdkVersion?: string;
+  /**
+   * Order among plugins implementing the same hook (lower first; default 0; ties keep load order, built-ins
+   * first). For HTTP filters it orders filters inside the same stage and position.
+   */
+  readonly priority?: number;
+  /**
+   * Proto types this plugin emits beyond the built-in set, so the strict encoder knows them: `envoy` lists proto
+   * files of the installed Envoy API set (e.g. `envoy/extensions/filters/http/rbac/v3/rbac.proto`); `files` are
+   * the plugin's own `.proto` files (absolute paths), resolved against `includeDirs` and the Envoy set.
+   */
+  readonly protos?: { readonly envoy?: readonly string[]; readonly files?: readonly string[]; readonly includeDirs?: readonly string[] };
+  /** Resource kinds (CRDs) this plugin owns: policies attached by targetRefs, or ExtensionRef filter objects. */
+  readonly kinds?: readonly PluginKind[];
   /** backendRef kinds this plugin resolves into upstreams. */
   readonly backends?: readonly BackendResolver[];
   /**
