@@ -59,4 +59,15 @@ describe('desired status', () => {
     const s = desiredStatus(gw, current, { now: 't1', generation: 1 })!;
     expect((s['conditions'] as Condition[]).map((x) => x.type)).toEqual(['Accepted', 'Programmed', 'example.com/Healthy']);
   });
+
+  it("keeps other controllers' conditions on a Gateway's listeners too, and drops its own stale ones there", () => {
+    const gw: ResourceReport = { ref: { kind: 'Gateway', namespace: 'default', name: 'gw' }, state: 'accepted', messages: [], conditions: [c('Accepted', true)], listeners: [{ name: 'http', attachedRoutes: 0, supportedKinds: [], conditions: [c('Accepted', true), c('Programmed', true)] }] };
+    const foreign = { type: 'example.com/Stale', status: 'True', reason: 'Stale', message: '', lastTransitionTime: 't0', observedGeneration: 1 };
+    const current = { listeners: [{ name: 'http', conditions: [foreign, { type: 'ResolvedRefs', status: 'False', reason: 'InvalidCertificateRef', message: '', lastTransitionTime: 't0' }] }, { name: 'gone', conditions: [foreign] }] };
+    const s = desiredStatus(gw, current, { now: 't1', generation: 2 })!;
+    const listeners = s['listeners'] as Array<{ name: string; conditions: Array<Record<string, unknown>> }>;
+    expect(listeners.map((l) => l.name)).toEqual(['http']);
+    expect(listeners[0]!.conditions.map((x) => x['type'])).toEqual(['Accepted', 'Programmed', 'example.com/Stale']);
+    expect(listeners[0]!.conditions[2]).toEqual(foreign);
+  });
 });

@@ -56,9 +56,9 @@ function conditionsOf(s: Status | undefined): Array<Partial<KubeCondition>> | un
 const OWN_TYPES = new Set(['Accepted', 'Programmed', 'ResolvedRefs', 'SupportedVersion', 'InsecureFrontendValidationMode', 'Conflicted', 'PartiallyInvalid']);
 const isOwn = (type: string | undefined) => !!type && (OWN_TYPES.has(type) || type.startsWith('gatehouse.dev/'));
 
-/** Ours (with times), then the conditions other controllers set, within the CRDs' bound. */
-function merged(next: readonly Condition[], current: Status | undefined, ctx: StatusContext): Array<Partial<KubeCondition>> {
-  const prev = conditionsOf(current);
+/** Ours (with times), then the conditions other controllers set (on the object or on one of its listeners), within
+ * the CRDs' bound. */
+function merged(next: readonly Condition[], prev: Array<Partial<KubeCondition>> | undefined, ctx: StatusContext): Array<Partial<KubeCondition>> {
   const ours = withTimes(next, prev, ctx.now, ctx.generation);
   const foreign = (prev ?? []).filter((c) => !isOwn(c.type) && !ours.some((o) => o.type === c.type));
   return [...ours, ...foreign].slice(0, MAX_CONDITIONS);
@@ -73,19 +73,19 @@ export function desiredStatus(report: ResourceReport, current: Status | undefine
     const version: Condition = supported
       ? { type: 'SupportedVersion', status: 'True', reason: 'SupportedVersion', message: ctx.bundleVersion ? `Gateway API ${ctx.bundleVersion}` : '' }
       : { type: 'SupportedVersion', status: 'False', reason: 'UnsupportedVersion', message: `the installed Gateway API CRDs are ${ctx.bundleVersion}; Gatehouse supports ${ctx.supportedVersions!.join(', ')}` };
-    return { ...current, conditions: merged([...report.conditions, version], current, ctx) };
+    return { ...current, conditions: merged([...report.conditions, version], conditionsOf(current), ctx) };
   }
   if (kind === 'Gateway' || kind === 'ListenerSet') {
     const prevListeners = Array.isArray(current?.['listeners']) ? (current['listeners'] as Array<{ name: string; conditions?: KubeCondition[] }>) : [];
     return {
       ...current,
       ...(kind === 'Gateway' ? { addresses: ctx.addresses ?? [], attachedListenerSets: report.attachedListenerSets ?? 0 } : {}),
-      conditions: merged(report.conditions, current, ctx),
+      conditions: merged(report.conditions, conditionsOf(current), ctx),
       listeners: (report.listeners ?? []).slice(0, 64).map((l) => ({
         name: l.name,
         supportedKinds: l.supportedKinds,
         attachedRoutes: l.attachedRoutes,
-        conditions: withTimes(l.conditions, prevListeners.find((p) => p.name === l.name)?.conditions, ctx.now, ctx.generation),
+        conditions: merged(l.conditions, prevListeners.find((p) => p.name === l.name)?.conditions, ctx),
       })),
     };
   }
