@@ -18,7 +18,7 @@ interface ServiceLike extends KubeObject {
 }
 interface SliceLike extends KubeObject {
   addressType?: string;
-  endpoints?: Array<{ addresses?: string[]; conditions?: { ready?: boolean } }>;
+  endpoints?: Array<{ addresses?: string[]; conditions?: { ready?: boolean; serving?: boolean; terminating?: boolean } }>;
   ports?: Array<{ name?: string; port?: number }>;
 }
 
@@ -50,6 +50,9 @@ function computeUpstream(target: BackendTarget, svc: ServiceLike, slices: Return
   const sources: ResourceRef[] = [{ kind: 'Service', namespace: target.namespace, name: target.name }];
   const seen = new Set<string>();
   const endpoints: EndpointIR[] = [];
+  // Endpoints that are shutting down but still serving: used only when nothing is ready (as kube-proxy does), so a
+  // rolling update of a one-replica Deployment does not drop traffic while the old pod drains.
+  const draining = new Set<EndpointIR>();
   for (const slice of slices) {
     const obj = slice.object as SliceLike;
     if (obj.addressType === 'FQDN') continue;
@@ -59,14 +62,18 @@ function computeUpstream(target: BackendTarget, svc: ServiceLike, slices: Return
     if (slicePort === undefined) continue;
     for (const ep of obj.endpoints ?? []) {
       const ready = ep.conditions?.ready !== false;
+      const drains = !ready && ep.conditions?.serving === true && ep.conditions?.terminating === true;
       for (const address of ep.addresses ?? []) {
         const id = `${address}:${slicePort}`;
         if (seen.has(id)) continue;
         seen.add(id);
-        endpoints.push({ address, port: slicePort, ready });
+        const e: EndpointIR = { address, port: slicePort, ready };
+        if (drains) draining.add(e);
+        endpoints.push(e);
       }
     }
   }
+  if (draining.size > 0 && !endpoints.some((e) => e.ready)) for (const e of draining) e.ready = true;
   const order = (a: EndpointIR, b: EndpointIR) => (a.address < b.address ? -1 : a.address > b.address ? 1 : a.port - b.port);
   // Slices usually list endpoints in order already: check before paying for a sort.
   if (endpoints.some((e, i) => i > 0 && order(endpoints[i - 1]!, e) > 0)) endpoints.sort(order);
