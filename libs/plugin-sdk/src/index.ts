@@ -13,3 +13,5 @@ export { describeRef, resourceKey, resourcesOfKind, resourcesByLabel, parseDurat
 export * from './paths.js';
 export * from './discovery.js';
 export * from './upstream-variants.js';
+export type * from './resources.js';
+export * from './generated/envoy-filters.js';
