@@ -1,4 +1,5 @@
 export * from './codec/proto-root.js';
+export * from './codec/plugin-protos.js';
 export * from './codec/strict-encoder.js';
 export * from './cache/snapshot.js';
 export * from './cache/snapshot-cache.js';

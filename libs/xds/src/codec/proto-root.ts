@@ -1,7 +1,8 @@
-// Loads Envoy's official v3 protos (shipped by @grpc/grpc-js-xds) into one protobufjs Root.
+// Loads Envoy's official v3 protos (shipped by @grpc/grpc-js-xds) into one protobufjs Root: the built-in set, plus
+// what plugins declare (see plugin-protos.ts).
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import protobuf from 'protobufjs';
 
 const require = createRequire(import.meta.url);
@@ -39,23 +40,39 @@ export function protoIncludeDirs(): string[] {
   return [join(deps, 'envoy-api'), join(deps, 'xds'), join(deps, 'googleapis'), join(deps, 'protoc-gen-validate'), pbPkg];
 }
 
-let cached: protobuf.Root | undefined;
+/** The directory of the installed Envoy API set (`envoy/...` proto paths are relative to it). */
+export function envoyApiDir(): string {
+  return protoIncludeDirs()[0]!;
+}
 
-/** The shared Root (loaded once; a few hundred milliseconds). */
-export function envoyRoot(): protobuf.Root {
-  if (cached) return cached;
-  const dirs = protoIncludeDirs();
+/**
+ * A Root with the built-in files and `extra` files loaded. Imports resolve against the Envoy set, then `includeDirs`,
+ * then the importing file's folder. Throws protobufjs's error (it names the file and line) when a file does not parse
+ * or a type does not resolve.
+ */
+export function loadRoot(extra: readonly string[] = [], includeDirs: readonly string[] = []): protobuf.Root {
+  const dirs = [...protoIncludeDirs(), ...includeDirs];
   const root = new protobuf.Root();
-  root.resolvePath = (_origin, target) => {
-    if (existsSync(target)) return target;
+  root.resolvePath = (origin, target) => {
+    if (isAbsolute(target)) return target;
     for (const d of dirs) {
       const candidate = join(d, target);
       if (existsSync(candidate)) return candidate;
     }
+    if (origin) {
+      const sibling = join(dirname(origin), target);
+      if (existsSync(sibling)) return sibling;
+    }
     return target;
   };
-  root.loadSync(ENVOY_PROTO_FILES, { keepCase: false });
+  root.loadSync([...ENVOY_PROTO_FILES, ...extra], { keepCase: false });
   root.resolveAll();
-  cached = root;
   return root;
+}
+
+let cached: protobuf.Root | undefined;
+
+/** The shared Root of the built-in files (loaded once; about a hundred milliseconds). */
+export function envoyRoot(): protobuf.Root {
+  return (cached ??= loadRoot());
 }

@@ -1,6 +1,7 @@
 // A strict encoder: every key must be a field of the proto, every enum a known name, every Any a loaded type.
 // protobufjs's own fromObject silently drops unknown fields — config would vanish without an error.
 import protobuf from 'protobufjs';
+import { protoFilesForType } from './plugin-protos.js';
 
 export class EncodeError extends Error {
   constructor(
@@ -62,7 +63,7 @@ export class StrictEncoder {
     try {
       t = this.root.lookupType(name);
     } catch {
-      throw new EncodeError('@type', `unknown message type ${name} (not in the loaded Envoy protos)`);
+      throw new EncodeError('@type', unknownType(name));
     }
     this.types.set(typeUrlOrName, t);
     return t;
@@ -205,11 +206,25 @@ export class StrictEncoder {
     const typeUrl = value['@type'];
     if (typeof typeUrl !== 'string') throw new EncodeError(at(path), 'a typed config needs "@type": "type.googleapis.com/<message>"');
     const { '@type': _omit, ...body } = value;
-    const inner = this.lookupType(typeUrl);
+    let inner: protobuf.Type;
+    try {
+      inner = this.lookupType(typeUrl);
+    } catch (err) {
+      // Say where the unknown type is, not only what it is.
+      if (err instanceof EncodeError) throw new EncodeError(at(path, '.@type'), err.reason);
+      throw err;
+    }
     const bytes = inner.encode(this.normalizeMessage(inner, body, path === null ? null : `${path}<${inner.name}>`)).finish();
     // protobufjs's built-in Any keeps the proto's snake_case field name.
     return { type_url: typeUrl, value: bytes };
   }
+}
+
+/** Says how to make a type known: the plugin emitting it declares its proto file. */
+function unknownType(name: string): string {
+  const files = protoFilesForType(name);
+  const hint = files.length === 1 ? `"${files[0]}"` : files.length > 1 ? `one of ${files.slice(0, 6).map((f) => `"${f}"`).join(', ')}` : 'its .proto file';
+  return `unknown message type ${name} (not in the loaded protos): the plugin that emits it must declare ${hint} in its \`protos\``;
 }
 
 function describe(v: unknown): string {
