@@ -110,10 +110,13 @@ function processGateway(
   entry.listeners = own.map((s) => s.report);
   entry.attachedListenerSets = listenerSets.filter((l) => l.accepted).length;
   const usable = slots.some((s) => s.usable);
-  // A listener that is not accepted, conflicts or has unresolved references: the Gateway is accepted, with the
-  // reason the spec gives for that (ListenersNotValid), naming them.
+  // A listener that is not accepted, conflicts or has unresolved references: the reason the spec gives for that
+  // (ListenersNotValid), naming them. The Gateway is accepted when at least one of its listeners is (counting those
+  // of the ListenerSets it took), not accepted when none is.
   const invalid = own.filter((s) => !s.usable || s.report.conditions.some((c) => (c.type === 'Conflicted' ? c.status === 'True' : (c.type === 'Accepted' || c.type === 'ResolvedRefs') && c.status === 'False')));
-  book.condition(stored.ref, invalid.length ? cond('Accepted', true, 'ListenersNotValid', `listener${invalid.length > 1 ? 's' : ''} ${invalid.map((s) => `"${s.listener.name}"`).join(', ')} ${invalid.length > 1 ? 'are' : 'is'} not valid (see status.listeners)`, gen) : cond('Accepted', true, 'Accepted', '', gen));
+  const anyAccepted = own.length === 0 || slots.some((s) => s.report.conditions.some((c) => c.type === 'Accepted' && c.status === 'True'));
+  const notValid = `listener${invalid.length > 1 ? 's' : ''} ${invalid.map((s) => `"${s.listener.name}"`).join(', ')} ${invalid.length > 1 ? 'are' : 'is'} not valid (see status.listeners)`;
+  book.condition(stored.ref, invalid.length ? cond('Accepted', anyAccepted, 'ListenersNotValid', anyAccepted ? notValid : `no listener is accepted: ${notValid}`, gen) : cond('Accepted', true, 'Accepted', '', gen));
   if (plan.unusable.length) {
     const what = `spec.addresses: ${plan.unusable.join(', ')} ${plan.unusable.length > 1 ? 'are' : 'is'} not an address of the proxy's host (served on ${plan.bind.join(', ')} only)`;
     book.condition(stored.ref, cond('Programmed', false, 'AddressNotUsable', what, gen));

@@ -41,6 +41,11 @@ export function gatewayLayout(gw: GatewayState): GatewayLayout {
   const coalescable = (slot: ListenerSlot) => hostnamesOn(slot.envoyListener).filter((h) => h === '*' || h === (slot.listener.hostname ?? '*') || slot.certNames.some((n) => certCovers(n, h)));
   const streams = new Map<string, StreamListenerIR>();
   for (const slot of gw.slots) {
+    if (slot.dormant && !slot.usable) {
+      // Its routes go to a table of their own that no Envoy listener serves: counted as attached, never reachable.
+      tables.push({ key: tableOf(slot), routeConfigName: `${slot.envoyListener}-${slot.key}`, listeners: { hostnames: [slot.listener.hostname ?? '*'], self: slot.listener.hostname ?? '*' } });
+      continue;
+    }
     if (!slot.usable) continue;
     if (STREAM_PROTOCOLS.has(slot.listener.protocol)) {
       let sl = streams.get(slot.envoyListener);

@@ -50,6 +50,12 @@ export interface ListenerSlot {
   report: ListenerReport;
   /** False when the listener is invalid or conflicted: routes cannot attach. */
   usable: boolean;
+  /**
+   * Accepted but not programmed: an HTTPS listener none of whose certificates resolve. Routes attach to it and count in
+   * its attachedRoutes (the spec counts them whatever the listener's state), but nothing is served on it until a
+   * certificate resolves.
+   */
+  dormant?: boolean;
 }
 
 /** What a slot is made from besides the snapshot. */
@@ -114,6 +120,8 @@ function makeSlot(snapshot: ResourceSnapshot, input: SlotInput): ListenerSlot {
         cond('Conflicted', false, 'NoConflicts', '', gen),
         cond('Programmed', false, 'Invalid', `no usable certificate: ${certProblem.message}`, gen),
       );
+      // TLS Terminate listeners share a stream table per port: only HTTPS ones (a route table each) can hold routes idle.
+      slot.dormant = listener.protocol === 'HTTPS' && allowed.length > 0;
       return slot;
     }
   }
@@ -168,6 +176,7 @@ export function markConflicts(slots: ListenerSlot[], gen?: number): void {
 
 export function setConflicted(s: ListenerSlot, reason: string, message: string, gen?: number, rejected = false): void {
   s.usable = false;
+  s.dormant = false;
   s.report.conditions = s.report.conditions
     .filter((c) => c.type !== 'Conflicted' && c.type !== 'Programmed' && (!rejected || c.type !== 'Accepted'))
     .concat(...(rejected ? [cond('Accepted', false, reason, message, gen)] : []), cond('Conflicted', true, reason, message, gen), cond('Programmed', false, reason, message, gen));

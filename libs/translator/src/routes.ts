@@ -140,7 +140,7 @@ export function processRoute(ctx: RouteContext, stored: StoredResource & { objec
         [reason, message] = ['NotAllowedByListeners', `listener "${slot.listener.name}" does not allow routes from namespace ${ns}`];
         continue;
       }
-      if (!slot.usable) {
+      if (!slot.usable && !slot.dormant) {
         [reason, message] = ['NoMatchingParent', `listener "${slot.listener.name}" is not usable`];
         continue;
       }
@@ -150,6 +150,7 @@ export function processRoute(ctx: RouteContext, stored: StoredResource & { objec
         continue;
       }
       attached++;
+      if (!slot.usable) ctx.book.warn(stored.ref, 'ListenerNotProgrammed', `${describeRef(stored.ref)}: spec.parentRefs[${pi}]: attached to listener "${slot.listener.name}" of ${parentName}, which serves nothing until its certificates resolve (see the Gateway's status.listeners)`);
       const origins = HOSTNAMED.has(kind) ? hostnameOrigins(slot.listener.hostname, routeHostnames, hostnames) : ['*'];
       out.push({ slot, hostnames, origins, routes: built.routes, streams: built.streams, createdAt: stored.createdAt });
     }
