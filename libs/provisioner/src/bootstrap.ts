@@ -3,6 +3,7 @@
 // goes into a ConfigMap. The paths are relative to Envoy's working directory: /etc/gatehouse in the pod, the
 // Gateway's own directory for a local Envoy, so both run the very same bootstrap text.
 import { envoyBootstrap } from '@gatehouse/xds';
+import { readinessListener } from './readiness.js';
 
 /** Where the Secret's keys are, relative to Envoy's working directory. */
 export const TLS_FILES = { cert: 'xds-tls/tls.crt', key: 'xds-tls/tls.key', ca: 'xds-tls/ca.crt' } as const;
@@ -15,6 +16,8 @@ export interface ProvisionedBootstrapOptions {
   xdsPort: number;
   /** mTLS: the bootstrap reads TLS_FILES (written from the Gateway's Secret). */
   tls: boolean;
+  /** A static readiness listener on this port (readiness.ts); none for local Envoys, which share the host's network. */
+  readinessPort?: number;
 }
 
 const MARK = { cert: '\u0000gatehouse:cert', key: '\u0000gatehouse:key', ca: '\u0000gatehouse:ca' };
@@ -41,6 +44,10 @@ export function provisionedBootstrap(o: ProvisionedBootstrapOptions): string {
     xdsPort: o.xdsPort,
     ...(o.tls ? { tls: { certPem: MARK.cert, keyPem: MARK.key, caPem: MARK.ca } } : {}),
   });
+  if (o.readinessPort !== undefined) {
+    const statics = b['staticResources'] as Record<string, unknown>;
+    statics['listeners'] = [readinessListener(o.readinessPort)];
+  }
   const text = JSON.stringify(o.tls ? toFiles(b) : b, null, 2) + '\n';
   if (text.includes('\\u0000gatehouse:')) throw new Error('provisioned bootstrap: a TLS value was left inline (envoyBootstrap changed shape)');
   return text;

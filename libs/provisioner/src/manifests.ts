@@ -7,6 +7,7 @@ import { GATEWAY_API_VERSION, type Gateway } from '@gatehouse/api';
 import { BOOTSTRAP_FILE } from './bootstrap.js';
 import { BOOTSTRAP_HASH_ANNOTATION, CONFIG_HASH_ANNOTATION, objectName, ownLabels, selectorLabels } from './names.js';
 import type { GatewayParametersSpec } from './parameters.js';
+import { READINESS_PATH } from './readiness.js';
 
 /** The Envoy image provisioned by default: the release Gatehouse is tested with (scripts/provision.sh ENVOY_PIN). */
 export const DEFAULT_ENVOY_IMAGE = 'docker.io/envoyproxy/envoy:distroless-v1.40.0';
@@ -44,6 +45,8 @@ export interface ManifestInput {
   /** The xDS client credential (PEM), when xDS is mTLS. */
   tls?: { cert: string; key: string; ca: string };
   defaultImage?: string;
+  /** The bootstrap's readiness listener port (readiness.ts): the pod is Ready when Envoy answers there. */
+  readinessPort?: number;
   /** Ports the Gateway serves beyond its own listeners (from accepted ListenerSets), with their L4 protocol. */
   extraPorts?: ReadonlyArray<{ port: number; protocol: 'TCP' | 'UDP' }>;
 }
@@ -120,7 +123,6 @@ function service(metadata: ProvisionedObject['metadata'], gw: Gateway, ports: Po
 function deployment(metadata: ProvisionedObject['metadata'], gw: Gateway, ports: PortSpec[], i: ManifestInput, bootstrapHash: string, annotations: Record<string, string>, labels: Record<string, string>): ProvisionedObject {
   const p = i.params;
   const name = metadata.name;
-  const tcp = ports.find((x) => x.protocol === 'TCP');
   const resources = p.resources ?? { requests: { cpu: '100m', memory: '128Mi' } };
   return {
     apiVersion: 'apps/v1',
@@ -154,7 +156,8 @@ function deployment(metadata: ProvisionedObject['metadata'], gw: Gateway, ports:
               args: ['--config-path', `${ENVOY_WORKDIR}/bootstrap/${BOOTSTRAP_FILE}`, '--log-level', p.logLevel ?? 'info', '--drain-time-s', '15'],
               workingDir: ENVOY_WORKDIR,
               ports: ports.map((x) => ({ name: x.name, containerPort: x.port, protocol: x.protocol })),
-              ...(tcp ? { readinessProbe: { tcpSocket: { port: tcp.port }, periodSeconds: 5, failureThreshold: 3 } } : {}),
+              // Not a Gateway listener's port: those are no measure of Envoy being up (a listener may be invalid).
+              ...(i.readinessPort !== undefined ? { readinessProbe: { httpGet: { path: READINESS_PATH, port: i.readinessPort }, periodSeconds: 5, failureThreshold: 3 } } : {}),
               resources,
               securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
               volumeMounts: [

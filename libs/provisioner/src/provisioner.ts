@@ -15,10 +15,11 @@ import { apply, clusterCollection, remove, type AppliedObject } from './applier.
 import { provisionedBootstrap, TLS_FILES } from './bootstrap.js';
 import { clientCredential, credentialOfSecret } from './client-credentials.js';
 import { LocalEnvoys, type LocalEnvoySpec } from './local-envoys.js';
-import { gatewayManifests, type ProvisionedObject } from './manifests.js';
+import { gatewayManifests, servicePorts, type ProvisionedObject } from './manifests.js';
 import { CONFIG_HASH_ANNOTATION, OWNED_SELECTOR, objectName } from './names.js';
 import { PARAMETERS_API_VERSION, type GatewayParametersSpec } from './parameters.js';
 import { planProvisioning, type GatewayPlan, type Plan } from './plan.js';
+import { readinessPort } from './readiness.js';
 import { ReportAmender, type Address } from './report-amender.js';
 import { WatchedCollection } from './watched-collection.js';
 
@@ -254,7 +255,10 @@ export class Provisioner {
     const ns = gp.gateway.metadata.namespace ?? 'default';
     const name = objectName(gp.gateway.metadata.name);
     const xds = this.o.xds();
-    const bootstrap = provisionedBootstrap({ gateway: gp.key, xdsHost: xds.host, xdsPort: xds.port, tls: this.o.tls });
+    const extraPorts = this.servedPorts(gp.gateway);
+    // Local Envoys share this machine's network (and nothing probes them): no readiness listener for them.
+    const ready = this.envoys ? undefined : readinessPort(servicePorts(gp.gateway, extraPorts));
+    const bootstrap = provisionedBootstrap({ gateway: gp.key, xdsHost: xds.host, xdsPort: xds.port, tls: this.o.tls, ...(ready !== undefined ? { readinessPort: ready } : {}) });
     let tls: { cert: string; key: string; ca: string } | undefined;
     if (this.o.tls) {
       this.ca ??= await ControlPlaneCa.loadOrCreate(join(this.o.dataDir, 'xds-ca'));
@@ -262,7 +266,7 @@ export class Provisioner {
       const existing = credentialOfSecret(this.applied.get(secretKey) ?? this.owned.get('Secret')!.get(name, ns));
       tls = await clientCredential(this.ca, gp.key, existing);
     }
-    const manifests = gatewayManifests({ gateway: gp.gateway, params: gp.params!, bootstrap, ...(tls ? { tls } : {}), ...(this.o.envoyImage ? { defaultImage: this.o.envoyImage } : {}), extraPorts: this.servedPorts(gp.gateway) });
+    const manifests = gatewayManifests({ gateway: gp.gateway, params: gp.params!, bootstrap, ...(tls ? { tls } : {}), ...(this.o.envoyImage ? { defaultImage: this.o.envoyImage } : {}), extraPorts, ...(ready !== undefined ? { readinessPort: ready } : {}) });
     const written: string[] = [];
     const result = new Map<OwnedKind, AppliedObject | OwnedObject>();
     for (const m of manifests) {
