@@ -5,5 +5,6 @@ export * from './core.js';
 export * from './gatehouse.js';
 export * from './snapshot.js';
 export * from './scope.js';
+export * from './plugin-kinds.js';
 export * from './duration.js';
 export type { ConfigSource } from './source.js';

@@ -1,8 +1,10 @@
+import { registeredKind } from './plugin-kinds.js';
+
 /** Kinds that live outside any namespace. Everything else defaults to namespace `default`. */
 const CLUSTER_SCOPED: ReadonlySet<string> = new Set(['GatewayClass', 'Namespace', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition']);
 
 export function isClusterScoped(kind: string): boolean {
-  return CLUSTER_SCOPED.has(kind);
+  return CLUSTER_SCOPED.has(kind) || registeredKind(kind)?.scope === 'Cluster';
 }
 
 /**
@@ -32,7 +34,7 @@ export const KNOWN_KINDS: Readonly<Record<string, readonly string[]>> = Object.f
   }),
 );
 
-/** The apiVersions Gatehouse accepts for `kind`, or undefined when it does not handle the kind. */
+/** The apiVersions Gatehouse accepts for `kind` (a plugin-owned kind too), or undefined when it does not handle it. */
 export function servedVersions(kind: string): readonly string[] | undefined {
-  return Object.hasOwn(KNOWN_KINDS, kind) ? KNOWN_KINDS[kind] : undefined;
+  return Object.hasOwn(KNOWN_KINDS, kind) ? KNOWN_KINDS[kind] : registeredKind(kind)?.apiVersions;
 }

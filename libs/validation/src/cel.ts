@@ -47,6 +47,12 @@ function program(expr: string): Program | Error {
   return p;
 }
 
+/** Why a rule (or messageExpression) cannot be compiled, or undefined when it compiles. */
+export function compileError(expr: string): string | undefined {
+  const p = program(expr);
+  return p instanceof Error ? p.message : undefined;
+}
+
 /** JSON → CEL values: objects become maps, integers (by schema) become ints (bigint), as the apiserver types them. */
 export function toCel(value: unknown, schema: Schema | undefined, memo?: WeakMap<object, CelInput>): CelInput {
   if (value === null || value === undefined) return null;

@@ -29,6 +29,8 @@ export { GATEHOUSE_SCHEMAS } from './gatehouse-schemas.js';
 export { resolveKind, parseApiVersion, servedVersions, KNOWN_GROUPS, type KindResolution } from './served.js';
 export { MAX_NESTING_DEPTH, MAX_VALUES } from './limits.js';
 export { CEL_BUDGET } from './cel-rules.js';
+export { registerPluginKinds, unregisterPluginKinds, pluginCrds, PluginKindError, type PluginWithKinds } from './plugin-kinds.js';
+export { checkPluginCrd, type CheckedCrd } from './plugin-crd.js';
 
 export const SCHEMA_SOURCE = (bundle as { source: string }).source;
 

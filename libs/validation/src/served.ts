@@ -6,6 +6,7 @@ import bundle from './generated/gateway-api.schemas.json' with { type: 'json' };
 import { CORE_KINDS, CORE_SERVED } from './core/index.js';
 import { quote } from './errors.js';
 import { GATEHOUSE_SCHEMAS } from './gatehouse-schemas.js';
+import { PLUGIN_SCHEMAS } from './plugin-schemas.js';
 import type { KindSchema } from './schema.js';
 
 export type KindResolution =
@@ -23,8 +24,24 @@ export type KindResolution =
 
 const CRDS = new Map<string, KindSchema>([...Object.entries(bundle.schemas as unknown as Record<string, KindSchema>), ...Object.entries(GATEHOUSE_SCHEMAS)]);
 
-/** API groups whose served kinds Gatehouse knows completely ('' is the core group). */
-export const KNOWN_GROUPS: ReadonlySet<string> = new Set(['', 'discovery.k8s.io', ...[...CRDS.keys()].map((k) => k.split('/')[0]!)]);
+const BUILT_IN_GROUPS: ReadonlySet<string> = new Set(['', 'discovery.k8s.io', ...[...CRDS.keys()].map((k) => k.split('/')[0]!)]);
+const groups = new Set(BUILT_IN_GROUPS);
+
+/** API groups whose served kinds Gatehouse knows completely ('' is the core group), plugin-owned groups included. */
+export const KNOWN_GROUPS: ReadonlySet<string> = groups;
+
+/** Whether `group` is one of the groups built into Gatehouse (a plugin may add kinds to gatehouse.dev only). */
+export function isBuiltInGroup(group: string): boolean {
+  return BUILT_IN_GROUPS.has(group);
+}
+
+/** A plugin-owned kind's group becomes known (registerPluginKinds), or no longer (unregisterPluginKinds). */
+export function addKnownGroup(group: string): void {
+  groups.add(group);
+}
+export function removeKnownGroup(group: string): void {
+  if (!BUILT_IN_GROUPS.has(group)) groups.delete(group);
+}
 
 /** Splits `group/version` (or the core group's `v1`); undefined when malformed. */
 export function parseApiVersion(apiVersion: string): { group: string; version: string } | undefined {
@@ -41,7 +58,7 @@ export function resolveKind(apiVersion: string, kind: string): KindResolution {
   }
   const { group, version } = gv;
   if (!KNOWN_GROUPS.has(group)) return { status: 'unknown-group', group };
-  const crd = CRDS.get(`${apiVersion}/${kind}`);
+  const crd = CRDS.get(`${apiVersion}/${kind}`) ?? PLUGIN_SCHEMAS.get(`${apiVersion}/${kind}`);
   if (crd) return { status: 'validated', group, version, kind, schema: crd, builtIn: false };
   const builtIn = CORE_KINDS.get(`${apiVersion}/${kind}`);
   if (builtIn) return { status: 'validated', group, version, kind, schema: builtIn, builtIn: true };
@@ -56,7 +73,7 @@ export function servedVersions(group: string, kind: string): string[] {
     const gv = parseApiVersion(apiVersion);
     if (gv?.group === group && k === kind && !out.includes(apiVersion)) out.push(apiVersion);
   };
-  for (const key of [...CRDS.keys(), ...CORE_KINDS.keys()]) add(key.slice(0, key.lastIndexOf('/')), key.slice(key.lastIndexOf('/') + 1));
+  for (const key of [...CRDS.keys(), ...PLUGIN_SCHEMAS.keys(), ...CORE_KINDS.keys()]) add(key.slice(0, key.lastIndexOf('/')), key.slice(key.lastIndexOf('/') + 1));
   for (const [apiVersion, kinds] of CORE_SERVED) for (const k of kinds) add(apiVersion, k);
   return out;
 }
