@@ -38,6 +38,12 @@ bench: build
 fuzz: build
 	@$(ENV) FUZZ_SECONDS=$${FUZZ_SECONDS:-600} npx vitest run --project unit test/fuzz
 
+## The plugin SDK as a package: regenerates its Envoy filter types from the protos, builds it, and packs
+## dist/sdk/gatehouse-plugin-sdk-<version>.tgz (no dependencies: a plugin project installs it offline with npm install).
+.PHONY: sdk
+sdk: setup
+	@$(ENV) node scripts/sdk/gen-envoy-filters.mjs && npx tsc -b libs/plugin-sdk && node scripts/sdk/pack.mjs
+
 ## Rewrite golden files after an intended translation change (review the diff like code).
 golden: build
 	@$(ENV) UPDATE_GOLDEN=1 npx vitest run --project unit test/golden
