@@ -7,3 +7,4 @@ export { gatewayLayout, type GatewayLayout } from './layout.js';
 export { internalError } from './internal-error.js';
 export { StreamTable, type StreamEntry } from './stream-table.js';
 export { BackendTlsIndex, backendTlsPolicies, type PolicyMatch, type PolicyState } from './backend-tls.js';
+export { PolicyAttachment, policyKinds, type PolicyKindRef } from './policy-attachment.js';
