@@ -1,5 +1,6 @@
 // Translation: each snapshot from the source → the Publisher (incremental translation, encoded and checked
-// snapshots in the cache) → status and reports after the push, coalesced. Closes the NACK loop: what a proxy
+// snapshots in the cache; what cannot be served is left out and reported on its sources) → status and reports after
+// the push, coalesced. Closes the NACK loop: what a proxy
 // refuses is traced to its sources, quarantined, and the configuration republished without it.
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { describeRef, resourceKey, type ResourceSnapshot, type StoredResource } from '@gatehouse/api';
@@ -7,11 +8,11 @@ import type { Translation } from '@gatehouse/engine';
 import type { ResourceReport } from '@gatehouse/plugin-sdk';
 import type { StatusInput } from '@gatehouse/reporter';
 import type { ProxyInfo } from '@gatehouse/xds';
-import { BUILTIN_PLUGINS } from '../builtin-plugins.js';
 import { Log } from '../log.js';
 import { Metrics } from '../metrics.js';
 import { CONTROLLER_OPTIONS, type ControllerOptions } from '../options.js';
 import { locallyBindable } from '../local-addresses.js';
+import { annotateRefusals } from '../envoy-refusals.js';
 import { Publisher, type PublishResult } from '../publisher.js';
 import { Quarantine, contentHash } from '../quarantine.js';
 import { logReports } from '../report-log.js';
@@ -44,7 +45,8 @@ export class TranslationService implements OnModuleInit, ProxyFeedback {
     @Inject(XdsService) private readonly xds: XdsService,
     @Inject(ReporterService) private readonly reports: ReporterService,
   ) {
-    const plugins = [...BUILTIN_PLUGINS, ...(options.plugins ?? [])];
+    // The encoder decides which plugins load (a plugin whose declared protos do not load is left out).
+    const plugins = xds.plugins;
     // Envoys run on this machine (standalone mode, local provisioning, hand-started): a Gateway IP it lacks cannot be
     // bound. Provisioned into a cluster, Envoy runs elsewhere: every address is the cluster's business.
     const local = options.provision?.mode !== 'kubernetes';
@@ -110,6 +112,7 @@ export class TranslationService implements OnModuleInit, ProxyFeedback {
       const gw = result.published.length ? ` gateways=${result.published.join(',')}` : '';
       const how = result.translation.stats.incremental ? ` (incremental: ${result.translation.stats.routes} routes redone)` : '';
       this.log.info(`translated ${snapshot.resources.size} resources in ${result.durationMs.toFixed(1)} ms${how}${gw}`);
+      for (const f of result.refused) if (f.scope !== 'held') this.log.error(`${f.message}; ${f.scope === 'source' ? `left out, the rest of gateway ${f.gateway} is served` : `left out of gateway ${f.gateway}`}`);
       for (const [g, problems] of Object.entries(result.held)) this.log.error(`gateway ${g} keeps its previous configuration: ${problems.join('; ')}`);
       if (!this.reportScheduled) {
         this.reportScheduled = true;
@@ -133,7 +136,7 @@ export class TranslationService implements OnModuleInit, ProxyFeedback {
     if (!result || !snapshot) return;
     try {
       const started = performance.now();
-      result.translation.reports = this.quarantine.annotate(result.translation.reports);
+      result.translation.reports = this.quarantine.annotate(annotateRefusals(result.translation.reports, result.refused));
       this.previousMessages = logReports(this.log, result.translation, this.previousMessages);
       const rejected: Record<string, number> = {};
       for (const r of result.translation.reports) if (r.state === 'rejected') rejected[r.ref.kind] = (rejected[r.ref.kind] ?? 0) + 1;

@@ -2,7 +2,9 @@
 // are logged, counted and recorded here; ACKs and NACKs go to whoever translates (NACK quarantine).
 import { join, resolve } from 'node:path';
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { AdsServer, ControlPlaneCa, PUSH_ORDER, SnapshotCache, StrictEncoder, envoyRoot, shortType, type ProxyInfo, type ServerCallbacks, type XdsServerTls } from '@gatehouse/xds';
+import type { TranslatorPlugin } from '@gatehouse/plugin-sdk';
+import { AdsServer, ControlPlaneCa, PUSH_ORDER, SnapshotCache, StrictEncoder, describeProtoFailure, pluginProtoRoot, shortType, type ProtoLoadFailure, type ProxyInfo, type ServerCallbacks, type XdsServerTls } from '@gatehouse/xds';
+import { BUILTIN_PLUGINS } from '../builtin-plugins.js';
 import { Log } from '../log.js';
 import { Metrics } from '../metrics.js';
 import { CONTROLLER_OPTIONS, isLoopback, type ControllerOptions } from '../options.js';
@@ -19,8 +21,12 @@ export interface ProxyFeedback {
 @Injectable()
 export class XdsService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   readonly cache = new SnapshotCache();
-  /** Encodes what is published (strictly: an unknown field is an error, never dropped). */
-  readonly encoder = new StrictEncoder(envoyRoot());
+  /** Encodes what is published (strictly: an unknown field is an error, never dropped), plugin-declared types too. */
+  readonly encoder: StrictEncoder;
+  /** The plugins to translate with: the built-ins, then the user's, less those whose declared protos do not load. */
+  readonly plugins: readonly TranslatorPlugin[];
+  /** Why plugins were left out (their declared protos do not load). */
+  readonly pluginFailures: readonly ProtoLoadFailure[];
   ads!: AdsServer;
   port = 0;
   private feedback: ProxyFeedback | undefined;
@@ -33,7 +39,13 @@ export class XdsService implements OnApplicationBootstrap, BeforeApplicationShut
     @Inject(Log) private readonly log: Log,
     @Inject(Metrics) private readonly metrics: Metrics,
     @Inject(ReporterService) private readonly reports: ReporterService,
-  ) {}
+  ) {
+    const protos = pluginProtoRoot([...BUILTIN_PLUGINS, ...(options.plugins ?? [])]);
+    for (const f of protos.failures) log.error(describeProtoFailure(f));
+    this.encoder = new StrictEncoder(protos.root);
+    this.plugins = protos.plugins;
+    this.pluginFailures = protos.failures;
+  }
 
   get address(): string {
     return this.options.xdsAddress ?? '127.0.0.1';
