@@ -2,17 +2,16 @@
 // `gatehouse`: serve the control plane, print Envoy bootstraps, translate offline, inspect a running one.
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { stringify } from 'yaml';
 import { isLoopback, startController, type KubernetesOptions, type ProvisionOptions } from '@gatehouse/controller';
 import { DEFAULT_MAX_DOCUMENTS, DEFAULT_MAX_FILE_BYTES } from '@gatehouse/config-source';
-import type { TranslatorPlugin } from '@gatehouse/plugin-sdk';
 import { ControlPlaneCa, envoyBootstrap, isGatewayRef, type BootstrapTls } from '@gatehouse/xds';
 import { AdminError, type AdminTarget } from './admin-client.js';
 import { runCheck } from './commands/check.js';
 import { runGet } from './commands/get.js';
 import { runTranslate } from './commands/translate.js';
+import { loadOfflinePlugins } from './plugins.js';
 import type { Format } from './output.js';
 
 function port(value: string): number {
@@ -38,22 +37,6 @@ function hostPort(value: string): { host: string; port: number } {
   const i = value.lastIndexOf(':');
   if (i <= 0) throw new InvalidArgumentError('must be HOST:PORT');
   return { host: value.slice(0, i), port: port(value.slice(i + 1)) };
-}
-
-/** Loads user plugins: a module whose default export (or `plugins` export) is a plugin or a list of them. */
-async function loadPlugins(specs: string[]): Promise<TranslatorPlugin[]> {
-  const out: TranslatorPlugin[] = [];
-  for (const spec of specs) {
-    const url = spec.startsWith('.') || spec.startsWith('/') ? pathToFileURL(resolve(spec)).href : spec;
-    const mod = (await import(url)) as { default?: unknown; plugins?: unknown };
-    const found = mod.plugins ?? mod.default;
-    const list = (Array.isArray(found) ? found : [found]) as TranslatorPlugin[];
-    if (!list.length || list.some((p) => !p || typeof p.name !== 'string')) {
-      throw new InvalidArgumentError(`--plugin ${spec}: the module must export a plugin (an object with a name) or a list of plugins, as default or as "plugins"`);
-    }
-    out.push(...list);
-  }
-  return out;
 }
 
 function adminToken(file?: string): string | undefined {
@@ -114,7 +97,7 @@ program
   .option('--history-retention <n>', 'history entries kept per resource', Number, 100)
   .option('--envoy-bind-address <ip>', 'where Envoy listeners bind when a Gateway has no spec.addresses', '0.0.0.0')
   .option('--log-level <level>', 'debug | info | warn | error', 'info')
-  .option('--plugin <module>', 'load a translation plugin module (repeatable)', collect, [])
+  .option('--plugin <module>', 'load a translation plugin: a path or an npm package name found in node_modules beside --config-dir or here (repeatable; a Settings resource\'s spec.plugins are loaded too; one that fails is reported and left out)', collect, [])
   .option('--hook-budget-ms <ms>', 'a plugin hook slower than this rejects the resource it was processing', Number, 250)
   .option('--discovery <list>', 'turn discoverers on (comma-separated): kubernetes (an Upstream per Service port), aws-lambda (functions of aws Upstreams), openapi (operations of HTTP Upstreams); off by default')
   .option('--discovery-namespaces <list>', 'discover only in these namespaces (default all)')
@@ -166,7 +149,7 @@ program
       historyRetention: o.historyRetention,
       envoyBindAddress: o.envoyBindAddress,
       logLevel: o.logLevel,
-      plugins: await loadPlugins(o.plugin),
+      pluginModules: o.plugin,
       hookBudgetMs: o.hookBudgetMs,
       discovery: {
         enabled: list(o.discovery),
@@ -234,12 +217,12 @@ program
   .requiredOption('-f, --file <path>', 'a YAML/JSON file or a directory of them')
   .addOption(new Option('-o, --output <format>', 'yaml | json | table (status; for xds a list of resources)').choices(['yaml', 'json', 'table']).default('yaml'))
   .addOption(new Option('--show <what>', 'xds | ir | status').choices(['xds', 'ir', 'status']).default('xds'))
-  .option('--plugin <module>', 'load a translation plugin module (repeatable)', collect, [])
+  .option('--plugin <module>', 'load a translation plugin: a path or an npm package name (repeatable; a Settings resource\'s spec.plugins in the input are loaded too; a plugin that fails to load is an error here)', collect, [])
   .option('--strict', 'also exit 1 on warnings (unresolved backends, dropped rules)', false)
   .option('--max-file-bytes <n>', 'a larger file is reported and not read', bytes, DEFAULT_MAX_FILE_BYTES)
   .option('--max-documents-per-file <n>', 'a file with more documents is reported and not read', positive, DEFAULT_MAX_DOCUMENTS)
   .action(async (o) => {
-    process.exitCode = await runTranslate({ file: o.file, output: o.output, show: o.show, plugins: await loadPlugins(o.plugin), strict: o.strict, maxFileBytes: o.maxFileBytes, maxDocumentsPerFile: o.maxDocumentsPerFile });
+    process.exitCode = await runTranslate({ file: o.file, output: o.output, show: o.show, plugins: await loadOfflinePlugins(o.plugin, o.file), strict: o.strict, maxFileBytes: o.maxFileBytes, maxDocumentsPerFile: o.maxDocumentsPerFile });
   });
 
 adminOptions(

@@ -11,6 +11,7 @@ import { CoreModule } from './modules/core.module.js';
 import { DiscoveryModule } from './modules/discovery.module.js';
 import { ReporterModule } from './modules/reporter.module.js';
 import { ReporterService } from './modules/reporter.service.js';
+import { PluginsModule } from './modules/plugins.module.js';
 import { ProvisionerModule } from './modules/provisioner.module.js';
 import { StatusModule } from './modules/status.module.js';
 import { TranslationModule } from './modules/translation.module.js';
@@ -45,6 +46,7 @@ export class ControlPlaneModule {
         ConfigSourceModule,
         ...(options.kubernetes ? [StatusModule, ProvisionerModule] : []),
         DiscoveryModule.forRoot(!!options.kubernetes),
+        PluginsModule.forRoot(options.pluginState),
         admin,
       ],
     };

@@ -13,6 +13,8 @@ import { ReporterService } from './modules/reporter.service.js';
 import { TranslationService } from './modules/translation.service.js';
 import { XdsService } from './modules/xds.service.js';
 import { checkOptions, type ControllerOptions } from './options.js';
+import type { PluginState } from './modules/plugins.module.js';
+import { loadConfiguredPlugins, settingsChangeWatcher } from './plugin-loader/configured-plugins.js';
 import type { PublishResult } from './publisher.js';
 import type { Quarantine } from './quarantine.js';
 
@@ -30,10 +32,19 @@ export interface RunningController {
   close(): Promise<void>;
 }
 
-export async function startController(options: ControllerOptions): Promise<RunningController> {
-  checkOptions(options);
+export async function startController(given: ControllerOptions): Promise<RunningController> {
+  checkOptions(given);
+  // Plugins load before anything starts (translation is built with them); what fails is reported, not fatal.
+  const loaded = await loadConfiguredPlugins(given, new Log(given.logLevel ?? 'info'));
+  const pluginState: PluginState = { report: loaded.report };
+  const options: ControllerOptions = { ...given, plugins: [...(given.plugins ?? []), ...loaded.plugins], pluginState };
   const adminAddress = options.adminAddress ?? '127.0.0.1';
   const app: INestApplication = await NestFactory.create(ControlPlaneModule.forRoot(options), { logger: ['error', 'warn'] });
+  const settingsBase = options.configDir ? resolve(options.configDir) : process.cwd();
+  app.get(TranslationService).onSource(settingsChangeWatcher(loaded.settings, settingsBase, app.get(Log), (pending) => {
+    if (pending) pluginState.restartPending = pending;
+    else delete pluginState.restartPending;
+  }));
   setupApiDocs(app, '0.1.0');
   // listen() runs the lifecycle: the database starts, xDS listens, the first snapshot is translated and published.
   await app.listen(options.adminPort ?? 9091, adminAddress);

@@ -1,3 +1,4 @@
 export { startController, isLoopback, type ControllerOptions, type KubernetesOptions, type ProvisionOptions, type RunningController } from './controller.js';
 export { BUILTIN_PLUGINS } from './builtin-plugins.js';
 export { Publisher, type PublishResult } from './publisher.js';
+export * from './plugin-loader/index.js';

@@ -2,6 +2,7 @@
 import type { DiscovererSettingsInput } from '@gatehouse/discovery';
 import type { TranslatorPlugin } from '@gatehouse/plugin-sdk';
 import type { LogLevel } from './log.js';
+import type { PluginState } from './modules/plugins.module.js';
 
 export const CONTROLLER_OPTIONS = Symbol('CONTROLLER_OPTIONS');
 
@@ -67,6 +68,14 @@ export interface ControllerOptions {
   logLevel?: LogLevel;
   /** User plugins, run after the built-in ones. */
   plugins?: readonly TranslatorPlugin[];
+  /**
+   * Plugin modules to load at start-up (`--plugin`: paths relative to the working directory, or npm package names
+   * found in node_modules beside the configuration folder or the working directory). A Settings resource's
+   * `spec.plugins` are loaded after them. One that fails is reported (log, GET /api/v1/plugins) and left out.
+   */
+  pluginModules?: readonly string[];
+  /** Set by startController: what loading `pluginModules` and Settings plugins gave (for GET /api/v1/plugins). */
+  pluginState?: PluginState;
   /** A plugin hook slower than this rejects the resource it was processing (default 250 ms). */
   hookBudgetMs?: number;
   /** Discovery: the discoverers turned on (none by default) and settings for all of them (a Settings resource may override per discoverer). */

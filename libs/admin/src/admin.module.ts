@@ -5,6 +5,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { ADMIN_VIEW, type AdminView } from './admin-view.js';
 import { HealthController } from './health.controller.js';
 import { MetricsController } from './metrics.controller.js';
+import { PluginsController } from './plugins.controller.js';
 import { ProxiesController } from './proxies.controller.js';
 import { ReportsController } from './reports.controller.js';
 import { ResourcesController } from './resources.controller.js';
@@ -23,7 +24,7 @@ export class AdminModule {
     return {
       module: AdminModule,
       imports: o.imports ?? [],
-      controllers: [HealthController, MetricsController, ResourcesController, ReportsController, ProxiesController, SnapshotsController, UpstreamsController],
+      controllers: [HealthController, MetricsController, ResourcesController, ReportsController, ProxiesController, SnapshotsController, UpstreamsController, PluginsController],
       providers: [{ provide: ADMIN_VIEW, useFactory: o.useFactory, inject: o.inject ?? [] }, { provide: APP_GUARD, useClass: TokenGuard }],
     };
   }
