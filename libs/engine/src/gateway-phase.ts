@@ -4,7 +4,7 @@ import type { ResourceSnapshot } from '@gatehouse/api';
 import type { SecretIR } from '@gatehouse/ir';
 import type { TranslationMemo } from '@gatehouse/plugin-sdk';
 import { emptyXdsResources } from '@gatehouse/plugin-sdk';
-import { ReportBook, StreamTable, VirtualHostTable, acceptedClasses, backendTlsPolicies, gatewayLayout, processGateways } from '@gatehouse/translator';
+import { ReportBook, StreamTable, VirtualHostTable, acceptedClasses, backendTlsPolicies, gatewayLayout, policyKinds, processGateways } from '@gatehouse/translator';
 import { track } from './dependency-index.js';
 import { irPolicies } from './policy-seam.js';
 import type { Engine, GatewayOut, RouteTable, State } from './state.js';
@@ -24,7 +24,7 @@ export function gatewayPhase(engine: Engine, snapshot: ResourceSnapshot): State 
     deps,
   } = engine.recorder.capture(() => {
     const states = processGateways(tracked, book, acceptedClasses(tracked, book), gatewayOptions);
-    return [states, backendTlsPolicies(tracked, book), irPolicies(tracked, states, book)] as const;
+    return [states, backendTlsPolicies(tracked, book), irPolicies(tracked, states, book, policyKinds(options.plugins))] as const;
   });
   const gateways = new Map<string, GatewayOut>();
   const secrets: Record<string, SecretIR> = {};

@@ -141,11 +141,13 @@ export class PolicyAttachment {
 
   /**
    * `vhost` with the listener and gateway policies of the Gateway listener its domain belongs to. `tableKey` is the
-   * route table it is in: an HTTP Envoy listener's name, or `<Envoy listener>/<slot key>` for an HTTPS listener.
+   * route table it is in: an HTTP Envoy listener's name, or `<Envoy listener>/<slot key>` for an HTTPS listener;
+   * without it, the most specific listener for the domain on any port.
    */
-  virtualHost(vhost: VirtualHostIR, gateway: GatewayState, tableKey: string): VirtualHostIR {
+  virtualHost(vhost: VirtualHostIR, gateway: GatewayState, tableKey?: string): VirtualHostIR {
     if (this.empty) return vhost;
-    const slot = gateway.slots.find((s) => `${s.envoyListener}/${s.key}` === tableKey) ?? ownerSlot(gateway, tableKey, vhost.domains[0] ?? '*');
+    const domain = vhost.domains[0] ?? '*';
+    const slot = (tableKey !== undefined ? gateway.slots.find((s) => `${s.envoyListener}/${s.key}` === tableKey) : undefined) ?? ownerSlot(gateway, tableKey, domain);
     const policies = this.effective([
       ['listener', slot ? [slotId(slot)] : []],
       ['gateway', [gatewayId(gateway.stored.ref)]],
@@ -187,11 +189,11 @@ export class PolicyAttachment {
   }
 }
 
-/** The Gateway listener (among those on an HTTP Envoy listener) whose hostname is the most specific for `domain`. */
-function ownerSlot(gateway: GatewayState, envoyListener: string, domain: string): ListenerSlot | undefined {
+/** The Gateway listener (among those on an HTTP Envoy listener, or all) whose hostname is the most specific for `domain`. */
+function ownerSlot(gateway: GatewayState, envoyListener: string | undefined, domain: string): ListenerSlot | undefined {
   let best: ListenerSlot | undefined;
   for (const s of gateway.slots) {
-    if (!s.usable || s.envoyListener !== envoyListener) continue;
+    if (!s.usable || (envoyListener !== undefined ? s.envoyListener !== envoyListener : s.listener.protocol !== 'HTTP' && s.listener.protocol !== 'HTTPS')) continue;
     const h = s.listener.hostname ?? '*';
     if (hostnameApplies(h, domain) && (!best || compareDomains(h, best.listener.hostname ?? '*') < 0)) best = s;
   }
