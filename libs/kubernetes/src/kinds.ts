@@ -1,5 +1,6 @@
 // The kinds Gatehouse watches in a cluster, and which served version of each it reads (found by API discovery, so a
 // cluster without an optional CRD is reported, not fatal).
+import { registeredKinds } from '@gatehouse/api';
 import type { KubeApi } from './kube-api.js';
 
 export interface KindSpec {
@@ -13,6 +14,8 @@ export interface KindSpec {
   /** Narrows the watch (Secrets: only TLS certificates; no other secret bodies are kept). */
   fieldSelector?: string;
   labelSelector?: string;
+  /** A plugin-owned kind: the plugin that owns it (its CRD comes with the plugin: `gatehouse plugin-crds`). */
+  plugin?: string;
 }
 
 const GW = 'gateway.networking.k8s.io';
@@ -40,6 +43,18 @@ export const WATCHED_KINDS: readonly KindSpec[] = [
   { kind: 'ConfigMap', group: '', versions: ['v1'], translated: true },
 ];
 
+/** The kinds to watch: the built-in ones, then those of the loaded plugins (registered when they were loaded). */
+export function watchedKinds(): KindSpec[] {
+  const plugins = registeredKinds().map((k): KindSpec => ({ kind: k.kind, group: k.group, versions: k.apiVersions.map((v) => v.slice(v.indexOf('/') + 1)), translated: true, plugin: k.plugin }));
+  return [...WATCHED_KINDS, ...plugins];
+}
+
+/** What to do about a kind the cluster does not serve: its CRD is not installed. */
+export function missingKindHint(spec: KindSpec): string {
+  if (!spec.plugin) return `${spec.kind} (CRD not installed)`;
+  return `${spec.kind} (${spec.group}, owned by plugin "${spec.plugin}": its CRD is not installed; install it with \`gatehouse plugin-crds --plugin <the plugin> | kubectl apply -f -\`, and until then its objects have no effect)`;
+}
+
 /** A kind as this cluster serves it. */
 export interface ServedKind {
   spec: KindSpec;
@@ -65,7 +80,7 @@ export function objectPath(k: ServedKind, namespace: string, name: string): stri
 }
 
 /** Which of `specs` the cluster serves (and at which version); the rest are `missing`. */
-export async function discoverKinds(api: KubeApi, specs: readonly KindSpec[] = WATCHED_KINDS): Promise<{ served: ServedKind[]; missing: KindSpec[] }> {
+export async function discoverKinds(api: KubeApi, specs: readonly KindSpec[] = watchedKinds()): Promise<{ served: ServedKind[]; missing: KindSpec[] }> {
   const lists = new Map<string, ApiResourceList | null>();
   const list = async (gv: string) => {
     if (!lists.has(gv)) {

@@ -5,7 +5,7 @@
 import { deepStrictEqual } from 'node:assert';
 import type { KubernetesObject, ListWatch } from '@kubernetes/client-node';
 import { isClusterScoped, resourceKey, type ConfigSource, type KubeObject, type ResourceRef, type ResourceSnapshot, type SourceProblem, type StoredResource } from '@gatehouse/api';
-import { collectionPath, discoverKinds, WATCHED_KINDS, type ServedKind } from './kinds.js';
+import { collectionPath, discoverKinds, missingKindHint, type KindSpec, type ServedKind } from './kinds.js';
 import type { KubeApi } from './kube-api.js';
 
 export interface KubernetesSourceLog {
@@ -45,7 +45,7 @@ export class KubernetesSource implements ConfigSource {
   private readonly live = new Map<string, LiveObject>();
   private readonly watched: Watched[] = [];
   private served: ServedKind[] = [];
-  private missing: string[] = [];
+  private missing: KindSpec[] = [];
   private changed = new Set<string>();
   private last: ResourceSnapshot | undefined;
   private emit: ((s: ResourceSnapshot) => void) | undefined;
@@ -71,13 +71,13 @@ export class KubernetesSource implements ConfigSource {
 
   /** Kinds Gatehouse watches that this cluster does not serve (their CRDs are not installed). */
   missingKinds(): readonly string[] {
-    return this.missing;
+    return this.missing.map((m) => m.kind);
   }
 
   async watch(onSnapshot: (s: ResourceSnapshot) => void): Promise<void> {
     const { served, missing } = await discoverKinds(this.options.api);
     this.served = served;
-    this.setMissing(missing.map((m) => m.kind));
+    this.setMissing(missing);
     await Promise.all(served.map((k) => this.startKind(k)));
     this.emit = onSnapshot;
     this.flush();
@@ -94,9 +94,9 @@ export class KubernetesSource implements ConfigSource {
     }
   }
 
-  private setMissing(kinds: string[]): void {
-    const added = kinds.filter((k) => !this.missing.includes(k));
-    if (added.length) this.options.log?.warn(`kubernetes: the cluster does not serve ${added.join(', ')} (CRD not installed): not watched; looked for again every ${Math.round((this.options.rediscoverMs ?? 30_000) / 1000)} s`);
+  private setMissing(kinds: KindSpec[]): void {
+    const added = kinds.filter((k) => !this.missing.some((m) => m.kind === k.kind));
+    if (added.length) this.options.log?.warn(`kubernetes: the cluster does not serve ${added.map(missingKindHint).join(', ')}: not watched; looked for again every ${Math.round((this.options.rediscoverMs ?? 30_000) / 1000)} s`);
     this.missing = kinds;
   }
 
@@ -104,13 +104,13 @@ export class KubernetesSource implements ConfigSource {
     this.rediscover = setTimeout(async () => {
       if (this.closed) return;
       try {
-        const { served, missing } = await discoverKinds(this.options.api, WATCHED_KINDS.filter((s) => this.missing.includes(s.kind)));
+        const { served, missing } = await discoverKinds(this.options.api, this.missing);
         for (const k of served) {
           this.options.log?.info(`kubernetes: ${k.spec.kind} is served now (${k.apiVersion}): watching it`);
           this.served.push(k);
           await this.startKind(k);
         }
-        this.missing = missing.map((m) => m.kind);
+        this.missing = missing;
         if (served.length) this.schedule();
       } catch (err) {
         this.options.log?.warn(`kubernetes: API discovery failed: ${(err as Error).message}`);
@@ -182,7 +182,7 @@ export class KubernetesSource implements ConfigSource {
     if (this.closed || !this.emit) return;
     const problems: SourceProblem[] = [];
     for (const r of this.resources.values()) {
-      const spec = WATCHED_KINDS.find((s) => s.kind === r.ref.kind);
+      const spec = this.served.find((s) => s.spec.kind === r.ref.kind)?.spec;
       if (spec && !spec.translated) problems.push({ origin: { source: 'kubernetes' }, ref: r.ref, severity: 'warning', message: `${r.ref.kind} is watched but not translated by Gatehouse yet: it has no effect on any proxy` });
     }
     const revision = {};
