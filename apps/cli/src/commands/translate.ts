@@ -1,12 +1,12 @@
-// `gatehouse translate`: the whole pipeline offline — files in, xDS / IR / status out; non-zero when anything is
-// rejected, so it works in CI pipelines and pre-commit hooks.
+// `gatehouse translate`: the whole pipeline offline — files in, xDS / IR / status out, encoded strictly (with the
+// plugins' declared protos) and checked for consistency exactly as the control plane publishes it; non-zero when
+// anything is rejected or would be refused, so it works in CI pipelines and pre-commit hooks.
 import { statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { DirectorySource, MemoryFirstSeen } from '@gatehouse/config-source';
-import { BUILTIN_PLUGINS } from '@gatehouse/controller';
-import { translate } from '@gatehouse/engine';
+import { BUILTIN_PLUGINS, Publisher, annotateRefusals } from '@gatehouse/controller';
 import type { TranslatorPlugin } from '@gatehouse/plugin-sdk';
-import { redactSecrets } from '@gatehouse/xds';
+import { SnapshotCache, StrictEncoder, describeProtoFailure, pluginProtoRoot, redactSecrets } from '@gatehouse/xds';
 import { emit, table, type Format } from '../output.js';
 
 export interface TranslateArgs {
@@ -32,9 +32,16 @@ export async function runTranslate(a: TranslateArgs): Promise<number> {
   const source = new DirectorySource({ dir: isFile ? dirname(path) : path, ...(isFile ? { only: [basename(path)] } : {}), firstSeen: new MemoryFirstSeen(), now: () => '1970-01-01T00:00:00.000Z', ...(a.maxFileBytes ? { maxFileBytes: a.maxFileBytes } : {}), ...(a.maxDocumentsPerFile ? { maxDocumentsPerFile: a.maxDocumentsPerFile } : {}) });
   const snapshot = await source.load();
   source.close();
-  const t = translate(snapshot, { plugins: [...BUILTIN_PLUGINS, ...a.plugins] });
-  const failed = t.problems.length > 0 || t.reports.some((r) => r.state === 'rejected' || (a.strict && r.state === 'warning'));
-  const status = { reports: t.reports, problems: t.problems };
+  // A plugin whose declared protos do not load is left out (the control plane does the same) and fails the run.
+  const protos = pluginProtoRoot([...BUILTIN_PLUGINS, ...a.plugins]);
+  for (const f of protos.failures) process.stderr.write(`gatehouse translate: ${describeProtoFailure(f)}\n`);
+  // The publisher encodes and checks what it would serve: what it refuses is left out and reported on its sources.
+  const published = new Publisher(new SnapshotCache(), new StrictEncoder(protos.root), protos.plugins, '0.0.0.0').publish(snapshot);
+  const t = published.translation;
+  t.reports = annotateRefusals(t.reports, published.refused);
+  for (const f of published.refused) process.stderr.write(`gatehouse translate: refused: ${f.message}\n`);
+  const failed = protos.failures.length > 0 || published.refused.length > 0 || t.problems.length > 0 || t.reports.some((r) => r.state === 'rejected' || (a.strict && r.state === 'warning'));
+  const status = { reports: t.reports, problems: t.problems, ...(protos.failures.length ? { pluginFailures: protos.failures.map(describeProtoFailure) } : {}) };
   const format: Format = a.output === 'table' ? 'table' : a.output;
   if (a.show === 'ir') emit(redactSecrets(t.ir), format, () => '');
   else if (a.show === 'status') {
@@ -51,7 +58,7 @@ export async function runTranslate(a: TranslateArgs): Promise<number> {
     );
   }
   if (failed) {
-    const n = t.reports.filter((r) => r.state === 'rejected' || (a.strict && r.state === 'warning')).length + t.problems.length;
+    const n = t.reports.filter((r) => r.state === 'rejected' || (a.strict && r.state === 'warning')).length + t.problems.length + protos.failures.length;
     process.stderr.write(`gatehouse translate: ${n} problem(s); see --show status\n`);
   }
   return failed ? 1 : 0;
