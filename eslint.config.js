@@ -27,5 +27,22 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { patterns: [{ group: ['node:fs*', 'node:net', 'node:http*', '@nestjs/*', '@grpc/*', 'typeorm'], message: 'The translation core does no I/O.' }] }],
     },
   },
+  {
+    // The translation core reads no clock: same input, same output. Hook budgets are measured by the control plane's
+    // hook runner (apps/controller/src/hook-budget.ts), outside the core.
+    files: ['libs/{engine,translator,xds-translator}/src/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      'no-restricted-globals': ['error', { name: 'performance', message: 'The translation core reads no clock; measure in the hook runner (TranslateOptions.hookRunner).' }],
+      'no-restricted-syntax': [
+        'error',
+        { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'The translation core reads no clock (Date.now).' },
+        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'The translation core reads no clock (new Date()).' },
+        { selector: "CallExpression[callee.name='Date']", message: 'The translation core reads no clock (Date()).' },
+        { selector: "MemberExpression[object.name='process'][property.name=/^(hrtime|uptime)$/]", message: 'The translation core reads no clock (process.hrtime).' },
+        { selector: "MemberExpression[object.name='globalThis'][property.name='performance']", message: 'The translation core reads no clock (performance).' },
+      ],
+    },
+  },
   { files: ['scripts/**/*.mjs', '.ci/**'], languageOptions: { globals: { process: 'readonly', console: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', URL: 'readonly', fetch: 'readonly', performance: 'readonly', globalThis: 'readonly' } } },
 );

@@ -5,20 +5,17 @@ import type { ResourceRef, ResourceSnapshot } from '@gatehouse/api';
 import type { UpstreamIR, VirtualHostIR } from '@gatehouse/ir';
 import { XdsType, emptyXdsResources, type EnvoyMessage, type PluginContext, type XdsTypeUrl } from '@gatehouse/plugin-sdk';
 import { ReportBook, type Ranked } from '@gatehouse/translator';
-import { ADS_CONFIG_SOURCE, envoyStreamListener, routeClusters, routeConfiguration, streamClusters, tlsSecret, type BuiltCluster } from '@gatehouse/xds-translator';
+import { MISDIRECTED_ROUTE, envoyStreamListener, withClientCert as clusterWithClientCert, routeClusters, routeConfiguration, streamClusters, tlsSecret, type BuiltCluster } from '@gatehouse/xds-translator';
 import { httpListeners, irOf } from './ir-view.js';
 import type { Engine, GatewayOut, Payload, RouteTable, State, VirtualHostValue } from './state.js';
 import { sortedRecord } from './util.js';
-
-/** A request on an HTTPS connection whose Host another listener on the port serves (RFC 9110 421). */
-const MISDIRECTED_ROUTE: EnvoyMessage = Object.freeze({ name: 'misdirected-request', match: Object.freeze({ prefix: '/' }), directResponse: Object.freeze({ status: 421 }) });
 
 /** Brings a gateway's Envoy resources up to date with its route tables. */
 export function assemble(engine: Engine, st: State, out: GatewayOut, tracked: ResourceSnapshot, changedUpstreams: ReadonlySet<string>, full: boolean): void {
   const gwRef = out.state.stored.ref;
   const dirtyClusters = new Set<string>();
-  for (const t of out.tables.values()) {
-    const changes = t.table.rebuild((ir, ranked) => virtualHost(engine, st, out, tracked, ir, ranked));
+  for (const [tableKey, t] of out.tables) {
+    const changes = t.table.rebuild((ir, ranked) => virtualHost(engine, st, out, tracked, ir, ranked, tableKey));
     if (changes.length === 0 && t.config) continue;
     for (const c of changes) {
       if (c.before && c.after && sameList(c.before.value.clusters, c.after.value.clusters)) continue;
@@ -109,7 +106,7 @@ export function assemble(engine: Engine, st: State, out: GatewayOut, tracked: Re
       continue;
     }
     if (prev?.upstream === u && prev.built) continue; // a cluster a hook failed on is tried again
-    const built = withClientCert(out, cluster(engine, st, tracked, u), u);
+    const built = withClientCert(engine, out, cluster(engine, st, tracked, u), u);
     if (!built) out.failedClusters.add(name);
     out.clusters.set(name, { upstream: u, built });
     clustersChanged = true;
@@ -149,22 +146,21 @@ export function assemble(engine: Engine, st: State, out: GatewayOut, tracked: Re
 }
 
 /** A TLS cluster of a Gateway with spec.tls.backend presents its client certificate (the same object each time). */
-function withClientCert(out: GatewayOut, built: BuiltCluster | null, u: UpstreamIR): BuiltCluster | null {
+function withClientCert(engine: Engine, out: GatewayOut, built: BuiltCluster | null, u: UpstreamIR): BuiltCluster | null {
   const cert = out.state.backendClientCert;
   if (!built || !cert || !u.tls) return built;
   let withCert = out.clientCertClusters.get(built);
   if (!withCert) {
-    const cluster = structuredClone(built.cluster) as { transportSocket: { typedConfig: { commonTlsContext: EnvoyMessage } } };
-    cluster.transportSocket.typedConfig.commonTlsContext['tlsCertificateSdsSecretConfigs'] = [{ name: cert.name, sdsConfig: ADS_CONFIG_SOURCE }];
-    withCert = { ...built, cluster: cluster as unknown as EnvoyMessage };
+    withCert = { ...built, cluster: clusterWithClientCert(built.cluster, cert.name) };
+    engine.hooks.shapers.copy(built.cluster, withCert.cluster);
     out.clientCertClusters.set(built, withCert);
   }
   return withCert;
 }
 
-function virtualHost(engine: Engine, st: State, out: GatewayOut, tracked: ResourceSnapshot, built: VirtualHostIR, ranked: Array<Ranked<Payload>>): VirtualHostValue {
+function virtualHost(engine: Engine, st: State, out: GatewayOut, tracked: ResourceSnapshot, built: VirtualHostIR, ranked: Array<Ranked<Payload>>, tableKey: string): VirtualHostValue {
   // Policy seam (policy-seam.ts): the virtual host IR with its policies, before its hooks and the IR view see it.
-  const ir = st.policies.virtualHost(built, out.state);
+  const ir = st.policies.virtualHost(built, out.state, tableKey);
   const routes: EnvoyMessage[] = ir.misdirected ? [MISDIRECTED_ROUTE] : [];
   const clusters: string[] = [];
   const sources: ResourceRef[] = [];

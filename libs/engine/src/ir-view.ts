@@ -13,6 +13,7 @@ export function irOf(st: State): IR {
       listeners: httpListeners(st, out),
       streamListeners: out.layout.streamListeners((name) => out.streams.get(name)!.table.chains()),
       ...(out.state.infrastructure ? { infrastructure: out.state.infrastructure } : {}),
+      ...(out.state.backendClientCert ? { backendClientCert: out.state.backendClientCert.name } : {}),
     })),
     upstreams: sortedRecord(upstreams),
     secrets: st.secrets,

@@ -1,4 +1,5 @@
 import type { TranslationMemo, TranslatorPlugin } from '@gatehouse/plugin-sdk';
+import type { HookRunner } from '@gatehouse/xds-translator';
 
 export interface TranslateOptions {
   plugins: readonly TranslatorPlugin[];
@@ -14,10 +15,10 @@ export interface TranslateOptions {
    */
   bindGatewayAddresses?: boolean;
   /**
-   * A plugin hook that runs longer than this rejects the resource it was processing. Off by default, which keeps
-   * translation a pure function; the control plane turns it on.
+   * Runs each plugin hook. The default just calls it, which keeps translation a pure function; a control plane that
+   * enforces time budgets passes a runner that measures them (the translation core reads no clock).
    */
-  hookBudgetMs?: number;
+  hookRunner?: HookRunner;
   /** Results reused between translations; see TranslationMemo. */
   memo?: TranslationMemo;
 }

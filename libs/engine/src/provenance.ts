@@ -2,12 +2,17 @@
 import type { ResourceRef } from '@gatehouse/api';
 import { XdsType, type XdsTypeUrl } from '@gatehouse/plugin-sdk';
 import { routeClusters, streamClusters } from '@gatehouse/xds-translator';
-import type { GatewayOut, State } from './state.js';
+import type { Engine, GatewayOut, State } from './state.js';
 import { dedupeRefs } from './util.js';
 
 export interface Provenance {
   names(type: XdsTypeUrl): string[];
   sources(type: XdsTypeUrl, name: string): ResourceRef[];
+  /**
+   * Plugins that shaped the Envoy resource (their hook wrote to it or reached into it, added an HTTP filter to it, or
+   * generated it), in the order their hooks run; empty when none did. An encoding failure names them.
+   */
+  shapedBy(type: XdsTypeUrl, name: string): string[];
 }
 
 /** Provenance as plain data (for output and comparison), types and names in order. */
@@ -17,8 +22,18 @@ export function provenanceRecord(p: Provenance): Record<string, Record<string, R
   return out;
 }
 
+/** Which plugins shaped which Envoy resource, as plain data: only resources some plugin shaped. */
+export function shapedByRecord(p: Provenance): Record<string, Record<string, string[]>> {
+  const out: Record<string, Record<string, string[]>> = {};
+  for (const type of Object.values(XdsType)) {
+    const byName = Object.fromEntries(p.names(type).flatMap((n) => (p.shapedBy(type, n).length ? [[n, p.shapedBy(type, n)]] : [])));
+    if (Object.keys(byName).length) out[type] = byName;
+  }
+  return out;
+}
+
 /** A gateway's provenance, computed when first read; `current()` is false once the translator has moved on. */
-export function gatewayProvenance(st: State, out: GatewayOut, current: () => boolean): Provenance {
+export function gatewayProvenance(engine: Engine, st: State, out: GatewayOut, current: () => boolean): Provenance {
   const gwRef = out.state.stored.ref;
   const records = out.records;
   let byType: Map<string, Map<string, ResourceRef[]>> | undefined;
@@ -61,8 +76,37 @@ export function gatewayProvenance(st: State, out: GatewayOut, current: () => boo
     }
     return m;
   };
+  let shaped: Map<string, Map<string, string[]>> | undefined;
   return {
     names: (type) => [...(byType ??= compute()).get(type)?.keys() ?? []].sort(),
     sources: (type, name) => (byType ??= compute()).get(type)?.get(name) ?? [],
+    shapedBy: (type, name) => (shaped ??= shapers(engine, out, current)).get(type)?.get(name) ?? [],
   };
+}
+
+/** Plugins that shaped each served Envoy resource (a route configuration: its virtual hosts' and routes'). */
+function shapers(engine: Engine, out: GatewayOut, current: () => boolean): Map<string, Map<string, string[]>> {
+  if (!current()) throw new Error('provenance read after the translator moved on to a newer translation');
+  const { shapers, plugins } = engine.hooks;
+  const records = out.records;
+  const inRunOrder = (names: ReadonlySet<string>) => plugins.map((p) => p.name).filter((n) => names.has(n));
+  const m = new Map<string, Map<string, string[]>>();
+  const put = (type: XdsTypeUrl, name: string, names: ReadonlySet<string>) => {
+    if (names.size === 0) return;
+    let byName = m.get(type);
+    if (!byName) m.set(type, (byName = new Map()));
+    byName.set(name, inRunOrder(new Set([...(byName.get(name) ?? []), ...names])));
+  };
+  for (const type of [XdsType.Listener, XdsType.Cluster]) for (const [name, msg] of Object.entries(records[type])) put(type, name, new Set(shapers.of(msg)));
+  for (const t of out.tables.values()) {
+    if (!records[XdsType.Route][t.routeConfigName]) continue;
+    const names = new Set<string>();
+    for (const vh of t.table.virtualHosts()) {
+      for (const n of shapers.of(vh.value.message)) names.add(n);
+      for (const r of vh.ranked) if (r.payload) for (const n of shapers.of(r.payload)) names.add(n);
+    }
+    put(XdsType.Route, t.routeConfigName, names);
+  }
+  for (const g of out.generated) put(g.typeUrl, g.name, new Set(shapers.of(g.resource)));
+  return m;
 }

@@ -27,7 +27,7 @@ import type { Engine, State } from './state.js';
 import { LazyTranslation, type GatewayXds, type Translation } from './translation.js';
 
 export type { TranslateOptions } from './options.js';
-export { provenanceRecord, type Provenance } from './provenance.js';
+export { provenanceRecord, shapedByRecord, type Provenance } from './provenance.js';
 export type { GatewayXds, Translation } from './translation.js';
 
 export class Translator {
@@ -44,7 +44,7 @@ export class Translator {
     for (const p of options.plugins) for (const e of p.extensionRefs ?? []) extensionRefs.add(`${e.group}/${e.kind}`);
     this.engine = {
       options,
-      hooks: new Hooks(options.plugins, options.hookBudgetMs),
+      hooks: new Hooks(options.plugins, options.hookRunner),
       memo: options.memo ?? NO_MEMO,
       recorder: once ? new NoRecorder() : new DepRecorder(),
       once,
@@ -113,7 +113,7 @@ export class Translator {
         st.gatewayBook.reject(out.state.stored.ref, 'TranslationError', internalError(out.state.stored.ref, err));
         this.restart = true;
       }
-      gateways[key] = { resources: out.records, provenance: gatewayProvenance(st, out, current) };
+      gateways[key] = { resources: out.records, provenance: gatewayProvenance(engine, st, out, current) };
     }
 
     const fresh = <T>(what: string, fn: () => T) => () => {

@@ -23,13 +23,17 @@ export interface StagedHttpFilter {
 
 const POSITION_ORDER: Record<StagePosition, number> = { before: 0, during: 1, after: 2 };
 
-/** Deterministic chain order: stage, then position, then filter name. */
-export function sortHttpFilters(filters: readonly StagedHttpFilter[]): StagedHttpFilter[] {
+/**
+ * Deterministic chain order: stage, then position, then the priority of the plugin that added the filter (lower
+ * first; the engine sets `priority` from TranslatorPlugin.priority), then filter name; the sort is stable.
+ */
+export function sortHttpFilters<F extends StagedHttpFilter & { priority?: number }>(filters: readonly F[]): F[] {
   const stageIndex = (s: FilterStage) => FILTER_STAGES.indexOf(s);
   return [...filters].sort(
     (a, b) =>
       stageIndex(a.stage) - stageIndex(b.stage) ||
       POSITION_ORDER[a.position ?? 'during'] - POSITION_ORDER[b.position ?? 'during'] ||
+      (a.priority ?? 0) - (b.priority ?? 0) ||
       (a.filter.name < b.filter.name ? -1 : a.filter.name > b.filter.name ? 1 : 0),
   );
 }

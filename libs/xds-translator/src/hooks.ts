@@ -1,5 +1,6 @@
-// Plugin hooks around each Envoy resource the xds-translator builds. A hook that throws (or overruns its time
-// budget) drops only the resource it was shaping and rejects that resource's sources.
+// Plugin hooks around each Envoy resource the xds-translator builds. Plugins run in priority order (lower first,
+// ties keep list order). A hook that throws (or that the hook runner finds over its budget) drops only the resource
+// it was shaping and rejects that resource's sources. Which plugin shaped which message is kept (`shapers`).
 import {
   describeRef,
   type EnvoyMessage,
@@ -15,35 +16,46 @@ import {
   type VirtualHostIR,
 } from '@gatehouse/plugin-sdk';
 import { envoyCluster, loadAssignment } from './clusters.js';
+import { DIRECT_HOOK_RUNNER, type HookName, type HookRunner } from './hook-runner.js';
 import { envoyListener } from './listeners.js';
 import { envoyRoute, type ServedAt } from './routes.js';
+import { Shapers } from './shapers.js';
 
 export interface BuiltCluster {
   cluster: EnvoyMessage;
   endpoints?: EnvoyMessage;
 }
 
+/** Plugins by priority (lower first; default 0); the sort is stable, so ties keep list order. */
+export function byPriority(plugins: readonly TranslatorPlugin[]): TranslatorPlugin[] {
+  return [...plugins].sort((a, b) => (a.priority ?? 0) - (b.priority ?? 0));
+}
+
 export class Hooks {
   readonly has: { cluster: boolean; virtualHost: boolean; resources: boolean };
+  /** The plugins in the order their hooks run. */
+  readonly plugins: readonly TranslatorPlugin[];
+  /** Which plugins shaped which message (routes, virtual hosts, listeners, clusters, generated resources). */
+  readonly shapers = new Shapers();
 
   constructor(
-    readonly plugins: readonly TranslatorPlugin[],
-    private readonly budgetMs?: number,
+    plugins: readonly TranslatorPlugin[],
+    private readonly runner: HookRunner = DIRECT_HOOK_RUNNER,
   ) {
+    this.plugins = byPriority(plugins);
     this.has = { cluster: plugins.some((p) => p.cluster), virtualHost: plugins.some((p) => p.virtualHost), resources: plugins.some((p) => p.resources) };
   }
 
-  private guard(ctx: PluginContext, plugin: TranslatorPlugin, refs: readonly ResourceRef[], what: string, fn: () => void): boolean {
-    const started = this.budgetMs === undefined ? 0 : performance.now();
+  private guard(ctx: PluginContext, plugin: TranslatorPlugin, refs: readonly ResourceRef[], hook: HookName, what: string, fn: () => void): boolean {
+    let overrun;
     try {
-      fn();
+      overrun = this.runner.run({ plugin, hook, what }, fn);
     } catch (err) {
       for (const ref of refs) ctx.reports.reject(ref, 'PluginError', `${describeRef(ref)}: plugin "${plugin.name}" failed on ${what}: ${(err as Error).message}`);
       return false;
     }
-    const took = this.budgetMs === undefined ? 0 : performance.now() - started;
-    if (this.budgetMs !== undefined && took > this.budgetMs) {
-      for (const ref of refs) ctx.reports.reject(ref, 'PluginTimeout', `${describeRef(ref)}: plugin "${plugin.name}" took ${took.toFixed(0)} ms on ${what} (budget ${this.budgetMs} ms); its output is dropped`);
+    if (overrun) {
+      for (const ref of refs) ctx.reports.reject(ref, 'PluginTimeout', `${describeRef(ref)}: plugin "${plugin.name}" took ${overrun.tookMs.toFixed(0)} ms on ${what} (budget ${overrun.budgetMs} ms); its output is dropped`);
       return false;
     }
     return true;
@@ -52,38 +64,53 @@ export class Hooks {
   /** The Envoy route for `r` served at `at`, or null when a plugin failed on it. */
   route(ctx: PluginContext, r: RouteIR, at: ServedAt): EnvoyMessage | null {
     const msg = envoyRoute(r, at);
-    for (const p of this.plugins) if (p.route && !this.guard(ctx, p, [r.source], `route ${r.name}`, () => p.route!(ctx, r, msg))) return null;
+    for (const p of this.plugins) if (p.route && !this.guard(ctx, p, [r.source], 'route', `route ${r.name}`, () => p.route!(ctx, r, this.shapers.watch(msg, p.name)))) return null;
     return msg;
   }
 
   /** The Cluster (and, for EDS, its ClusterLoadAssignment), or null when a plugin failed on it. */
   cluster(ctx: PluginContext, u: UpstreamIR): BuiltCluster | null {
     const msg = envoyCluster(u);
-    for (const p of this.plugins) if (p.cluster && !this.guard(ctx, p, u.sources, `cluster ${u.clusterName}`, () => p.cluster!(ctx, u, msg))) return null;
+    for (const p of this.plugins) if (p.cluster && !this.guard(ctx, p, u.sources, 'cluster', `cluster ${u.clusterName}`, () => p.cluster!(ctx, u, this.shapers.watch(msg, p.name)))) return null;
     return { cluster: msg, ...(u.discovery === 'eds' ? { endpoints: loadAssignment(u) } : {}) };
   }
 
   /** The VirtualHost message; a failing hook leaves the message as it was built (it rejects the Gateway). */
   virtualHost(ctx: PluginContext, vh: VirtualHostIR, routes: EnvoyMessage[], gateway: ResourceRef): EnvoyMessage {
     const msg: EnvoyMessage = { name: vh.name, domains: vh.domains, routes };
-    for (const p of this.plugins) if (p.virtualHost) this.guard(ctx, p, [gateway], `virtual host ${vh.name}`, () => p.virtualHost!(ctx, vh, msg));
+    for (const p of this.plugins) if (p.virtualHost) this.guard(ctx, p, [gateway], 'virtualHost', `virtual host ${vh.name}`, () => p.virtualHost!(ctx, vh, this.shapers.watch(msg, p.name)));
     return msg;
   }
 
-  /** The Listener with its plugin HTTP filters, or null when a plugin failed on it. */
+  /** The Listener with its plugin HTTP filters (in stage, position, plugin priority, name order), or null when a plugin failed on it. */
   listener(ctx: PluginContext, l: HttpListenerIR, gateway: ResourceRef): EnvoyMessage | null {
-    const filters: StagedHttpFilter[] = [];
+    const filters: Array<StagedHttpFilter & { priority: number }> = [];
+    const adders: string[] = [];
     let ok = true;
-    for (const p of this.plugins) if (p.httpFilters) ok &&= this.guard(ctx, p, [gateway], `listener ${l.name}`, () => filters.push(...p.httpFilters!(ctx, l)));
+    for (const p of this.plugins) {
+      if (!p.httpFilters) continue;
+      ok &&= this.guard(ctx, p, [gateway], 'httpFilters', `listener ${l.name}`, () => {
+        const added = p.httpFilters!(ctx, l);
+        for (const f of added) filters.push({ ...f, priority: p.priority ?? 0 });
+        if (added.length) adders.push(p.name);
+      });
+    }
     const listener = envoyListener(l, filters);
-    for (const p of this.plugins) if (p.listener) ok &&= this.guard(ctx, p, [gateway], `listener ${l.name}`, () => p.listener!(ctx, l, listener));
+    for (const name of adders) this.shapers.add(listener, name);
+    for (const p of this.plugins) if (p.listener) ok &&= this.guard(ctx, p, [gateway], 'listener', `listener ${l.name}`, () => p.listener!(ctx, l, this.shapers.watch(listener, p.name)));
     return ok ? listener : null;
   }
 
-  /** Extra resources plugins add to a gateway's snapshot. */
+  /** Extra resources plugins add to a gateway's snapshot (each shaped by the plugin that added it). */
   resources(ctx: PluginContext, ir: IR, gatewayKey: string, gateway: ResourceRef): GeneratedResource[] {
     const out: GeneratedResource[] = [];
-    for (const p of this.plugins) if (p.resources) this.guard(ctx, p, [gateway], `gateway ${gatewayKey}`, () => out.push(...p.resources!(ctx, ir, gatewayKey)));
+    for (const p of this.plugins) {
+      if (!p.resources) continue;
+      let added: GeneratedResource[] = [];
+      if (!this.guard(ctx, p, [gateway], 'resources', `gateway ${gatewayKey}`, () => (added = p.resources!(ctx, ir, gatewayKey)))) continue;
+      for (const g of added) this.shapers.add(g.resource, p.name);
+      out.push(...added);
+    }
     return out;
   }
 }

@@ -5,7 +5,7 @@ import { ADS_CONFIG_SOURCE } from './clusters.js';
 
 export const HCM_TYPE = 'envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager';
 
-function connectionManager(statPrefix: string, routeConfigName: string, filters: StagedHttpFilter[]): EnvoyMessage {
+function connectionManager(statPrefix: string, routeConfigName: string, filters: readonly RankedHttpFilter[]): EnvoyMessage {
   const hcm = typed(HCM_TYPE, {
     statPrefix,
     rds: { routeConfigName, configSource: ADS_CONFIG_SOURCE },
@@ -35,7 +35,10 @@ function clientValidation(c: ClientValidationIR): EnvoyMessage {
   };
 }
 
-export function envoyListener(l: HttpListenerIR, filters: StagedHttpFilter[]): EnvoyMessage {
+/** A plugin's HTTP filter with the plugin's priority (orders filters within a stage and position). */
+export type RankedHttpFilter = StagedHttpFilter & { priority?: number };
+
+export function envoyListener(l: HttpListenerIR, filters: readonly RankedHttpFilter[]): EnvoyMessage {
   const base = listenerBase(l);
   if (!l.tlsChains) return { ...base, filterChains: [{ filters: [connectionManager(l.name, l.name, filters)] }] };
   return {

@@ -35,6 +35,9 @@ export function routeMatch(r: RouteIR): EnvoyMessage {
 }
 
 /** Where a route is served: redirects derive their port from it. */
+/** A request on an HTTPS connection whose Host another listener on the port serves (RFC 9110 421). */
+export const MISDIRECTED_ROUTE: EnvoyMessage = Object.freeze({ name: 'misdirected-request', match: Object.freeze({ prefix: '/' }), directResponse: Object.freeze({ status: 421 }) });
+
 export interface ServedAt {
   port: number;
   scheme: 'http' | 'https';

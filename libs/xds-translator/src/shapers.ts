@@ -1,0 +1,46 @@
+// Which plugins shaped which Envoy message, so a message that fails encoding can name them. A hook gets the message
+// behind a proxy that notes the plugin when the hook writes to the message or reaches into one of its nested
+// objects (which it may change in place): cheap when a hook leaves the message alone, which most hooks do.
+import type { EnvoyMessage } from '@gatehouse/plugin-sdk';
+
+export class Shapers {
+  private readonly by = new WeakMap<object, string[]>();
+
+  /** Plugins (names, in the order they ran) that shaped `msg`. */
+  of(msg: object): readonly string[] {
+    return this.by.get(msg) ?? NONE;
+  }
+
+  add(msg: object, plugin: string): void {
+    const list = this.by.get(msg);
+    if (!list) this.by.set(msg, [plugin]);
+    else if (!list.includes(plugin)) list.push(plugin);
+  }
+
+  /** `to` (a copy of `from`, e.g. a cluster given a client certificate) was shaped by the same plugins. */
+  copy(from: object, to: object): void {
+    const list = this.by.get(from);
+    if (list) this.by.set(to, [...list]);
+  }
+
+  /** `msg` behind a proxy that records `plugin` as a shaper on the first write or nested read. */
+  watch(msg: EnvoyMessage, plugin: string): EnvoyMessage {
+    let noted = false;
+    const note = () => {
+      if (!noted) this.add(msg, plugin);
+      noted = true;
+    };
+    return new Proxy(msg, {
+      set: (t, k, v) => (note(), Reflect.set(t, k, v)),
+      deleteProperty: (t, k) => (note(), Reflect.deleteProperty(t, k)),
+      defineProperty: (t, k, d) => (note(), Reflect.defineProperty(t, k, d)),
+      get: (t, k) => {
+        const v: unknown = Reflect.get(t, k);
+        if (v !== null && typeof v === 'object') note();
+        return v;
+      },
+    });
+  }
+}
+
+const NONE: readonly string[] = Object.freeze([]);
