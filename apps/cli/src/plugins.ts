@@ -4,13 +4,15 @@ import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { BUILTIN_PLUGINS, commandLineSpecs, describeLoad, loadPlugins, pluginsOfSettings, settingsInDirectory } from '@gatehouse/controller';
 import type { TranslatorPlugin } from '@gatehouse/plugin-sdk';
+import { registerPluginKinds } from '@gatehouse/validation';
 
 /** Loads `--plugin` modules and the Settings plugins under `file` (a file or folder); throws naming every failure. */
 export async function loadOfflinePlugins(modules: readonly string[], file: string): Promise<TranslatorPlugin[]> {
   const path = resolve(file);
   const dir = statSync(path, { throwIfNoEntry: false })?.isDirectory() ? path : dirname(path);
   const settings = pluginsOfSettings(await settingsInDirectory(dir), dir);
-  const { plugins, report } = await loadPlugins([...commandLineSpecs(modules), ...settings.specs], { builtin: BUILTIN_PLUGINS, searchDirs: [dir, process.cwd()] });
+  registerPluginKinds(BUILTIN_PLUGINS);
+  const { plugins, report } = await loadPlugins([...commandLineSpecs(modules), ...settings.specs], { builtin: BUILTIN_PLUGINS, searchDirs: [dir, process.cwd()], registerKinds: (p) => registerPluginKinds([p]) });
   const lines = describeLoad(report);
   for (const w of lines.warn) process.stderr.write(`gatehouse: warning: ${w}\n`);
   const errors = [...settings.problems, ...lines.error];

@@ -2,6 +2,7 @@
 // start-up. What fails is logged and reported (GET /api/v1/plugins); the control plane starts with the rest.
 import { resolve } from 'node:path';
 import type { ResourceSnapshot } from '@gatehouse/api';
+import { registerPluginKinds } from '@gatehouse/validation';
 import { BUILTIN_PLUGINS } from '../builtin-plugins.js';
 import type { Log } from '../log.js';
 import type { ControllerOptions } from '../options.js';
@@ -35,12 +36,15 @@ export async function loadConfiguredPlugins(o: ControllerOptions, log: Log): Pro
   } catch (err) {
     settings = { specs: [], problems: [`the Settings resource could not be read, so its spec.plugins are not loaded: ${(err as Error).message.slice(0, 300)}`] };
   }
-  const result = await loadPlugins([...commandLineSpecs(o.pluginModules ?? []), ...settings.specs], { builtin: [...BUILTIN_PLUGINS, ...(o.plugins ?? [])], searchDirs: searchDirs(o) });
+  // Kinds are registered before any source reads a file or the cluster: plugin objects are validated like built-ins.
+  const builtin = [...BUILTIN_PLUGINS, ...(o.plugins ?? [])];
+  registerPluginKinds(builtin);
+  const result = await loadPlugins([...commandLineSpecs(o.pluginModules ?? []), ...settings.specs], { builtin, searchDirs: searchDirs(o), registerKinds: (p) => registerPluginKinds([p]) });
   for (const p of settings.problems) result.report.failed.push({ module: '', origin: 'settings', where: settings.from ? `Settings ${settings.from}` : 'Settings', reason: p });
   const lines = describeLoad(result.report);
   for (const l of lines.info) log.info(l);
   for (const l of lines.warn) log.warn(l);
-  for (const l of lines.error) log.error(l);
+  for (const l of lines.error) log.error(`${l}; running without it (the built-in plugins and the others that loaded run)`);
   return { ...result, settings };
 }
 

@@ -78,6 +78,16 @@ describe('loadPlugins', () => {
     ]);
   });
 
+  it('refuses a plugin whose kinds cannot be registered (the registrar\'s message is the reason)', async () => {
+    file('kinds.mjs', "export default { name: 'with-kinds', sdkVersion: '0.2.0', kinds: [{ crd: {}, attach: 'targetRefs' }] };");
+    const registerKinds = (p: TranslatorPlugin) => {
+      throw new Error(`plugin "${p.name}": kinds[0].crd: not a CustomResourceDefinition`);
+    };
+    const r = await loadPlugins([spec('./kinds.mjs'), spec('./good.mjs')], { builtin, searchDirs: [dir], registerKinds });
+    expect(r.plugins.map((p) => p.name)).toEqual(['good']);
+    expect(r.report.failed[0]!.reason).toBe('its kinds cannot be registered: plugin "with-kinds": kinds[0].crd: not a CustomResourceDefinition');
+  });
+
   it('loads the same module once when it is given twice', async () => {
     const r = await loadPlugins([spec('./good.mjs'), { ...spec(join(dir, 'good.mjs')), origin: 'settings' }], { builtin, searchDirs: [dir] });
     expect(r.plugins).toHaveLength(1);

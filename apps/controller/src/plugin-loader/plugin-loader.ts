@@ -57,6 +57,11 @@ export interface LoadOptions {
   /** Folders whose node_modules (and their parents') hold plugin packages, searched in order. */
   searchDirs: readonly string[];
   sdkVersion?: string;
+  /**
+   * Registers a plugin's own kinds (its CRDs) so sources validate them like built-in kinds; throwing refuses the
+   * plugin (its message is the reason reported). Called once per plugin that passed every other check.
+   */
+  registerKinds?: (plugin: TranslatorPlugin) => void;
   /** How a module is imported (tests replace it). */
   importModule?: (url: string) => Promise<unknown>;
 }
@@ -139,6 +144,14 @@ export async function loadPlugins(specs: readonly PluginSpec[], o: LoadOptions):
         fail(`the name "${plugin.name}" is already taken by ${other}: plugin names must be unique`, plugin.name);
         continue;
       }
+      if (plugin.kinds?.length && o.registerKinds) {
+        try {
+          o.registerKinds(plugin);
+        } catch (err) {
+          fail(`its kinds cannot be registered: ${errorText(err)}`, plugin.name);
+          continue;
+        }
+      }
       taken.set(plugin.name, `${spec.module} (${spec.where})`);
       plugins.push(plugin);
       report.loaded.push({
@@ -160,6 +173,6 @@ export function describeLoad(report: PluginLoadReport): { info: string[]; warn: 
   return {
     info: report.loaded.map((p) => `plugin ${p.name} loaded from ${p.module} (${p.origin}${p.sdkVersion ? `, SDK ${p.sdkVersion}` : ''})`),
     warn: report.loaded.flatMap((p) => p.warnings),
-    error: report.failed.map((f) => `plugin ${f.name ? `${f.name} from ` : ''}${f.module} (${f.where}) not loaded: ${f.reason}; the other plugins run without it`),
+    error: report.failed.map((f) => `plugin ${f.name ? `${f.name} from ` : ''}${f.module} (${f.where}) not loaded: ${f.reason}`),
   };
 }
