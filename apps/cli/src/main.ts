@@ -10,6 +10,7 @@ import { ControlPlaneCa, envoyBootstrap, isGatewayRef, type BootstrapTls } from 
 import { AdminError, type AdminTarget } from './admin-client.js';
 import { runCheck } from './commands/check.js';
 import { runGet } from './commands/get.js';
+import { runPluginCrds } from './commands/plugin-crds.js';
 import { runTranslate } from './commands/translate.js';
 import { loadOfflinePlugins } from './plugins.js';
 import type { Format } from './output.js';
@@ -224,6 +225,10 @@ program
   .action(async (o) => {
     process.exitCode = await runTranslate({ file: o.file, output: o.output, show: o.show, plugins: await loadOfflinePlugins(o.plugin, o.file), strict: o.strict, maxFileBytes: o.maxFileBytes, maxDocumentsPerFile: o.maxDocumentsPerFile });
   });
+
+program.command('plugin-crds').description('Print the CRDs of the kinds plugins own (built-in and --plugin), for kubectl apply -f -').option('--plugin <module>', 'a plugin module: a path or an npm package name (repeatable)', collect, []).action(async (o: { plugin: string[] }) => {
+  process.exitCode = await runPluginCrds(o.plugin);
+});
 
 adminOptions(
   program
