@@ -4,9 +4,13 @@ import {
   CONTROLLER_NAME,
   GATEWAY_GROUP,
   describeRef,
+  resourcesOfKind,
   type AnyRoute,
+  type Gateway,
+  type GatewayClass,
   type GRPCRoute,
   type HTTPRoute,
+  type ListenerSet,
   type ParentReference,
   type StoredResource,
   type TCPRoute,
@@ -80,6 +84,8 @@ export function processRoute(ctx: RouteContext, stored: StoredResource & { objec
   const resolvedRefs = firstProblem ? cond('ResolvedRefs', false, firstProblem.reason, firstProblem.message, gen) : cond('ResolvedRefs', true, 'ResolvedRefs', '', gen);
   for (const [pi, parentRef] of (route.spec?.parentRefs ?? []).entries()) {
     const parent = defaultParent(parentRef, ns);
+    // Another controller's parent: the spec leaves its status entry to that controller (RouteStatus.parents).
+    if (othersParent(ctx, parent)) continue;
     const status: RouteParentReport = { parentRef: parent, controllerName: CONTROLLER_NAME, conditions: [] };
     entry.parents.push(status);
     const reject = (reason: string, message: string) => {
@@ -180,6 +186,28 @@ function recordAncestors(ctx: RouteContext, attachments: readonly Attachment[]):
       }
     }
   }
+}
+
+/**
+ * Whether `parent` is a Gateway (or a ListenerSet of a Gateway) that exists and belongs to another controller: its
+ * GatewayClass is not Gatehouse's. Parents that do not exist, and Gatehouse's own, get an entry.
+ */
+function othersParent(ctx: RouteContext, parent: RouteParentReport['parentRef']): boolean {
+  if (parent.group !== GATEWAY_GROUP) return false;
+  const key = `${parent.namespace}/${parent.name}`;
+  let gateway: { namespace: string; name: string } | undefined;
+  if (parent.kind === 'Gateway') {
+    if (ctx.gateways.has(key)) return false;
+    gateway = { namespace: parent.namespace, name: parent.name };
+  } else if (parent.kind === 'ListenerSet') {
+    if (ctx.listenerSets.has(key)) return false;
+    const p = (ctx.snapshot.resources.get(`ListenerSet/${key}`)?.object as ListenerSet | undefined)?.spec?.parentRef;
+    if (p && (p.group ?? GATEWAY_GROUP) === GATEWAY_GROUP && (p.kind ?? 'Gateway') === 'Gateway') gateway = { namespace: p.namespace ?? parent.namespace, name: p.name };
+  }
+  if (!gateway) return false;
+  const className = (ctx.snapshot.resources.get(`Gateway/${gateway.namespace}/${gateway.name}`)?.object as Gateway | undefined)?.spec?.gatewayClassName;
+  if (className === undefined) return false;
+  return !resourcesOfKind<GatewayClass>(ctx.snapshot, 'GatewayClass').some((gc) => gc.ref.name === className && gc.object.spec?.controllerName === CONTROLLER_NAME);
 }
 
 function defaultParent(p: ParentReference, routeNs: string): RouteParentReport['parentRef'] {

@@ -2,7 +2,7 @@
 // 409 re-reads and recomputes), and only while this replica leads. Reports are skipped by identity when neither the
 // report nor the object changed since they were last compared, so 10,000 unchanged routes cost 10,000 lookups.
 import { isDeepStrictEqual } from 'node:util';
-import { resourceKey } from '@gatehouse/api';
+import { CONTROLLER_NAME, resourceKey } from '@gatehouse/api';
 import type { ResourceReport } from '@gatehouse/plugin-sdk';
 import { objectPath } from '../kinds.js';
 import type { KubeApi } from '../kube-api.js';
@@ -129,7 +129,7 @@ export class StatusWriter {
     let live = this.options.source.liveObject(key);
     if (!report || !live) return;
     for (let attempt = 0; attempt < 5; attempt++) {
-      const desired = desiredStatus(report, live.status, this.context(key, live.generation));
+      const desired = notOurs(report, live.status) ? undefined : desiredStatus(report, live.status, this.context(key, live.generation));
       if (!desired || isDeepStrictEqual(normalize(desired), normalize(live.status ?? {}))) {
         this.checked.set(key, { report, resourceVersion: live.resourceVersion });
         this.stats.skipped++;
@@ -160,6 +160,16 @@ export class StatusWriter {
       }
     }
   }
+}
+
+/**
+ * A route none of whose parents is Gatehouse's (they are another controller's), whose status holds no entry of
+ * Gatehouse's either: there is nothing of ours to write, not even an empty list.
+ */
+function notOurs(report: ResourceReport, status: Status | undefined): boolean {
+  if (report.parents === undefined || report.parents.length > 0) return false;
+  const parents: unknown[] = Array.isArray(status?.['parents']) ? (status['parents'] as unknown[]) : [];
+  return !parents.some((p) => (p as { controllerName?: unknown } | null)?.controllerName === CONTROLLER_NAME);
 }
 
 /** Status as the API server returns it: drops fields it would drop (undefined), for comparison. */
