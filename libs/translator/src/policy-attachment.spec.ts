@@ -68,7 +68,10 @@ describe('PolicyAttachment', () => {
     expect(winner(attached.virtualHost(vhost('admin.test'), gw, 'http-8080'))).toBe('on-listener@listener [on-listener@listener on-gateway@gateway]');
     expect(winner(attached.virtualHost(vhost('www.test'), gw, 'http-8080'))).toBe('on-gateway@gateway [on-gateway@gateway]');
     const listener: HttpListenerIR = { name: 'http-8080', protocol: 'HTTP', address: '0.0.0.0', port: 8080, sectionNames: ['http', 'admin'], virtualHosts: [], policies: {} };
-    expect(winner(attached.listener(listener, gw))).toBe('on-listener@listener [on-listener@listener on-gateway@gateway]');
+    // The Envoy listener merges "http" and "admin": a policy on "admin" alone stays on admin's virtual hosts.
+    expect(winner(attached.listener(listener, gw))).toBe('on-gateway@gateway [on-gateway@gateway]');
+    const both = resolve([policy('on-both', [{ kind: 'Gateway', name: 'gw', sectionName: 'http' }, { kind: 'Gateway', name: 'gw', sectionName: 'admin' }])]);
+    expect(winner(both.attached.listener(listener, both.gw))).toBe('on-both@listener [on-both@listener]');
   });
 
   it('no policy: nodes stay the very same objects', () => {

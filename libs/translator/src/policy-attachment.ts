@@ -155,29 +155,41 @@ export class PolicyAttachment {
     return signature(policies) ? { ...vhost, policies: { ...vhost.policies, ...policies } } : vhost;
   }
 
-  /** `listener` with the policies of the Gateway listeners merged into it (the oldest wins among them), then the Gateway's. */
+  /**
+   * `listener` with its listener-scope policy (when one policy applies to every Gateway listener merged into this Envoy
+   * listener: one on a single hostname's listener stays on that listener's virtual hosts), then the Gateway's.
+   */
   listener(listener: HttpListenerIR, gateway: GatewayState): HttpListenerIR {
     if (this.empty) return listener;
     const slots = gateway.slots.filter((s) => s.usable && s.envoyListener === listener.name);
-    const policies = this.effective([
-      ['listener', slots.map(slotId)],
-      ['gateway', [gatewayId(gateway.stored.ref)]],
-    ]);
+    const policies = this.effective(
+      [
+        ['listener', slots.map(slotId)],
+        ['gateway', [gatewayId(gateway.stored.ref)]],
+      ],
+      true,
+    );
     return signature(policies) ? { ...listener, policies: { ...listener.policies, ...policies } } : listener;
   }
 
-  /** Per policy kind: the winner of the most specific scope that has one; `merged` lists each scope's winner. */
-  private effective(scopes: Array<[PolicyScope, string[]]>): Record<string, AttachedPolicy> {
+  /**
+   * Per policy kind: the winner of the most specific scope that has one; `merged` lists each scope's winner. A scope
+   * with several targets has the oldest of their winners, or, with `unanimous`, a winner only when it wins them all.
+   */
+  private effective(scopes: Array<[PolicyScope, string[]]>, unanimous = false): Record<string, AttachedPolicy> {
     const merged = new Map<string, AttachedPolicy['merged']>();
     for (const [scope, ids] of scopes) {
       const winners = new Map<string, Applied>();
+      const split = new Set<string>();
       for (const id of ids) {
         for (const [pkey, list] of this.targets.get(id) ?? []) {
           const w = list[0]!;
           const cur = winners.get(pkey);
+          if (cur && cur.key !== w.key) split.add(pkey);
           if (!cur || byAge(w, cur) < 0) winners.set(pkey, w);
         }
       }
+      if (unanimous) for (const [pkey] of winners) if (split.has(pkey) || ids.some((id) => !this.targets.get(id)?.has(pkey))) winners.delete(pkey);
       for (const [pkey, w] of winners) merged.set(pkey, [...(merged.get(pkey) ?? []), { spec: w.spec, source: w.source, scope }]);
     }
     const out: Record<string, AttachedPolicy> = {};
