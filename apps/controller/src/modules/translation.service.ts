@@ -33,6 +33,7 @@ export class TranslationService implements OnModuleInit, ProxyFeedback {
   /** Per gateway: each source resource's content hash when a proxy last ACKed (sources changed since are suspects). */
   private readonly ackedSources = new Map<string, Map<string, string>>();
   private previousMessages = new Map<string, string>();
+  private refusedBefore = new Set<string>();
   private reportScheduled = false;
   private readonly reportListeners: ReportsListener[] = [];
   /** One status per resource; unchanged stored object and report keep their status object (the reporter skips it). */
@@ -112,7 +113,15 @@ export class TranslationService implements OnModuleInit, ProxyFeedback {
       const gw = result.published.length ? ` gateways=${result.published.join(',')}` : '';
       const how = result.translation.stats.incremental ? ` (incremental: ${result.translation.stats.routes} routes redone)` : '';
       this.log.info(`translated ${snapshot.resources.size} resources in ${result.durationMs.toFixed(1)} ms${how}${gw}`);
-      for (const f of result.refused) if (f.scope !== 'held') this.log.error(`${f.message}; ${f.scope === 'source' ? `left out, the rest of gateway ${f.gateway} is served` : `left out of gateway ${f.gateway}`}`);
+      // Said once while it lasts (it is on the resource's status all along).
+      const refused = new Set<string>();
+      for (const f of result.refused) {
+        if (f.scope === 'held') continue;
+        const line = `${f.message}; ${f.scope === 'source' ? `left out, the rest of gateway ${f.gateway} is served` : `left out of gateway ${f.gateway}`}`;
+        refused.add(line);
+        if (!this.refusedBefore.has(line)) this.log.error(line);
+      }
+      this.refusedBefore = refused;
       for (const [g, problems] of Object.entries(result.held)) this.log.error(`gateway ${g} keeps its previous configuration: ${problems.join('; ')}`);
       if (!this.reportScheduled) {
         this.reportScheduled = true;
