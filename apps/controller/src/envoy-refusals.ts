@@ -46,12 +46,16 @@ export function splitEncodeMessage(message: string): { path: string; why: string
 }
 
 /** The `name` of every object the path passes through (route and virtual host names), outermost first. */
-function namesAlong(message: Record<string, unknown> | undefined, path: string): { names: string[]; last: unknown } {
+function namesAlong(message: Record<string, unknown> | undefined, path: string): { names: string[]; last: unknown; named: object | undefined } {
   const names: string[] = [];
   let at: unknown = message;
+  let named: object | undefined;
   const visit = () => {
     const n = (at as { name?: unknown } | null | undefined)?.name;
-    if (typeof n === 'string') names.push(n);
+    if (typeof n === 'string') {
+      names.push(n);
+      named = at as object;
+    }
   };
   visit();
   for (const step of path.slice(path.search(/[.[<]/) < 0 ? path.length : path.search(/[.[<]/)).matchAll(/\.([\w@]+)|\[(\d+)\]|\["((?:[^"\\]|\\.)*)"\]|<[\w.]+>/g)) {
@@ -61,7 +65,7 @@ function namesAlong(message: Record<string, unknown> | undefined, path: string):
     at = (at as Record<string, unknown>)[key];
     visit();
   }
-  return { names, last: at };
+  return { names, last: at, named };
 }
 
 /** Every `name` under an object (bounded), for a failure above the route level. */
@@ -97,11 +101,15 @@ export function blame(provenance: Provenance, p: EnvoyProblem, message: Record<s
   return { refs: refs.length ? refs : tenants, scope: 'source' };
 }
 
-/** Plugins that shaped an Envoy resource, if the provenance records them (`shapedBy`). */
-export function shapedBy(provenance: Provenance, typeUrl: string, name: string): string[] {
-  const read = (provenance as { shapedBy?: (type: XdsTypeUrl, name: string) => Iterable<string> | undefined }).shapedBy;
+/**
+ * Plugins that shaped an Envoy resource, if the provenance records them (`shapedBy`). `element` is the innermost named
+ * object on the failing path (a route, a virtual host, the resource): a provenance that can tell who shaped that
+ * object answers for it alone; one that cannot ignores it and answers for the whole resource.
+ */
+export function shapedBy(provenance: Provenance, typeUrl: string, name: string, element?: object): string[] {
+  const read = (provenance as { shapedBy?: (type: XdsTypeUrl, name: string, element?: object) => Iterable<string> | undefined }).shapedBy;
   if (typeof read !== 'function') return [];
-  return [...new Set(read.call(provenance, typeUrl as XdsTypeUrl, name) ?? [])].sort();
+  return [...new Set(read.call(provenance, typeUrl as XdsTypeUrl, name, element) ?? [])];
 }
 
 export function refusalMessage(ref: ResourceRef, p: EnvoyProblem, plugins: readonly string[]): string {
@@ -114,7 +122,7 @@ export function refusalMessage(ref: ResourceRef, p: EnvoyProblem, plugins: reado
 /** One refusal per blamed source. */
 export function refusalsFor(gatewayKey: string, gateway: ResourceRef, provenance: Provenance, p: EnvoyProblem, message: Record<string, unknown> | undefined, reports: ReadonlyMap<string, ResourceReport>): EnvoyRefusal[] {
   const { refs, scope } = blame(provenance, p, message, gateway);
-  const plugins = shapedBy(provenance, p.typeUrl, p.name);
+  const plugins = shapedBy(provenance, p.typeUrl, p.name, namesAlong(message, p.path).named);
   return refs.map((ref) => {
     const report = reports.get(resourceKey(ref));
     return { gateway: gatewayKey, ref, scope, typeUrl: p.typeUrl, envoyName: p.name, path: p.path, why: p.why, check: p.check, plugins, reason: plugins.length ? 'PluginError' : 'InvalidEnvoyConfig', message: refusalMessage(ref, p, plugins), ...(report ? { report } : {}) };
