@@ -3,7 +3,7 @@
 import type { AnyRoute, ResourceSnapshot, StoredResource } from '@gatehouse/api';
 import type { RouteIR } from '@gatehouse/ir';
 import type { PluginContext } from '@gatehouse/plugin-sdk';
-import { ReportBook, internalError, processRoute, type Ranked } from '@gatehouse/translator';
+import { ReportBook, extensionObjectKinds, internalError, processRoute, type Ranked } from '@gatehouse/translator';
 import { routeClusters, streamClusters } from '@gatehouse/xds-translator';
 import type { Engine, Payload, Placement, RouteUnit, State } from './state.js';
 
@@ -32,7 +32,7 @@ export function processUnit(engine: Engine, st: State, tracked: ResourceSnapshot
 }
 
 function placeRoute(engine: Engine, st: State, tracked: ResourceSnapshot, resolved: Resolved, stored: StoredRoute, book: ReportBook, ctx: PluginContext): Pick<RouteUnit, 'placed' | 'clusters'> {
-  const { routes, streams, attachments } = processRoute({ snapshot: tracked, book, gateways: st.gatewayStates, listenerSets: st.listenerSets, backendTls: st.backendTls, policiesUsed: [], resolvers: engine.resolvers, extensionRefs: engine.extensionRefs, pluginCtx: ctx, resolved, deps: engine.recorder }, stored);
+  const { routes, streams, attachments } = processRoute({ snapshot: tracked, book, gateways: st.gatewayStates, listenerSets: st.listenerSets, backendTls: st.backendTls, policiesUsed: [], resolvers: engine.resolvers, extensionRefs: engine.extensionRefs, extensionKinds: extensionObjectKinds(engine.options.plugins), pluginCtx: ctx, resolved, deps: engine.recorder }, stored);
   // One Envoy route per route and (port, scheme): redirects take their port from where they are served.
   const messages: Array<{ port: number; scheme: string; routes: RouteIR[]; payloads: Payload[] }> = [];
   const placed = attachments.map((a): Placement => {

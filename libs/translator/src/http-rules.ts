@@ -4,6 +4,7 @@ import type { RouteFilterIR, RouteIR, RouteMatchIR, StringMatchIR } from '@gateh
 import { isBackendError } from '@gatehouse/plugin-sdk';
 import { resolveBackend, weightedBackends, type ForcedProtocol } from './backend-refs.js';
 import { RuleError, parseFilters, parseSessionPersistence, parseTimeouts, type ParsedFilters } from './filters.js';
+import { extensionObjectsFound } from './extension-objects.js';
 import { checkRegex } from './regex.js';
 import type { BuiltRules, Problem, RouteContext } from './route-context.js';
 
@@ -20,7 +21,8 @@ export function buildHttpRules(ctx: RouteContext, stored: StoredResource & { obj
       const problems: Problem[] = [];
       resolveMirrors(ctx, stored, parsed, at, problems);
       let action: RouteIR['action'];
-      if (parsed.redirect) action = { kind: 'redirect', redirect: parsed.redirect };
+      if (!extensionObjectsFound(ctx, stored, parsed, at, problems)) action = { kind: 'direct', status: 500 };
+      else if (parsed.redirect) action = { kind: 'redirect', redirect: parsed.redirect };
       else {
         const backends = weightedBackends(ctx, stored, rule.backendRefs ?? [], at, problems, { filters: true });
         const extra = { ...parseTimeouts(rule, at), ...(session ? { sessionPersistence: session } : {}) };

@@ -8,3 +8,4 @@ export { internalError } from './internal-error.js';
 export { StreamTable, type StreamEntry } from './stream-table.js';
 export { BackendTlsIndex, backendTlsPolicies, type PolicyMatch, type PolicyState } from './backend-tls.js';
 export { PolicyAttachment, policyKinds, type PolicyKindRef } from './policy-attachment.js';
+export { extensionObjectKinds } from './extension-objects.js';

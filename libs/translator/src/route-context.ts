@@ -19,6 +19,8 @@ export interface RouteContext {
   resolvers: ReadonlyMap<string, BackendResolver>;
   /** ExtensionRef filter kinds plugins claimed (TranslatorPlugin.extensionRefs), as `group/kind`. */
   extensionRefs: ReadonlySet<string>;
+  /** Of those, the plugin-owned kinds whose objects ExtensionRef filters name (`group/kind`): they must exist. */
+  extensionKinds?: ReadonlySet<string>;
   pluginCtx: PluginContext;
   /**
    * Backends resolved so far, by target key (one resolution per target per translation), with what they read and
