@@ -15,7 +15,7 @@ export interface PluginState {
 @Module({})
 export class PluginsModule {
   static forRoot(state: PluginState | undefined): DynamicModule {
-    const view = { plugins: () => state ?? { sdkVersion: '', builtin: [], loaded: [], failed: [] } };
+    const view = { plugins: () => (state ? { ...state.report, ...(state.restartPending ? { restartPending: state.restartPending } : {}) } : { sdkVersion: '', builtin: [], loaded: [], failed: [] }) };
     return { module: PluginsModule, providers: [{ provide: PLUGINS_VIEW, useValue: view }], exports: [PLUGINS_VIEW] };
   }
 }
