@@ -88,4 +88,16 @@ describe('a plugin that emits a malformed field on one route', () => {
     expect(ok.code).toBe(0);
     expect(ok.stdout).toContain('envoy.extensions.filters.http.csrf.v3.CsrfPolicy');
   });
+
+  it('a plugin whose declared proto file does not exist is refused, naming it and the file; the built-ins keep working', async () => {
+    const r = await cli(['translate', '-f', dir, '--plugin', join(ROOT, 'test/fixtures/plugins/bad-proto.mjs'), '-o', 'json']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('plugin "bad-proto": protos: envoy/extensions/filters/http/rbac/v3/rbca.proto: unknown Envoy proto file (not in the installed Envoy API set at');
+    expect(r.stderr).toContain('that folder has "envoy/extensions/filters/http/rbac/v3/rbac.proto"');
+    expect(r.stderr).toContain('the plugin is not loaded');
+    const xds = JSON.parse(r.stdout) as Record<string, { routes: Array<{ virtualHosts: Array<{ routes: Array<{ name: string; typedPerFilterConfig?: unknown }> }> }> }>;
+    const routes = xds['default/gw']!.routes.flatMap((rc) => rc.virtualHosts.flatMap((vh) => vh.routes));
+    expect(routes.map((x) => x.name).sort()).toEqual(['default/bad/rule/0/match/0', 'default/good/rule/0/match/0']);
+    expect(routes.every((x) => x.typedPerFilterConfig === undefined)).toBe(true);
+  });
 });

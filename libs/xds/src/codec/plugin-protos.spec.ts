@@ -72,7 +72,7 @@ describe('plugin-declared protos', () => {
       ['typo', 'envoy/extensions/filters/http/rbac/v3/rbca.proto'],
       ['broken', fixture('broken.proto')],
     ]);
-    expect(describeProtoFailure(failures[0]!)).toMatch(/^plugin "typo": protos: envoy\/extensions\/filters\/http\/rbac\/v3\/rbca\.proto: unknown Envoy proto file .*; the plugin is not loaded/);
+    expect(describeProtoFailure(failures[0]!)).toMatch(/^plugin "typo": protos: envoy\/extensions\/filters\/http\/rbac\/v3\/rbca\.proto: unknown Envoy proto file \(not in the installed Envoy API set at .*\); that folder has "envoy\/extensions\/filters\/http\/rbac\/v3\/rbac\.proto"; the plugin is not loaded/);
     expect(describeProtoFailure(failures[1]!)).toContain(`protos: ${fixture('broken.proto')}: does not load: illegal token 'int32', ';' expected (line 7)`);
     // The built-ins and the plugin that loaded keep working.
     expect(new StrictEncoder(root).encode(LISTENER, listener(denyAdmin)).length).toBeGreaterThan(0);

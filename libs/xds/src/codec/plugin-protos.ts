@@ -2,7 +2,7 @@
 // its own .proto files; the strict encoder's Root holds them beside the built-ins. A plugin whose declaration does not
 // load is refused (named, with the file) and left out; the built-ins and the other plugins keep working.
 import { existsSync, readdirSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import type protobuf from 'protobufjs';
 import { envoyApiDir, envoyRoot, loadRoot } from './proto-root.js';
 
@@ -40,7 +40,10 @@ const MAX_ERROR = 300;
 function missing(declared: string, kind: 'envoy' | 'file', path: string): string | undefined {
   if (kind === 'envoy') {
     if (isAbsolute(declared) || !declared.endsWith('.proto')) return `"${declared.slice(0, 120)}" is not an Envoy proto path such as "envoy/extensions/filters/http/rbac/v3/rbac.proto"`;
-    if (!existsSync(path)) return `unknown Envoy proto file ${declared.slice(0, 160)}: not in the installed Envoy API set (${envoyApiDir()})`;
+    if (!existsSync(path)) {
+      const near = protoFilesIn(dirname(declared));
+      return `unknown Envoy proto file (not in the installed Envoy API set at ${envoyApiDir()})${near.length ? `; that folder has ${near.slice(0, 6).map((f) => `"${f}"`).join(', ')}` : ''}`;
+    }
     return undefined;
   }
   if (!isAbsolute(declared)) return `own proto file "${declared.slice(0, 160)}" must be an absolute path (resolve it against the plugin's folder)`;
@@ -137,13 +140,17 @@ export function describeProtoFailure(f: ProtoLoadFailure): string {
 /** The Envoy proto files in the folder a type's package maps to, to name in an "unknown type" error. */
 export function protoFilesForType(typeName: string): string[] {
   const pkg = typeName.split('.').slice(0, -1);
-  if (pkg[0] !== 'envoy') return [];
-  const dir = join(envoyApiDir(), ...pkg);
+  return pkg[0] === 'envoy' ? protoFilesIn(pkg.join('/')) : [];
+}
+
+/** The .proto files in a folder of the Envoy API set (`envoy/...`), as Envoy proto paths. */
+function protoFilesIn(folder: string): string[] {
+  if (!folder.startsWith('envoy/') || folder.includes('..')) return [];
   try {
-    return readdirSync(dir)
+    return readdirSync(join(envoyApiDir(), folder))
       .filter((f) => f.endsWith('.proto'))
       .sort()
-      .map((f) => [...pkg, f].join('/'));
+      .map((f) => `${folder}/${f}`);
   } catch {
     return [];
   }
