@@ -155,12 +155,21 @@ describeInNetworkNamespace('Kubernetes mode: ListenerSet, GRPCRoute, TLSRoute, T
       route('UDPRoute', 'udp', { parentRefs: [{ name: 'gw', sectionName: 'udp' }], rules: [{ backendRefs: [{ name: 'udp', port: 80 }] }] }),
       // A TCPRoute whose parentRef names the UDP listener: not allowed there.
       route('TCPRoute', 'wrong-listener', { parentRefs: [{ name: 'gw', sectionName: 'udp' }], rules: [{ backendRefs: [{ name: 'tcp', port: 80 }] }] }),
+      // By port alone: the TCP listener on it takes the TCPRoute (the UDP one on the same port does not allow it).
+      route('TCPRoute', 'by-port', { parentRefs: [{ name: 'gw', port: L4_PORT }], rules: [{ backendRefs: [{ name: 'tcp', port: 80 }] }] }),
+      // A hostname the listener does not serve.
+      route('TLSRoute', 'other-host', { parentRefs: [{ name: 'gw', sectionName: 'pass' }], hostnames: ['x.elsewhere.test'], rules: [{ backendRefs: [{ name: 'pass', port: 80 }] }] }),
+      // A listener name the ListenerSet does not have.
+      route('HTTPRoute', 'no-section', { parentRefs: [{ kind: 'ListenerSet', name: 'b', sectionName: 'nope' }], rules: [{ backendRefs: [{ name: 'app', port: 80 }] }] }, 'team-b'),
       // Upstream TLS: one policy with its CA, one whose CA ConfigMap does not exist.
       caConfigMap('backend-ca', 'default', ca.crt),
       ...service('tls-app', 'default', httpsApp, { port: 443 }),
       ...service('tls-app-no-ca', 'default', httpsApp, { port: 443 }),
       policy('good', 'tls-app', 'backend-ca'),
       policy('no-ca', 'tls-app-no-ca', 'missing-ca'),
+      // A policy for a Service no route uses: no ancestor, nothing for Gatehouse to say.
+      ...service('unused', 'default', httpsApp, { port: 443 }),
+      policy('unused', 'unused', 'backend-ca'),
       route('HTTPRoute', 'tls-app', {
         parentRefs: [{ name: 'gw', sectionName: 'http' }],
         hostnames: ['tls.test'],
@@ -290,12 +299,25 @@ describeInNetworkNamespace('Kubernetes mode: ListenerSet, GRPCRoute, TLSRoute, T
       });
     });
 
+    it('by port alone: Accepted; a hostname the listener does not serve: NoMatchingListenerHostname; a missing sectionName: NoMatchingParent', async () => {
+      await eventually('by-port, other-host, no-section', async () => {
+        const byPort = await parentOf('tcproutes', 'by-port');
+        expect(byPort.parentRef).toMatchObject({ name: 'gw', port: L4_PORT });
+        expect(summary(byPort.conditions)).toEqual(['Accepted=True/Accepted', 'ResolvedRefs=True/ResolvedRefs']);
+        expect(summary((await parentOf('tlsroutes', 'other-host')).conditions)).toEqual(['Accepted=False/NoMatchingListenerHostname', 'ResolvedRefs=True/ResolvedRefs']);
+        const noSection = await get<RouteStatus>('httproutes', 'team-b', 'no-section');
+        expect(noSection.status?.parents?.[0]?.parentRef).toMatchObject({ kind: 'ListenerSet', name: 'b', sectionName: 'nope' });
+        expect(summary(noSection.status?.parents?.[0]?.conditions)).toEqual(['Accepted=False/NoMatchingParent', 'ResolvedRefs=True/ResolvedRefs']);
+      });
+    });
+
     it('TLS, TCP and UDP listeners: their supportedKinds and attachedRoutes', async () => {
       await eventually('listener status', async () => {
         const gw = await get<GatewayStatus>('gateways', 'default', 'gw');
         const listener = (name: string) => gw.status?.listeners?.find((l) => l.name === name);
         expect(listener('pass')).toMatchObject({ attachedRoutes: 1, supportedKinds: [{ group: GROUP, kind: 'TLSRoute' }] });
-        expect(listener('tcp')).toMatchObject({ attachedRoutes: 1, supportedKinds: [{ group: GROUP, kind: 'TCPRoute' }] });
+        // tcp: "tcp" and "by-port".
+        expect(listener('tcp')).toMatchObject({ attachedRoutes: 2, supportedKinds: [{ group: GROUP, kind: 'TCPRoute' }] });
         // udp: the UDPRoute "udp", and "both" (which names another controller's Gateway too).
         expect(listener('udp')).toMatchObject({ attachedRoutes: 2, supportedKinds: [{ group: GROUP, kind: 'UDPRoute' }] });
         // HTTP: the GRPCRoutes and the HTTPRoute.
@@ -316,6 +338,11 @@ describeInNetworkNamespace('Kubernetes mode: ListenerSet, GRPCRoute, TLSRoute, T
         expect(a).toEqual([{ ancestorRef: expect.objectContaining({ group: GROUP, kind: 'Gateway', namespace: 'default', name: 'gw' }), controllerName: CONTROLLER, conditions: expect.any(Array) }]);
         expect(summary(a![0]!.conditions)).toEqual(['Accepted=True/Accepted', 'ResolvedRefs=True/ResolvedRefs']);
       });
+    });
+
+    it('a policy no route uses gets no status at all', async () => {
+      await eventually('good has its status', async () => expect((await ancestors('good'))?.length).toBe(1));
+      expect((await get<PolicyStatus>('backendtlspolicies', 'default', 'unused')).status).toBeUndefined();
     });
 
     it('a missing CA ConfigMap: Accepted=False/NoValidCACertificate, ResolvedRefs=False/InvalidCACertificateRef', async () => {
@@ -366,6 +393,7 @@ describeInNetworkNamespace('Kubernetes mode: ListenerSet, GRPCRoute, TLSRoute, T
         expect(summary(late.status?.listeners?.[0]?.conditions)).toEqual(['Accepted=True/Accepted', 'Conflicted=False/NoConflicts', 'Programmed=True/Programmed', 'ResolvedRefs=True/ResolvedRefs']);
         expect(summary((await get<RouteStatus>('httproutes', 'team-a', 'web')).status?.parents?.[0]?.conditions)).toEqual(['Accepted=False/NoMatchingParent', 'ResolvedRefs=True/ResolvedRefs']);
       });
+      expect((await get<GatewayStatus>('gateways', 'default', 'gw')).status?.attachedListenerSets).toBe(3); // b, c, late
       await waitFor('late serves a.team.test', async () => (await httpsGet(gwAddress, HTTPS_PORT, 'a.team.test', '/', ca.crt, false).catch(() => ({ status: 0 }))).status === 404);
     });
 
@@ -377,7 +405,7 @@ describeInNetworkNamespace('Kubernetes mode: ListenerSet, GRPCRoute, TLSRoute, T
         expect(r.status!.parents![0]!.parentRef).toMatchObject({ sectionName: 'tcp' });
         expect(summary(r.status!.parents![0]!.conditions)).toEqual(['Accepted=True/Accepted', 'ResolvedRefs=True/ResolvedRefs']);
         const gw = await get<GatewayStatus>('gateways', 'default', 'gw');
-        expect(gw.status?.listeners?.find((l) => l.name === 'tcp')?.attachedRoutes).toBe(2);
+        expect(gw.status?.listeners?.find((l) => l.name === 'tcp')?.attachedRoutes).toBe(3);
       });
     });
 
@@ -389,6 +417,37 @@ describeInNetworkNamespace('Kubernetes mode: ListenerSet, GRPCRoute, TLSRoute, T
       });
       await waitFor('served with the new CA', async () => (await request(`http://${gwAddress}:8080/no-ca`, { host: 'tls.test', timeoutMs: 3000 })).status === 200);
       expect((await grpcCall(`${gwAddress}:8080`, 'missing.grpc.test', '/pkg.Svc/Call')).code).toBe(GrpcStatus.OK);
+    });
+
+    it('a spec change moves observedGeneration on a ListenerSet, its listeners and a policy ancestor', async () => {
+      await apply({ ...listenerSet('team-b', 'b', 'b.team.test'), spec: { ...listenerSet('team-b', 'b', 'b.team.test').spec, listeners: [{ ...listenerSet('team-b', 'b', 'b.team.test').spec.listeners[0]!, allowedRoutes: { namespaces: { from: 'All' } } }] } });
+      await apply({ ...policy('no-ca', 'tls-app-no-ca', 'missing-ca'), spec: { ...policy('no-ca', 'tls-app-no-ca', 'missing-ca').spec, validation: { hostname: 'app.backend.test', caCertificateRefs: [{ group: '', kind: 'ConfigMap', name: 'missing-ca' }], subjectAltNames: [{ type: 'Hostname', hostname: 'app.backend.test' }] } } });
+      await eventually('observedGeneration follows', async () => {
+        const ls = await get<GatewayStatus>('listenersets', 'team-b', 'b');
+        expect(ls.metadata.generation, 'ListenerSet generation').toBe(2);
+        for (const c of [...(ls.status?.conditions ?? []), ...(ls.status?.listeners?.[0]?.conditions ?? [])]) expect(c.observedGeneration, c.type).toBe(2);
+        const p = await get<PolicyStatus>('backendtlspolicies', 'default', 'no-ca');
+        expect(p.metadata.generation, 'policy generation').toBe(2);
+        expect(p.status?.ancestors?.[0]?.conditions.map((c) => c.observedGeneration)).toEqual([2, 2]);
+      });
+    });
+
+    it('keeps another controller\'s parent entry on a route while rewriting its own', async () => {
+      const path = `/apis/${GROUP}/v1/namespaces/default/tcproutes/tcp`;
+      const foreign = { parentRef: { group: GROUP, kind: 'Gateway', namespace: 'default', name: 'foreign' }, controllerName: 'example.com/other-controller', conditions: [{ type: 'Accepted', status: 'True', reason: 'Accepted', message: 'theirs', lastTransitionTime: '2026-01-01T00:00:00Z', observedGeneration: 1 }] };
+      const before = await get<RouteStatus>('tcproutes', 'default', 'tcp');
+      const patched = await cluster.api('PATCH', `${path}/status`, { status: { parents: [...(before.status?.parents ?? []), foreign] } }, { contentType: 'application/merge-patch+json' });
+      expect(patched.status).toBe(200);
+      // A spec change: Gatehouse rewrites its entry (observedGeneration 2) and leaves the other one as it is.
+      await apply(route('TCPRoute', 'tcp', { parentRefs: [{ name: 'gw', sectionName: 'tcp' }], rules: [{ backendRefs: [{ name: 'tcp', port: 80, weight: 2 }] }] }));
+      await eventually('own entry rewritten, foreign kept', async () => {
+        const r = await get<RouteStatus>('tcproutes', 'default', 'tcp');
+        expect(r.metadata.generation).toBe(2);
+        const ours = r.status?.parents?.filter((p) => p.controllerName === CONTROLLER);
+        expect(ours).toHaveLength(1);
+        expect(ours![0]!.conditions.every((c) => c.observedGeneration === 2)).toBe(true);
+        expect(r.status?.parents?.filter((p) => p.controllerName !== CONTROLLER)).toEqual([foreign]);
+      });
     });
 
     it('the only route using a policy is deleted: the policy no longer lists the Gateway as an ancestor', async () => {

@@ -163,13 +163,15 @@ export class StatusWriter {
 }
 
 /**
- * A route none of whose parents is Gatehouse's (they are another controller's), whose status holds no entry of
- * Gatehouse's either: there is nothing of ours to write, not even an empty list.
+ * A route none of whose parents is Gatehouse's (they are another controller's), or a BackendTLSPolicy no route of
+ * Gatehouse's uses, whose status holds no entry of Gatehouse's either: there is nothing of ours to write, not even an
+ * empty list.
  */
 function notOurs(report: ResourceReport, status: Status | undefined): boolean {
-  if (report.parents === undefined || report.parents.length > 0) return false;
-  const parents: unknown[] = Array.isArray(status?.['parents']) ? (status['parents'] as unknown[]) : [];
-  return !parents.some((p) => (p as { controllerName?: unknown } | null)?.controllerName === CONTROLLER_NAME);
+  const [entries, field] = report.ref.kind === 'BackendTLSPolicy' ? [report.ancestors ?? [], 'ancestors'] : [report.parents, 'parents'];
+  if (entries === undefined || entries.length > 0) return false;
+  const current: unknown[] = Array.isArray(status?.[field]) ? (status[field] as unknown[]) : [];
+  return !current.some((p) => (p as { controllerName?: unknown } | null)?.controllerName === CONTROLLER_NAME);
 }
 
 /** Status as the API server returns it: drops fields it would drop (undefined), for comparison. */
