@@ -3,7 +3,7 @@ SHELL := bash
 .SHELLFLAGS := -eo pipefail -c
 ENV := source .tools/env.sh &&
 
-.PHONY: setup build quickstart test test-unit test-e2e lint clean golden bench fuzz dev-cluster test-kube image chart
+.PHONY: setup build quickstart test test-unit test-e2e lint clean golden golden-update bench fuzz dev-cluster test-kube image chart
 
 setup:
 	@bash scripts/provision.sh
@@ -44,9 +44,12 @@ fuzz: build
 sdk: setup
 	@$(ENV) node scripts/sdk/gen-envoy-filters.mjs && npx tsc -b libs/plugin-sdk && node scripts/sdk/pack.mjs
 
-## Rewrite golden files after an intended translation change (review the diff like code).
+## Rewrite golden files after an intended translation change (review the diff like code). Golden tests never write
+## on their own: a missing expected file fails them until this writes it.
 golden: build
 	@$(ENV) UPDATE_GOLDEN=1 npx vitest run --project unit test/golden
+
+golden-update: golden
 
 ## A real local Kubernetes control plane (etcd, kube-apiserver with RBAC, kube-controller-manager, the Gateway API CRDs),
 ## built once from the Go module proxy into ~/.cache/gatehouse/ (a cold build takes 10-20 min); prints the kubeconfig

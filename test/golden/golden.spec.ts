@@ -1,32 +1,43 @@
-// Golden tests for the whole translation: testdata/<case>.in.yaml → <case>.<listeners|routes|clusters|endpoints|status>.yaml.
-// UPDATE_GOLDEN=1 (make golden) rewrites the outputs; review their diff like code.
-// Every generated resource must pass the strict encoder, and every case must pass `envoy --mode validate`.
+// Golden tests for the whole translation: testdata/<case>.in.yaml → <case>.<listeners|routes|clusters|endpoints|status>.yaml
+// and <case>.ir.yaml (the IR by Gateway, certificate material redacted).
+// A test never writes an expected file: a missing one fails. UPDATE_GOLDEN=1 (`make golden-update`, or `make golden`)
+// writes them; review their diff like code (golden-files.ts).
+// Every generated resource must pass the strict encoder, every case must pass `envoy --mode validate`, and the
+// engine's xDS must equal what the pure whole-IR entry point makes from its IR (whole-ir.ts).
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
 import { DirectorySource } from '@gatehouse/config-source';
 import { provenanceRecord, translate, type Translation } from '@gatehouse/engine';
 import { BUILTIN_PLUGINS } from '@gatehouse/controller';
-import { XdsType, type EnvoyMessage } from '@gatehouse/plugin-sdk';
+import { XdsType, type EnvoyMessage, type ResourceSnapshot } from '@gatehouse/plugin-sdk';
 import { StrictEncoder, envoyRoot } from '@gatehouse/xds';
 import { envoyBinary } from '../../scripts/lib/peers.mjs';
 import { tempDir } from '../harness/config.js';
+import { checkGolden, redactedIr, render } from './golden-files.js';
+import { engineResources, wholeIrResources } from './whole-ir.js';
 
 const DATA = join(import.meta.dirname, 'testdata');
-const UPDATE = process.env['UPDATE_GOLDEN'] === '1';
 const OUTPUTS = { listeners: XdsType.Listener, routes: XdsType.Route, clusters: XdsType.Cluster, endpoints: XdsType.Endpoint } as const;
 const cases = readdirSync(DATA).filter((f) => f.endsWith('.in.yaml')).map((f) => f.replace(/\.in\.yaml$/, '')).sort();
 
-async function translateCase(name: string): Promise<Translation> {
+async function loadCase(name: string): Promise<ResourceSnapshot> {
   const dir = tempDir('golden');
   copyFileSync(join(DATA, `${name}.in.yaml`), join(dir, `${name}.in.yaml`));
   const source = new DirectorySource({ dir, now: () => '2026-01-01T00:00:00Z' });
   const snapshot = await source.load();
   source.close();
+  return snapshot;
+}
+
+function translateSnapshot(snapshot: ResourceSnapshot): Translation {
   // 192.0.2.0/24 (TEST-NET-1) stands for addresses the proxy's host does not have (AddressNotUsable).
   return translate(snapshot, { plugins: BUILTIN_PLUGINS, defaultBindAddress: '0.0.0.0', addressUsable: (a) => !a.startsWith('192.0.2.') });
+}
+
+async function translateCase(name: string): Promise<Translation> {
+  return translateSnapshot(await loadCase(name));
 }
 
 /** The gateways' resources and provenance as plain data. */
@@ -34,14 +45,8 @@ function plain(t: Translation): unknown {
   return Object.fromEntries(Object.entries(t.gateways).map(([g, x]) => [g, { resources: x.resources, provenance: provenanceRecord(x.provenance) }]));
 }
 
-function render(obj: unknown): string {
-  return stringify(obj, { aliasDuplicateObjects: false, lineWidth: 0, sortMapEntries: false });
-}
-
 function check(file: string, actual: string): void {
-  const path = join(DATA, file);
-  if (UPDATE || !existsSync(path)) writeFileSync(path, actual);
-  expect(actual, `${file} differs (run "make golden" if the change is intended)`).toBe(readFileSync(path, 'utf8'));
+  checkGolden(DATA, file, actual);
 }
 
 /** A static bootstrap with the case's resources inlined: what `envoy --mode validate` checks. */
@@ -74,9 +79,12 @@ function staticBootstrap(t: Translation, gateway: string): EnvoyMessage {
 describe('golden translation', () => {
   const encoder = new StrictEncoder(envoyRoot());
   it.each(cases)('%s', async (name) => {
-    const t = await translateCase(name);
+    const snapshot = await loadCase(name);
+    const t = translateSnapshot(snapshot);
     const again = await translateCase(name);
     expect(render(plain(again)), 'translation must be deterministic').toBe(render(plain(t)));
+    expect(render(redactedIr(again.ir)), 'the IR must be deterministic').toBe(render(redactedIr(t.ir)));
+    expect(render(engineResources(t)), 'the engine must give what the whole-IR entry point gives').toBe(render(wholeIrResources(t, snapshot, BUILTIN_PLUGINS)));
     for (const [suffix, type] of Object.entries(OUTPUTS)) {
       const byGateway = Object.fromEntries(Object.entries(t.gateways).map(([g, x]) => [g, Object.values(x.resources[type])]));
       check(`${name}.${suffix}.yaml`, render(byGateway));
@@ -87,7 +95,10 @@ describe('golden translation', () => {
     if (Object.values(secrets).some((list) => list.length)) check(`${name}.secrets.yaml`, render(secrets));
     for (const x of Object.values(t.gateways)) for (const res of Object.values(x.resources[XdsType.Secret])) encoder.encode(XdsType.Secret, res);
     check(`${name}.status.yaml`, render({ reports: t.reports, problems: t.problems }));
+    const ir = render(redactedIr(t.ir));
+    check(`${name}.ir.yaml`, ir);
     expect(render(t.reports)).not.toContain('PRIVATE KEY');
+    expect(ir).not.toContain('PRIVATE KEY');
   });
 
   it.each(cases)('%s is accepted by envoy --mode validate', async (name) => {

@@ -8,8 +8,8 @@ it('sorts filters by stage, then before/during/after, then name', () => {
 });
 
 it('orders filters of one stage and position by plugin priority before name, ties keeping their order', () => {
-  const f = (name: string, priority?: number) => ({ stage: 'authz' as const, filter: { name }, ...(priority !== undefined ? { priority } : {}) });
-  const sorted = sortHttpFilters([f('a', 10), f('z', -1), f('m'), f('b', 10), f('same', 5), { ...f('same', 5), filter: { name: 'same', second: true } }]);
+  const f = (name: string, priority?: number, second = false): StagedHttpFilter & { priority?: number } => ({ stage: 'authz', filter: { name, ...(second ? { second } : {}) }, ...(priority !== undefined ? { priority } : {}) });
+  const sorted = sortHttpFilters([f('a', 10), f('z', -1), f('m'), f('b', 10), f('same', 5), f('same', 5, true)]);
   expect(sorted.map((x) => x.filter.name)).toEqual(['z', 'm', 'same', 'same', 'a', 'b']);
   expect(sorted[3]!.filter['second']).toBe(true);
 });

@@ -32,7 +32,7 @@ export function byPriority(plugins: readonly TranslatorPlugin[]): TranslatorPlug
 }
 
 export class Hooks {
-  readonly has: { cluster: boolean; virtualHost: boolean; resources: boolean };
+  readonly has: { route: boolean; cluster: boolean; virtualHost: boolean; resources: boolean };
   /** The plugins in the order their hooks run. */
   readonly plugins: readonly TranslatorPlugin[];
   /** Which plugins shaped which message (routes, virtual hosts, listeners, clusters, generated resources). */
@@ -43,7 +43,7 @@ export class Hooks {
     private readonly runner: HookRunner = DIRECT_HOOK_RUNNER,
   ) {
     this.plugins = byPriority(plugins);
-    this.has = { cluster: plugins.some((p) => p.cluster), virtualHost: plugins.some((p) => p.virtualHost), resources: plugins.some((p) => p.resources) };
+    this.has = { route: plugins.some((p) => p.route), cluster: plugins.some((p) => p.cluster), virtualHost: plugins.some((p) => p.virtualHost), resources: plugins.some((p) => p.resources) };
   }
 
   private guard(ctx: PluginContext, plugin: TranslatorPlugin, refs: readonly ResourceRef[], hook: HookName, what: string, fn: () => void): boolean {
@@ -64,21 +64,24 @@ export class Hooks {
   /** The Envoy route for `r` served at `at`, or null when a plugin failed on it. */
   route(ctx: PluginContext, r: RouteIR, at: ServedAt): EnvoyMessage | null {
     const msg = envoyRoute(r, at);
-    for (const p of this.plugins) if (p.route && !this.guard(ctx, p, [r.source], 'route', `route ${r.name}`, () => p.route!(ctx, r, this.shapers.watch(msg, p.name)))) return null;
+    const w = this.has.route ? this.shapers.watch(msg) : undefined;
+    for (const p of this.plugins) if (p.route && !this.guard(ctx, p, [r.source], 'route', `route ${r.name}`, () => p.route!(ctx, r, w!.as(p.name)))) return null;
     return msg;
   }
 
   /** The Cluster (and, for EDS, its ClusterLoadAssignment), or null when a plugin failed on it. */
   cluster(ctx: PluginContext, u: UpstreamIR): BuiltCluster | null {
     const msg = envoyCluster(u);
-    for (const p of this.plugins) if (p.cluster && !this.guard(ctx, p, u.sources, 'cluster', `cluster ${u.clusterName}`, () => p.cluster!(ctx, u, this.shapers.watch(msg, p.name)))) return null;
+    const w = this.has.cluster ? this.shapers.watch(msg) : undefined;
+    for (const p of this.plugins) if (p.cluster && !this.guard(ctx, p, u.sources, 'cluster', `cluster ${u.clusterName}`, () => p.cluster!(ctx, u, w!.as(p.name)))) return null;
     return { cluster: msg, ...(u.discovery === 'eds' ? { endpoints: loadAssignment(u) } : {}) };
   }
 
   /** The VirtualHost message; a failing hook leaves the message as it was built (it rejects the Gateway). */
   virtualHost(ctx: PluginContext, vh: VirtualHostIR, routes: EnvoyMessage[], gateway: ResourceRef): EnvoyMessage {
     const msg: EnvoyMessage = { name: vh.name, domains: vh.domains, routes };
-    for (const p of this.plugins) if (p.virtualHost) this.guard(ctx, p, [gateway], 'virtualHost', `virtual host ${vh.name}`, () => p.virtualHost!(ctx, vh, this.shapers.watch(msg, p.name)));
+    const w = this.shapers.watch(msg);
+    for (const p of this.plugins) if (p.virtualHost) this.guard(ctx, p, [gateway], 'virtualHost', `virtual host ${vh.name}`, () => p.virtualHost!(ctx, vh, w.as(p.name)));
     return msg;
   }
 
@@ -97,7 +100,8 @@ export class Hooks {
     }
     const listener = envoyListener(l, filters);
     for (const name of adders) this.shapers.add(listener, name);
-    for (const p of this.plugins) if (p.listener) ok &&= this.guard(ctx, p, [gateway], 'listener', `listener ${l.name}`, () => p.listener!(ctx, l, this.shapers.watch(listener, p.name)));
+    const w = this.shapers.watch(listener);
+    for (const p of this.plugins) if (p.listener) ok &&= this.guard(ctx, p, [gateway], 'listener', `listener ${l.name}`, () => p.listener!(ctx, l, w.as(p.name)));
     return ok ? listener : null;
   }
 

@@ -23,14 +23,18 @@ export class Shapers {
     if (list) this.by.set(to, [...list]);
   }
 
-  /** `msg` behind a proxy that records `plugin` as a shaper on the first write or nested read. */
-  watch(msg: EnvoyMessage, plugin: string): EnvoyMessage {
-    let noted = false;
+  /**
+   * `msg` behind one proxy for all the hooks that shape it: `as(plugin)` gives it to the next plugin, which is recorded
+   * as a shaper on its first write or nested read.
+   */
+  watch(msg: EnvoyMessage): { as(plugin: string): EnvoyMessage } {
+    let plugin = '';
+    let noted = true;
     const note = () => {
       if (!noted) this.add(msg, plugin);
       noted = true;
     };
-    return new Proxy(msg, {
+    const proxy = new Proxy(msg, {
       set: (t, k, v) => (note(), Reflect.set(t, k, v)),
       deleteProperty: (t, k) => (note(), Reflect.deleteProperty(t, k)),
       defineProperty: (t, k, d) => (note(), Reflect.defineProperty(t, k, d)),
@@ -40,6 +44,13 @@ export class Shapers {
         return v;
       },
     });
+    return {
+      as(next) {
+        plugin = next;
+        noted = false;
+        return proxy;
+      },
+    };
   }
 }
 
