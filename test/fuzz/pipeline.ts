@@ -6,9 +6,10 @@ import { join } from 'node:path';
 import { DirectorySource, MemoryFirstSeen } from '@gatehouse/config-source';
 import { BUILTIN_PLUGINS } from '@gatehouse/controller';
 import { translate } from '@gatehouse/engine';
-import { Snapshot, StrictEncoder, checkConsistency, envoyRoot } from '@gatehouse/xds';
+import { Snapshot, StrictEncoder, checkConsistency, pluginProtoRoot } from '@gatehouse/xds';
 
-const encoder = new StrictEncoder(envoyRoot());
+// The built-in plugins' declared protos too, as the control plane and `translate` load them.
+const encoder = new StrictEncoder(pluginProtoRoot(BUILTIN_PLUGINS).root);
 const MAX_MESSAGE = 4000;
 /** Messages that mean a crash was caught, not an input understood. */
 const INTERNAL = /could not be translated|is not a function|Cannot read propert|Maximum call stack|is not iterable|undefined \(reading|Invalid array length|out of memory/;
