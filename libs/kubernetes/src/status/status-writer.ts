@@ -2,7 +2,7 @@
 // 409 re-reads and recomputes), and only while this replica leads. Reports are skipped by identity when neither the
 // report nor the object changed since they were last compared, so 10,000 unchanged routes cost 10,000 lookups.
 import { isDeepStrictEqual } from 'node:util';
-import { CONTROLLER_NAME, resourceKey } from '@gatehouse/api';
+import { CONTROLLER_NAME, registeredKind, resourceKey } from '@gatehouse/api';
 import type { ResourceReport } from '@gatehouse/plugin-sdk';
 import { objectPath } from '../kinds.js';
 import type { KubeApi } from '../kube-api.js';
@@ -77,7 +77,7 @@ export class StatusWriter {
   /** The outcome of the latest translation: every report (unchanged ones are cheap). */
   update(reports: readonly ResourceReport[]): void {
     const next = new Map<string, ResourceReport>();
-    for (const r of reports) if (STATUS_KINDS.has(r.ref.kind)) next.set(resourceKey(r.ref), r);
+    for (const r of reports) if (writesStatus(r)) next.set(resourceKey(r.ref), r);
     this.reports = next;
     if (!this.leading) return;
     for (const [key, report] of next) {
@@ -168,10 +168,15 @@ export class StatusWriter {
  * empty list.
  */
 function notOurs(report: ResourceReport, status: Status | undefined): boolean {
-  const [entries, field] = report.ref.kind === 'BackendTLSPolicy' ? [report.ancestors ?? [], 'ancestors'] : [report.parents, 'parents'];
+  const [entries, field] = report.ref.kind === 'BackendTLSPolicy' || report.ancestors ? [report.ancestors ?? [], 'ancestors'] : [report.parents, 'parents'];
   if (entries === undefined || entries.length > 0) return false;
   const current: unknown[] = Array.isArray(status?.[field]) ? (status[field] as unknown[]) : [];
   return !current.some((p) => (p as { controllerName?: unknown } | null)?.controllerName === CONTROLLER_NAME);
+}
+
+/** Built-in kinds Gatehouse writes status for, and the policy kinds plugins own (their status.ancestors). */
+function writesStatus(r: ResourceReport): boolean {
+  return STATUS_KINDS.has(r.ref.kind) || registeredKind(r.ref.kind)?.attach === 'targetRefs';
 }
 
 /** Status as the API server returns it: drops fields it would drop (undefined), for comparison. */
