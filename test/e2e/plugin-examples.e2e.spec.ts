@@ -108,7 +108,10 @@ describe('loaded into the control plane, through a real Envoy', () => {
       policy('shop', { kind: 'HTTPRoute', name: 'shop' }, [{ name: 'x-served-by', value: 'shop' }]),
       policy('checkout', { kind: 'HTTPRoute', name: 'shop', sectionName: 'checkout' }, [{ name: 'x-served-by', value: 'checkout' }, { name: 'cache-control', value: 'no-store' }]),
     ]);
-    gh = await startGatehouse({ configDir: config, dataDir: join(work, '.data'), args: ['--plugin', csrf, '--plugin', 'gatehouse-plugin-response-header', '--plugin', join(work, 'not-there.mjs')] });
+    // Two that fail: a missing file, and a plugin declaring a proto that is not in Envoy's API set.
+    writeFileSync(join(work, 'bad-protos.mjs'), "export default { name: 'bad-protos', sdkVersion: '0.2.0', protos: { envoy: ['envoy/extensions/filters/http/nope/v3/nope.proto'] } };");
+    const plugins = [csrf, 'gatehouse-plugin-response-header', join(work, 'not-there.mjs'), join(work, 'bad-protos.mjs')];
+    gh = await startGatehouse({ configDir: config, dataDir: join(work, '.data'), args: plugins.flatMap((p) => ['--plugin', p]) });
     envoy = await startEnvoy({ gateway: 'default/gw', xdsPort: gh.xdsPort, workDir: join(work, '.work') });
     try {
       await waitFor('the plugins\' effects served', async () => (await get('shop.test', '/')).headers['x-served-by'] === 'shop', 30_000);
@@ -143,7 +146,7 @@ describe('loaded into the control plane, through a real Envoy', () => {
     expect((await get('docs.test', '/', { headers: { origin: 'http://evil.example' } })).status).toBe(200);
   });
 
-  it('GET /api/v1/plugins lists both as loaded and the missing one as failed, with the reason', async () => {
+  it('GET /api/v1/plugins lists both as loaded and the two that failed, with the reasons', async () => {
     const r = (await (await fetch(`${gh.admin}/api/v1/plugins`)).json()) as { sdkVersion: string; builtin: string[]; loaded: Array<{ name: string; module: string; origin: string }>; failed: Array<{ module: string; reason: string }> };
     expect(r.sdkVersion).toBe('0.2.0');
     expect(r.builtin).toContain('router');
@@ -151,7 +154,10 @@ describe('loaded into the control plane, through a real Envoy', () => {
       ['csrf-guard', csrf, 'command-line'],
       ['response-header', 'gatehouse-plugin-response-header', 'command-line'],
     ]);
-    expect(r.failed).toEqual([expect.objectContaining({ module: join(work, 'not-there.mjs'), reason: `cannot load: no such file or folder: ${join(work, 'not-there.mjs')}` })]);
+    expect(r.failed).toEqual([
+      expect.objectContaining({ module: join(work, 'not-there.mjs'), reason: `cannot load: no such file or folder: ${join(work, 'not-there.mjs')}` }),
+      expect.objectContaining({ module: join(work, 'bad-protos.mjs'), name: 'bad-protos', reason: expect.stringMatching(/^its declared protos do not load: envoy\/extensions\/filters\/http\/nope\/v3\/nope.proto: /) }),
+    ]);
     expect(gh.output).toMatch(/plugin .*not-there\.mjs \(--plugin .*\) not loaded: cannot load: no such file or folder.*running without it/);
   });
 });

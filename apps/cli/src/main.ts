@@ -12,7 +12,7 @@ import { runCheck } from './commands/check.js';
 import { runGet } from './commands/get.js';
 import { runPluginCrds } from './commands/plugin-crds.js';
 import { runTranslate } from './commands/translate.js';
-import { loadOfflinePlugins } from './plugins.js';
+import { loadOfflinePlugins, pluginsFromEnv } from './plugins.js';
 import type { Format } from './output.js';
 
 function port(value: string): number {
@@ -98,7 +98,7 @@ program
   .option('--history-retention <n>', 'history entries kept per resource', Number, 100)
   .option('--envoy-bind-address <ip>', 'where Envoy listeners bind when a Gateway has no spec.addresses', '0.0.0.0')
   .option('--log-level <level>', 'debug | info | warn | error', 'info')
-  .option('--plugin <module>', 'load a translation plugin: a path or an npm package name found in node_modules beside --config-dir or here (repeatable; a Settings resource\'s spec.plugins are loaded too; one that fails is reported and left out)', collect, [])
+  .option('--plugin <module>', 'load a translation plugin: a path or an npm package name found in node_modules beside --config-dir or here (repeatable; also $GATEHOUSE_PLUGINS, comma-separated; a Settings resource\'s spec.plugins are loaded too; one that fails is reported and left out)', collect, [])
   .option('--hook-budget-ms <ms>', 'a plugin hook slower than this rejects the resource it was processing', Number, 250)
   .option('--discovery <list>', 'turn discoverers on (comma-separated): kubernetes (an Upstream per Service port), aws-lambda (functions of aws Upstreams), openapi (operations of HTTP Upstreams); off by default')
   .option('--discovery-namespaces <list>', 'discover only in these namespaces (default all)')
@@ -150,7 +150,7 @@ program
       historyRetention: o.historyRetention,
       envoyBindAddress: o.envoyBindAddress,
       logLevel: o.logLevel,
-      pluginModules: o.plugin,
+      pluginModules: [...o.plugin, ...pluginsFromEnv()],
       hookBudgetMs: o.hookBudgetMs,
       discovery: {
         enabled: list(o.discovery),
@@ -218,12 +218,12 @@ program
   .requiredOption('-f, --file <path>', 'a YAML/JSON file or a directory of them')
   .addOption(new Option('-o, --output <format>', 'yaml | json | table (status; for xds a list of resources)').choices(['yaml', 'json', 'table']).default('yaml'))
   .addOption(new Option('--show <what>', 'xds | ir | status').choices(['xds', 'ir', 'status']).default('xds'))
-  .option('--plugin <module>', 'load a translation plugin: a path or an npm package name (repeatable; a Settings resource\'s spec.plugins in the input are loaded too; a plugin that fails to load is an error here)', collect, [])
+  .option('--plugin <module>', 'load a translation plugin: a path or an npm package name (repeatable; also $GATEHOUSE_PLUGINS; a Settings resource\'s spec.plugins in the input are loaded too; a plugin that fails to load is an error here)', collect, [])
   .option('--strict', 'also exit 1 on warnings (unresolved backends, dropped rules)', false)
   .option('--max-file-bytes <n>', 'a larger file is reported and not read', bytes, DEFAULT_MAX_FILE_BYTES)
   .option('--max-documents-per-file <n>', 'a file with more documents is reported and not read', positive, DEFAULT_MAX_DOCUMENTS)
   .action(async (o) => {
-    process.exitCode = await runTranslate({ file: o.file, output: o.output, show: o.show, plugins: await loadOfflinePlugins(o.plugin, o.file), strict: o.strict, maxFileBytes: o.maxFileBytes, maxDocumentsPerFile: o.maxDocumentsPerFile });
+    process.exitCode = await runTranslate({ file: o.file, output: o.output, show: o.show, plugins: await loadOfflinePlugins([...o.plugin, ...pluginsFromEnv()], o.file), strict: o.strict, maxFileBytes: o.maxFileBytes, maxDocumentsPerFile: o.maxDocumentsPerFile });
   });
 
 program.command('plugin-crds').description('Print the CRDs of the kinds plugins own (built-in and --plugin), for kubectl apply -f -').option('--plugin <module>', 'a plugin module: a path or an npm package name (repeatable)', collect, []).action(async (o: { plugin: string[] }) => {

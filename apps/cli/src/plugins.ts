@@ -19,3 +19,8 @@ export async function loadOfflinePlugins(modules: readonly string[], file: strin
   if (errors.length) throw new Error(errors.join('\n'));
   return plugins;
 }
+
+/** `$GATEHOUSE_PLUGINS`: more plugin modules, comma-separated (e.g. `GATEHOUSE_PLUGINS=$PWD make quickstart`). */
+export function pluginsFromEnv(env: NodeJS.ProcessEnv = process.env): string[] {
+  return (env['GATEHOUSE_PLUGINS'] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+}

@@ -5,7 +5,7 @@ import { SDK_VERSION, type TranslatorPlugin } from '@gatehouse/plugin-sdk';
 import { isPathSpec, resolvePluginModule } from './resolve-module.js';
 
 /** Where an entry was given. */
-export type PluginOrigin = 'command-line' | 'settings';
+export type PluginOrigin = 'command-line' | 'settings' | 'built-in';
 
 export interface PluginSpec {
   /** A path (`./dist/index.js`, `/abs/plugin`) or an npm package name (`@acme/gatehouse-plugin-x`). */
