@@ -189,7 +189,20 @@ describeInNetworkNamespace('Kubernetes mode: ListenerSet, GRPCRoute, TLSRoute, T
     );
     // Applied on its own, later: the newest ListenerSet, claiming team a's hostname.
     await new Promise((r) => setTimeout(r, 1100)); // creationTimestamp has one-second resolution
-    await apply(listenerSet('team-b', 'late', 'a.team.test'));
+    // team-a/aaa-late sorts before team-b/b by name: only its later creation makes it lose. team-a/proto wants HTTP on the
+    // port the Gateway's TCP listener has. team-a/orphan names a Gateway of Gatehouse's that is not accepted.
+    await apply(
+      listenerSet('team-b', 'late', 'a.team.test'),
+      listenerSet('team-a', 'aaa-late', 'b.team.test'),
+      { ...listenerSet('team-a', 'proto', 'proto.team.test'), spec: { parentRef: { name: 'gw', namespace: 'default' }, listeners: [{ name: 'http', protocol: 'HTTP', port: L4_PORT, hostname: 'proto.team.test' }] } },
+      {
+        apiVersion: GW,
+        kind: 'Gateway',
+        metadata: { name: 'refused', namespace: 'default' },
+        spec: { gatewayClassName: 'gatehouse', addresses: [{ type: 'Hostname', value: 'refused.example.test' }], allowedListeners: { namespaces: { from: 'All' } }, listeners: [{ name: 'http', protocol: 'HTTP', port: 8081 }] },
+      },
+      { ...listenerSet('team-a', 'orphan', 'orphan.team.test'), spec: { parentRef: { name: 'refused', namespace: 'default' }, listeners: [{ name: 'http', protocol: 'HTTP', port: 8081, hostname: 'orphan.team.test' }] } },
+    );
   }, 180_000);
 
   afterAll(async () => {
@@ -248,6 +261,25 @@ describeInNetworkNamespace('Kubernetes mode: ListenerSet, GRPCRoute, TLSRoute, T
       // The winner is untouched, and still served with its own certificate.
       expect((await get<GatewayStatus>('gateways', 'default', 'gw')).status?.attachedListenerSets).toBe(2);
       expect(await httpsGet(gwAddress, HTTPS_PORT, 'a.team.test', '/', ca.crt)).toMatchObject({ status: 200, peerCN: 'a.team.test' });
+    });
+
+    it('the older ListenerSet wins though its name sorts later; ProtocolConflict; ParentNotAccepted', async () => {
+      await eventually('aaa-late, proto, orphan', async () => {
+        const late = await get<GatewayStatus>('listenersets', 'team-a', 'aaa-late');
+        expect(summary(late.status?.conditions)).toEqual(['Accepted=False/ListenersNotValid', 'Programmed=False/ListenersNotValid']);
+        expect(late.status?.listeners?.[0]?.conditions.find((c) => c.type === 'Conflicted')).toMatchObject({ status: 'True', reason: 'HostnameConflict' });
+        expect(late.status?.listeners?.[0]?.conditions.find((c) => c.type === 'Conflicted')?.message).toContain('team-b/b');
+        const proto = await get<GatewayStatus>('listenersets', 'team-a', 'proto');
+        expect(summary(proto.status?.conditions)).toEqual(['Accepted=False/ListenersNotValid', 'Programmed=False/ListenersNotValid']);
+        expect(summary(proto.status?.listeners?.[0]?.conditions)).toEqual(expect.arrayContaining(['Accepted=False/ProtocolConflict', 'Conflicted=True/ProtocolConflict']));
+        const refused = await get<GatewayStatus>('gateways', 'default', 'refused');
+        expect(summary(refused.status?.conditions)).toEqual(expect.arrayContaining(['Accepted=False/UnsupportedAddress']));
+        expect(refused.status?.attachedListenerSets ?? 0).toBe(0);
+        const orphan = await get<GatewayStatus>('listenersets', 'team-a', 'orphan');
+        expect(summary(orphan.status?.conditions)).toEqual(['Accepted=False/ParentNotAccepted', 'Programmed=False/ParentNotProgrammed']);
+      });
+      expect((await get<GatewayStatus>('gateways', 'default', 'gw')).status?.attachedListenerSets).toBe(2);
+      expect(await httpsGet(gwAddress, HTTPS_PORT, 'b.team.test', '/', ca.crt)).toMatchObject({ status: 200, peerCN: 'b.team.test' });
     });
 
     it('says NotAllowed for a ListenerSet from a namespace the Gateway does not allow, and routes on it are not accepted', async () => {

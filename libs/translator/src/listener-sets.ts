@@ -51,7 +51,8 @@ export function refuseListenerSets(book: ReportBook, sets: readonly StoredListen
     const message = `parent ${describeRef(gateway)} is not accepted`;
     book.entry(ls.ref, gen);
     book.condition(ls.ref, cond('Accepted', false, 'ParentNotAccepted', message, gen));
-    book.condition(ls.ref, cond('Programmed', false, 'ParentNotAccepted', message, gen));
+    // Programmed's reason for this is ParentNotProgrammed (v1.7 ListenerSetConditionProgrammed).
+    book.condition(ls.ref, cond('Programmed', false, 'ParentNotProgrammed', message, gen));
     book.warn(ls.ref, 'ParentNotAccepted', `${describeRef(ls.ref)}: spec.parentRef: ${message}`);
   }
 }
@@ -108,13 +109,13 @@ export function mergeListenerSets(
       }
     }
     book.entry(ref).listeners = mine.map((s) => s.report);
-    const valid = mine.filter((s) => s.report.conditions.some((c) => c.type === 'Accepted' && c.status === 'True'));
-    const programmed = mine.some((s) => s.usable);
-    const invalid = mine.filter((s) => !valid.includes(s)).map((s) => s.listener.name);
-    const accepted = valid.length > 0;
+    // A ListenerSet is accepted when at least one of its listeners can serve: one whose references do not resolve (a
+    // certificate it may not use) does not count (conformance ListenerSetReferenceGrant), unlike on a Gateway.
+    const invalid = mine.filter((s) => !s.usable).map((s) => s.listener.name);
+    const accepted = invalid.length < mine.length;
     const why = `listeners not valid: ${invalid.join(', ')}`;
-    book.condition(ref, cond('Accepted', accepted, accepted ? (invalid.length ? 'ListenersNotValid' : 'Accepted') : 'ListenersNotValid', invalid.length ? why : '', gen));
-    book.condition(ref, cond('Programmed', programmed, programmed ? 'Programmed' : 'ListenersNotValid', programmed ? '' : why, gen));
+    book.condition(ref, cond('Accepted', accepted, accepted && !invalid.length ? 'Accepted' : 'ListenersNotValid', invalid.length ? why : '', gen));
+    book.condition(ref, cond('Programmed', accepted, accepted ? 'Programmed' : 'ListenersNotValid', accepted ? '' : why, gen));
     for (const s of mine) {
       if (s.usable) continue;
       const bad = s.report.conditions.find((c) => c.status === (c.type === 'Conflicted' ? 'True' : 'False'));
