@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkShippedCrd, policyObject, validationErrors } from '../../../test/harness/policy-crds.js';
 import { attached, envoyAccepts, listener, policiesOf, route, runHooks } from '../../../test/harness/plugin-ir.js';
-import { COMPRESSION_POLICY, compressionPlugin, compressor } from './index.js';
+import { COMPRESSION_POLICY, compressionPlugin, compressor, type CompressionPolicySpec } from './index.js';
 
 describe('CompressionPolicy', () => {
   it('ships its CRD, which validates policies', () => {
@@ -23,7 +23,7 @@ describe('compression plugin', () => {
 
   it('gives each policy its own disabled compressor, enabled by its routes; a listener-wide one is on', () => {
     const a = attached(COMPRESSION_POLICY, 'a', {});
-    const wide = attached(COMPRESSION_POLICY, 'wide', { level: 'Best' as const }, 'listener');
+    const wide = attached<CompressionPolicySpec>(COMPRESSION_POLICY, 'wide', { level: 'Best' }, 'listener');
     const overridden = attached(COMPRESSION_POLICY, 'a', {}, 'route', [{ spec: {}, source: a.source, scope: 'route' }, { spec: wide.spec, source: wide.source, scope: 'listener' }]);
     const { filters, routes } = runHooks(compressionPlugin, listener([route('app', policiesOf(COMPRESSION_POLICY, overridden))], policiesOf(COMPRESSION_POLICY, wide)));
     expect(filters.map((f) => [f.stage, f.filter.name, f.filter['disabled']])).toEqual([

@@ -17,7 +17,7 @@ const SPEC: JwtPolicySpec = {
 describe('JwtPolicy', () => {
   it('ships its CRD, which validates policies', () => {
     checkShippedCrd(jwtAuthnPlugin, join(import.meta.dirname, '..'));
-    expect(validationErrors(policyObject(JWT_POLICY, 'j', SPEC))).toEqual([]);
+    expect(validationErrors(policyObject(JWT_POLICY, 'j', { ...SPEC }))).toEqual([]);
     expect(validationErrors(policyObject(JWT_POLICY, 'j', { providers: [{ name: 'none' }] })).join()).toContain('exactly one of remoteJwks and localJwks');
     expect(validationErrors(policyObject(JWT_POLICY, 'j', { providers: [{ name: 'x', remoteJwks: { uri: 'ftp://x/jwks' } }] })).join()).toContain('spec.providers[0].remoteJwks.uri');
   });
