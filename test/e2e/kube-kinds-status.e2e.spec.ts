@@ -165,8 +165,11 @@ describeInNetworkNamespace('Kubernetes mode: ListenerSet, GRPCRoute, TLSRoute, T
       caConfigMap('backend-ca', 'default', ca.crt),
       ...service('tls-app', 'default', httpsApp, { port: 443 }),
       ...service('tls-app-no-ca', 'default', httpsApp, { port: 443 }),
+      ...service('tls-app-bad-kind', 'default', httpsApp, { port: 443 }),
       policy('good', 'tls-app', 'backend-ca'),
       policy('no-ca', 'tls-app-no-ca', 'missing-ca'),
+      // A CA reference of a kind that cannot hold one.
+      { ...policy('bad-kind', 'tls-app-bad-kind', 'backend-ca'), spec: { ...policy('bad-kind', 'tls-app-bad-kind', 'backend-ca').spec, validation: { hostname: 'app.backend.test', caCertificateRefs: [{ group: 'example.com', kind: 'Vault', name: 'backend-ca' }] } } },
       // A policy for a Service no route uses: no ancestor, nothing for Gatehouse to say.
       ...service('unused', 'default', httpsApp, { port: 443 }),
       policy('unused', 'unused', 'backend-ca'),
@@ -176,6 +179,7 @@ describeInNetworkNamespace('Kubernetes mode: ListenerSet, GRPCRoute, TLSRoute, T
         rules: [
           { matches: [{ path: { type: 'PathPrefix', value: '/good' } }], backendRefs: [{ name: 'tls-app', port: 443 }] },
           { matches: [{ path: { type: 'PathPrefix', value: '/no-ca' } }], backendRefs: [{ name: 'tls-app-no-ca', port: 443 }] },
+          { matches: [{ path: { type: 'PathPrefix', value: '/bad-kind' } }], backendRefs: [{ name: 'tls-app-bad-kind', port: 443 }] },
         ],
       }),
     );
@@ -194,6 +198,8 @@ describeInNetworkNamespace('Kubernetes mode: ListenerSet, GRPCRoute, TLSRoute, T
     await apply(
       listenerSet('team-b', 'late', 'a.team.test'),
       listenerSet('team-a', 'aaa-late', 'b.team.test'),
+      // A second policy for the Service "good" applies to, newer (and sorting first by name): Conflicted.
+      policy('aaa-dup', 'tls-app', 'backend-ca'),
       { ...listenerSet('team-a', 'proto', 'proto.team.test'), spec: { parentRef: { name: 'gw', namespace: 'default' }, listeners: [{ name: 'http', protocol: 'HTTP', port: L4_PORT, hostname: 'proto.team.test' }] } },
       {
         apiVersion: GW,
@@ -369,6 +375,17 @@ describeInNetworkNamespace('Kubernetes mode: ListenerSet, GRPCRoute, TLSRoute, T
         const a = await ancestors('good');
         expect(a).toEqual([{ ancestorRef: expect.objectContaining({ group: GROUP, kind: 'Gateway', namespace: 'default', name: 'gw' }), controllerName: CONTROLLER, conditions: expect.any(Array) }]);
         expect(summary(a![0]!.conditions)).toEqual(['Accepted=True/Accepted', 'ResolvedRefs=True/ResolvedRefs']);
+      });
+    });
+
+    it('a newer policy for the same Service: Accepted=False/Conflicted; a CA reference of an unknown kind: InvalidKind', async () => {
+      await eventually('aaa-dup, bad-kind', async () => {
+        const dup = await ancestors('aaa-dup');
+        expect(dup).toHaveLength(1);
+        expect(dup![0]!.ancestorRef).toMatchObject({ kind: 'Gateway', name: 'gw' });
+        expect(dup![0]!.conditions.find((c) => c.type === 'Accepted')).toMatchObject({ status: 'False', reason: 'Conflicted' });
+        expect(summary((await ancestors('good'))?.[0]?.conditions)).toEqual(['Accepted=True/Accepted', 'ResolvedRefs=True/ResolvedRefs']);
+        expect(summary((await ancestors('bad-kind'))?.[0]?.conditions)).toEqual(['Accepted=False/NoValidCACertificate', 'ResolvedRefs=False/InvalidKind']);
       });
     });
 
