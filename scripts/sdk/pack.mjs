@@ -23,12 +23,14 @@ function files(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)]));
 }
 
-/** Copies compiled JS and declarations (no maps, tests or build info) from `from` to `to`. */
+/** Copies compiled JS and declarations (no maps, tests, build info, or stale output of a deleted source) from `from` to `to`. */
 function copyBuild(from, to) {
+  const sources = join(from, '..', 'src');
   if (!existsSync(join(from, 'index.js'))) throw new Error(`${relative(ROOT, from)}/index.js is missing: build first (npx tsc -b libs/plugin-sdk)`);
   for (const f of files(from)) {
     const rel = relative(from, f);
     if (!/\.(js|d\.ts)$/.test(rel) || /\.spec\.(js|d\.ts)$/.test(rel) || rel.split(sep).includes('deps')) continue;
+    if (!existsSync(join(sources, rel.replace(/(\.d\.ts|\.js)$/, '.ts')))) continue;
     mkdirSync(dirname(join(to, rel)), { recursive: true });
     cpSync(f, join(to, rel));
   }
