@@ -74,6 +74,19 @@ describe('PolicyAttachment', () => {
     expect(winner(both.attached.listener(listener, both.gw))).toBe('on-both@listener [on-both@listener]');
   });
 
+  it('a ListenerSet target applies to routes attached through its listeners (listener scope), its Gateway the ancestor', () => {
+    const gwWithSets: KubeObject = { ...base[1]!, spec: { ...(base[1]!['spec'] as object), allowedListeners: { namespaces: { from: 'Same' } } } };
+    const set: KubeObject = { apiVersion: `${GW}/v1`, kind: 'ListenerSet', metadata: { name: 'team', namespace: 'default' }, spec: { parentRef: { name: 'gw' }, listeners: [{ name: 'team', port: 8080, protocol: 'HTTP', hostname: 'team.test' }] } };
+    const s = snapshot([base[0]!, gwWithSets, set, policy('on-set', [{ kind: 'ListenerSet', name: 'team' }])]);
+    const book = new ReportBook();
+    const [gw] = processGateways(s, book, acceptedClasses(s, book), { defaultBindAddress: '0.0.0.0' });
+    const attached = PolicyAttachment.resolve(s, KINDS, [gw!], book);
+    const teamSlot = gw!.slots.find((x) => x.owner.kind === 'ListenerSet')!;
+    expect(winner(attached.route(route(0), teamSlot))).toBe('on-set@listener [on-set@listener]');
+    expect(attached.route(route(0), gw!.slots[0]!).policies).toEqual({});
+    expect(book.finish().find((r) => r.ref.name === 'on-set')).toMatchObject({ state: 'accepted', ancestors: [{ ancestorRef: { kind: 'Gateway', name: 'gw' } }] });
+  });
+
   it('no policy: nodes stay the very same objects', () => {
     const { attached, gw } = resolve([]);
     const r = route(0);
