@@ -159,6 +159,8 @@ describeInNetworkNamespace('Kubernetes mode: ListenerSet, GRPCRoute, TLSRoute, T
       route('TCPRoute', 'by-port', { parentRefs: [{ name: 'gw', port: L4_PORT }], rules: [{ backendRefs: [{ name: 'tcp', port: 80 }] }] }),
       // A hostname the listener does not serve.
       route('TLSRoute', 'other-host', { parentRefs: [{ name: 'gw', sectionName: 'pass' }], hostnames: ['x.elsewhere.test'], rules: [{ backendRefs: [{ name: 'pass', port: 80 }] }] }),
+      // A parent of a kind Gatehouse does not serve (a mesh's Service parent).
+      route('GRPCRoute', 'service-parent', { parentRefs: [{ group: '', kind: 'Service', name: 'grpc' }], rules: [{ backendRefs: [{ name: 'grpc', port: 80 }] }] }),
       // A listener name the ListenerSet does not have.
       route('HTTPRoute', 'no-section', { parentRefs: [{ kind: 'ListenerSet', name: 'b', sectionName: 'nope' }], rules: [{ backendRefs: [{ name: 'app', port: 80 }] }] }, 'team-b'),
       // Upstream TLS: one policy with its CA, one whose CA ConfigMap does not exist.
@@ -337,7 +339,7 @@ describeInNetworkNamespace('Kubernetes mode: ListenerSet, GRPCRoute, TLSRoute, T
       });
     });
 
-    it('by port alone: Accepted; a hostname the listener does not serve: NoMatchingListenerHostname; a missing sectionName: NoMatchingParent', async () => {
+    it('by port alone: Accepted; a hostname the listener does not serve: NoMatchingListenerHostname; a missing sectionName: NoMatchingParent; a Service parent: UnsupportedValue', async () => {
       await eventually('by-port, other-host, no-section', async () => {
         const byPort = await parentOf('tcproutes', 'by-port');
         expect(byPort.parentRef).toMatchObject({ name: 'gw', port: L4_PORT });
@@ -346,6 +348,9 @@ describeInNetworkNamespace('Kubernetes mode: ListenerSet, GRPCRoute, TLSRoute, T
         const noSection = await get<RouteStatus>('httproutes', 'team-b', 'no-section');
         expect(noSection.status?.parents?.[0]?.parentRef).toMatchObject({ kind: 'ListenerSet', name: 'b', sectionName: 'nope' });
         expect(summary(noSection.status?.parents?.[0]?.conditions)).toEqual(['Accepted=False/NoMatchingParent', 'ResolvedRefs=True/ResolvedRefs']);
+        const serviceParent = await parentOf('grpcroutes', 'service-parent');
+        expect(serviceParent.parentRef).toMatchObject({ group: '', kind: 'Service', name: 'grpc' });
+        expect(summary(serviceParent.conditions)).toEqual(['Accepted=False/UnsupportedValue', 'ResolvedRefs=True/ResolvedRefs']);
       });
     });
 
