@@ -40,8 +40,8 @@ describe('annotateRefusals', () => {
       state: 'accepted',
       messages: [],
       conditions: [],
-      parents: [{ parentRef: { group: 'gateway.networking.k8s.io', kind: 'Gateway', namespace: 'default', name: 'gw' }, conditions: [{ type: 'Accepted', status: 'True', reason: 'Accepted', message: '' }] }],
-    } as ResourceReport;
+      parents: [{ parentRef: { group: 'gateway.networking.k8s.io', kind: 'Gateway', namespace: 'default', name: 'gw' }, controllerName: 'gatehouse.dev/gateway-controller', conditions: [{ type: 'Accepted', status: 'True', reason: 'Accepted', message: '' }] }],
+    };
     const gw: ResourceReport = { ref: { kind: 'Gateway', namespace: 'default', name: 'gw' }, state: 'accepted', messages: [], conditions: [] };
     const out = annotateRefusals([gw], [refusal({ report: earlier })]);
     expect(out.map((r) => r.ref.kind)).toEqual(['Gateway', 'HTTPRoute']);
