@@ -14,11 +14,12 @@ import {
   type AttachedPolicy,
   type EnvoyMessage, type EnvoyTypes,
   type GeneratedResource,
+  type PluginContext,
   type StagedHttpFilter,
   type TranslatorPlugin,
 } from '@gatehouse/plugin-sdk';
 import { EXT_AUTH_POLICY, EXT_AUTH_POLICY_CRD } from './crd.js';
-import { effective, policiesIn, policyProblem, refName } from './policy-scan.js';
+import { effective, fromPolicy, policiesIn, policyProblem, refName, tryPolicy } from './policy-scan.js';
 import { parseServiceUrl, serviceCluster, serviceClusterName, type ServiceUrl } from './service-cluster.js';
 
 export { EXT_AUTH_POLICY, EXT_AUTH_POLICY_CRD } from './crd.js';
@@ -74,7 +75,9 @@ export function extAuthz(p: AttachedPolicy<ExtAuthPolicySpec>): EnvoyTypes[typeo
   return out;
 }
 
-function enable(p: AttachedPolicy<ExtAuthPolicySpec>, out: EnvoyMessage): void {
+function enable(ctx: PluginContext, p: AttachedPolicy<ExtAuthPolicySpec>, out: EnvoyMessage): void {
+  // A wrong policy refuses the route (its filter is left out of the listener): never served unchecked.
+  fromPolicy(ctx, p, () => extAuthz(p));
   setPerFilterConfig(out, extAuthzFilterName(p), typed('envoy.config.route.v3.FilterConfig', { config: typedConfig(PER_ROUTE, { checkSettings: {} }) }));
   // A Gateway- or listener-wide policy this one overrides stays off for the route.
   for (const other of p.merged) {
@@ -88,20 +91,22 @@ export const extAuthzPlugin: TranslatorPlugin = {
   sdkVersion: SDK_VERSION,
   protos: { envoy: ['envoy/extensions/filters/http/ext_authz/v3/ext_authz.proto'] },
   kinds: [{ crd: EXT_AUTH_POLICY_CRD, attach: 'targetRefs' }],
-  route(_ctx, route, out) {
+  route(ctx, route, out) {
     const p = effective<ExtAuthPolicySpec>(route, EXT_AUTH_POLICY);
-    if (p) enable(p, out);
+    if (p) enable(ctx, p, out);
   },
-  virtualHost(_ctx, vhost, out) {
+  virtualHost(ctx, vhost, out) {
     const p = effective<ExtAuthPolicySpec>(vhost, EXT_AUTH_POLICY);
-    if (p) enable(p, out);
+    if (p) enable(ctx, p, out);
   },
   httpFilters(ctx, listener) {
     const own = effective<ExtAuthPolicySpec>(listener, EXT_AUTH_POLICY);
     const out: StagedHttpFilter[] = [];
     for (const [name, p] of policiesIn<ExtAuthPolicySpec>(ctx, listener, EXT_AUTH_POLICY)) {
+      const config = tryPolicy(ctx, p, () => extAuthz(p));
+      if (!config) continue;
       const on = own !== undefined && refName(own) === name;
-      out.push({ stage: 'authz', filter: { name: FILTER_PREFIX + name, typedConfig: typedConfig(EXT_AUTHZ, extAuthz(p)), ...(on ? {} : { disabled: true }) } });
+      out.push({ stage: 'authz', filter: { name: FILTER_PREFIX + name, typedConfig: typedConfig(EXT_AUTHZ, config), ...(on ? {} : { disabled: true }) } });
     }
     return out;
   },

@@ -14,11 +14,12 @@ import {
   type AttachedPolicy,
   type EnvoyMessage, type EnvoyTypes,
   type GeneratedResource,
+  type PluginContext,
   type StagedHttpFilter,
   type TranslatorPlugin,
 } from '@gatehouse/plugin-sdk';
 import { JWT_POLICY, JWT_POLICY_CRD } from './crd.js';
-import { effective, policiesIn, policyProblem, refName } from './policy-scan.js';
+import { effective, fromPolicy, policiesIn, policyProblem, refName, tryPolicy } from './policy-scan.js';
 import { parseServiceUrl, serviceCluster, serviceClusterName } from './service-cluster.js';
 
 export { JWT_POLICY, JWT_POLICY_CRD } from './crd.js';
@@ -90,7 +91,9 @@ export function jwtAuthentication(p: AttachedPolicy<JwtPolicySpec>): EnvoyTypes[
   return { providers, requirementMap: { [REQUIREMENT]: requires }, rules: [{ match: { prefix: '/' }, requirementName: REQUIREMENT }] };
 }
 
-function enable(p: AttachedPolicy<JwtPolicySpec>, out: EnvoyMessage): void {
+function enable(ctx: PluginContext, p: AttachedPolicy<JwtPolicySpec>, out: EnvoyMessage): void {
+  // A wrong policy refuses the route (its filter is left out of the listener): never served unauthenticated.
+  fromPolicy(ctx, p, () => jwtAuthentication(p));
   setPerFilterConfig(out, jwtFilterName(p), typed('envoy.config.route.v3.FilterConfig', { config: typedConfig(PER_ROUTE, { requirementName: REQUIREMENT }) }));
   // A Gateway- or listener-wide policy this one overrides stays off for the route.
   for (const other of p.merged) {
@@ -104,20 +107,22 @@ export const jwtAuthnPlugin: TranslatorPlugin = {
   sdkVersion: SDK_VERSION,
   protos: { envoy: ['envoy/extensions/filters/http/jwt_authn/v3/config.proto'] },
   kinds: [{ crd: JWT_POLICY_CRD, attach: 'targetRefs' }],
-  route(_ctx, route, out) {
+  route(ctx, route, out) {
     const p = effective<JwtPolicySpec>(route, JWT_POLICY);
-    if (p) enable(p, out);
+    if (p) enable(ctx, p, out);
   },
-  virtualHost(_ctx, vhost, out) {
+  virtualHost(ctx, vhost, out) {
     const p = effective<JwtPolicySpec>(vhost, JWT_POLICY);
-    if (p) enable(p, out);
+    if (p) enable(ctx, p, out);
   },
   httpFilters(ctx, listener) {
     const own = effective<JwtPolicySpec>(listener, JWT_POLICY);
     const out: StagedHttpFilter[] = [];
     for (const [name, p] of policiesIn<JwtPolicySpec>(ctx, listener, JWT_POLICY)) {
+      const config = tryPolicy(ctx, p, () => jwtAuthentication(p));
+      if (!config) continue;
       const on = own !== undefined && refName(own) === name;
-      out.push({ stage: 'authn', filter: { name: FILTER_PREFIX + name, typedConfig: typedConfig(JWT_AUTHN, jwtAuthentication(p)), ...(on ? {} : { disabled: true }) } });
+      out.push({ stage: 'authn', filter: { name: FILTER_PREFIX + name, typedConfig: typedConfig(JWT_AUTHN, config), ...(on ? {} : { disabled: true }) } });
     }
     return out;
   },

@@ -1,9 +1,9 @@
 // Local rate limiting (RateLimitPolicy) with stock Envoy's local_ratelimit filter (stage `ratelimit`): a token bucket
 // of `requests` tokens refilled every `window`; a request finding it empty gets 429. The filter has no bucket of its
 // own in listeners where only routes have policies (it then limits nothing); each route gets its policy's bucket.
-import { SDK_VERSION, msToProtoDuration, parseDurationMs, setPerFilterConfig, typed, typedConfig, type AttachedPolicy, type EnvoyTypes, type TranslatorPlugin } from '@gatehouse/plugin-sdk';
+import { SDK_VERSION, msToProtoDuration, parseDurationMs, setPerFilterConfig, typed, typedConfig, type AttachedPolicy, type EnvoyTypes, type PluginContext, type TranslatorPlugin } from '@gatehouse/plugin-sdk';
 import { RATE_LIMIT_POLICY, RATE_LIMIT_POLICY_CRD } from './crd.js';
-import { effective, policiesIn, policyProblem } from './policy-scan.js';
+import { effective, fromPolicy, policiesIn, policyProblem, tryPolicy } from './policy-scan.js';
 
 export { RATE_LIMIT_POLICY, RATE_LIMIT_POLICY_CRD } from './crd.js';
 
@@ -41,25 +41,26 @@ function bucketOf(p: AttachedPolicy<RateLimitPolicySpec>): EnvoyTypes[typeof LOC
   }
 }
 
-const perRoute = (p: AttachedPolicy<RateLimitPolicySpec>) => typed('envoy.config.route.v3.FilterConfig', { config: typedConfig(LOCAL_RATE_LIMIT, bucketOf(p)) });
+const perRoute = (ctx: PluginContext, p: AttachedPolicy<RateLimitPolicySpec>) => typed('envoy.config.route.v3.FilterConfig', { config: typedConfig(LOCAL_RATE_LIMIT, fromPolicy(ctx, p, () => bucketOf(p))) });
 
 export const localRateLimitPlugin: TranslatorPlugin = {
   name: RATE_LIMIT_PLUGIN,
   sdkVersion: SDK_VERSION,
   protos: { envoy: ['envoy/extensions/filters/http/local_ratelimit/v3/local_rate_limit.proto'] },
   kinds: [{ crd: RATE_LIMIT_POLICY_CRD, attach: 'targetRefs' }],
-  route(_ctx, route, out) {
+  route(ctx, route, out) {
     const p = effective<RateLimitPolicySpec>(route, RATE_LIMIT_POLICY);
-    if (p) setPerFilterConfig(out, RATE_LIMIT_FILTER, perRoute(p));
+    if (p) setPerFilterConfig(out, RATE_LIMIT_FILTER, perRoute(ctx, p));
   },
-  virtualHost(_ctx, vhost, out) {
+  virtualHost(ctx, vhost, out) {
     const p = effective<RateLimitPolicySpec>(vhost, RATE_LIMIT_POLICY);
-    if (p) setPerFilterConfig(out, RATE_LIMIT_FILTER, perRoute(p));
+    if (p) setPerFilterConfig(out, RATE_LIMIT_FILTER, perRoute(ctx, p));
   },
   httpFilters(ctx, listener) {
     if (policiesIn(ctx, listener, RATE_LIMIT_POLICY).size === 0) return [];
     const own = effective<RateLimitPolicySpec>(listener, RATE_LIMIT_POLICY);
-    const config = own ? bucketOf(own) : { statPrefix: 'gatehouse_rl' };
+    // A wrong listener-wide policy leaves the filter without a bucket; the routes under it are refused by their own hook.
+    const config = (own && tryPolicy(ctx, own, () => bucketOf(own))) ?? { statPrefix: 'gatehouse_rl' };
     return [{ stage: 'ratelimit', filter: { name: RATE_LIMIT_FILTER, typedConfig: typedConfig(LOCAL_RATE_LIMIT, config) } }];
   },
 };

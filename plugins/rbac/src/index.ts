@@ -1,9 +1,9 @@
 // Role-based access control by header and client address (RbacPolicy) with stock Envoy's RBAC filter (stage
 // `authz`). The filter sits disabled in listeners that have an RbacPolicy; each route enables it with its policy's
 // rules (RBACPerRoute). A Gateway- or listener-wide policy configures the filter itself instead. Refused: 403.
-import { SDK_VERSION, setPerFilterConfig, typed, typedConfig, type AttachedPolicy, type EnvoyMessage, type EnvoyTypes, type TranslatorPlugin } from '@gatehouse/plugin-sdk';
+import { SDK_VERSION, setPerFilterConfig, typed, typedConfig, type AttachedPolicy, type EnvoyMessage, type EnvoyTypes, type PluginContext, type TranslatorPlugin } from '@gatehouse/plugin-sdk';
 import { RBAC_POLICY, RBAC_POLICY_CRD } from './crd.js';
-import { effective, policiesIn, policyProblem } from './policy-scan.js';
+import { effective, fromPolicy, policiesIn, policyProblem, tryPolicy } from './policy-scan.js';
 
 export { RBAC_POLICY, RBAC_POLICY_CRD } from './crd.js';
 
@@ -59,25 +59,27 @@ export function rbacOf(p: AttachedPolicy<RbacPolicySpec>): EnvoyTypes[typeof RBA
   }
 }
 
-const perRoute = (p: AttachedPolicy<RbacPolicySpec>) => typed('envoy.config.route.v3.FilterConfig', { config: typedConfig(RBAC_PER_ROUTE, { rbac: rbacOf(p) }) });
+const perRoute = (ctx: PluginContext, p: AttachedPolicy<RbacPolicySpec>) => typed('envoy.config.route.v3.FilterConfig', { config: typedConfig(RBAC_PER_ROUTE, { rbac: fromPolicy(ctx, p, () => rbacOf(p)) }) });
 
 export const rbacPlugin: TranslatorPlugin = {
   name: RBAC_PLUGIN,
   sdkVersion: SDK_VERSION,
   protos: { envoy: ['envoy/extensions/filters/http/rbac/v3/rbac.proto'] },
   kinds: [{ crd: RBAC_POLICY_CRD, attach: 'targetRefs' }],
-  route(_ctx, route, out) {
+  route(ctx, route, out) {
     const p = effective<RbacPolicySpec>(route, RBAC_POLICY);
-    if (p) setPerFilterConfig(out, RBAC_FILTER, perRoute(p));
+    if (p) setPerFilterConfig(out, RBAC_FILTER, perRoute(ctx, p));
   },
-  virtualHost(_ctx, vhost, out) {
+  virtualHost(ctx, vhost, out) {
     const p = effective<RbacPolicySpec>(vhost, RBAC_POLICY);
-    if (p) setPerFilterConfig(out, RBAC_FILTER, perRoute(p));
+    if (p) setPerFilterConfig(out, RBAC_FILTER, perRoute(ctx, p));
   },
   httpFilters(ctx, listener) {
     if (policiesIn(ctx, listener, RBAC_POLICY).size === 0) return [];
     const own = effective<RbacPolicySpec>(listener, RBAC_POLICY);
-    const filter = own ? { name: RBAC_FILTER, typedConfig: typedConfig(RBAC, rbacOf(own)) } : { name: RBAC_FILTER, typedConfig: typedConfig(RBAC, {}), disabled: true };
+    // A wrong listener-wide policy leaves the filter off; the routes under it are refused by their own hook.
+    const rbac = own && tryPolicy(ctx, own, () => rbacOf(own));
+    const filter = rbac ? { name: RBAC_FILTER, typedConfig: typedConfig(RBAC, rbac) } : { name: RBAC_FILTER, typedConfig: typedConfig(RBAC, {}), disabled: true };
     return [{ stage: 'authz', filter }];
   },
 };

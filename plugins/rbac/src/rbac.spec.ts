@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkShippedCrd, policyObject, validationErrors } from '../../../test/harness/policy-crds.js';
-import { attached, envoyAccepts, listener, policiesOf, route, runHooks } from '../../../test/harness/plugin-ir.js';
+import { attached, envoyAccepts, listener, pluginContext, policiesOf, route, runHooks, type Reported } from '../../../test/harness/plugin-ir.js';
 import { RBAC_FILTER, RBAC_POLICY, cidrRange, rbacOf, rbacPlugin } from './index.js';
 
 describe('RbacPolicy', () => {
@@ -43,6 +43,19 @@ describe('rbac plugin', () => {
   it('names the policy and field of a bad CIDR', () => {
     const p = attached(RBAC_POLICY, 'bad', { action: 'Deny' as const, rules: [{ clientCIDRs: ['10.0.0.0/8', 'nope'] }] });
     expect(() => rbacOf(p)).toThrow('RbacPolicy default/bad: spec.rules[0].clientCIDRs[1]: "nope" is not an address or CIDR');
+  });
+
+  it('refuses a route under a wrong policy and reports the policy; a wrong listener-wide one leaves the filter off', () => {
+    const bad = attached(RBAC_POLICY, 'typo', { action: 'Allow' as const, rules: [{ clientCIDRs: ['999.0.0.1'] }] }, 'listener');
+    const reported: Reported[] = [];
+    const l = listener([route('app', policiesOf(RBAC_POLICY, bad))], policiesOf(RBAC_POLICY, bad));
+    const ctx = pluginContext(reported);
+    expect(rbacPlugin.httpFilters!(ctx, l)).toEqual([{ stage: 'authz', filter: expect.objectContaining({ name: RBAC_FILTER, disabled: true }) }]);
+    expect(() => rbacPlugin.route!(ctx, l.virtualHosts[0]!.routes[0]!, {})).toThrow('RbacPolicy default/typo: spec.rules[0].clientCIDRs[0]');
+    expect(reported).toEqual([
+      { kind: 'reject', reason: 'Invalid', message: expect.stringContaining('RbacPolicy default/typo: spec.rules[0].clientCIDRs[0]') },
+      { kind: 'reject', reason: 'Invalid', message: expect.stringContaining('RbacPolicy default/typo: spec.rules[0].clientCIDRs[0]') },
+    ]);
   });
 
   it('enables its disabled filter (stage authz) per route', () => {

@@ -43,3 +43,27 @@ export function policyProblem(p: AttachedPolicy<unknown>, field: string, what: s
 export function routeName(r: RouteIR): string {
   return `${r.source.kind} ${r.source.namespace}/${r.source.name} rule ${r.ruleIndex}`;
 }
+
+/**
+ * Builds what a policy configures; when its spec is wrong in a way the CRD cannot say, the policy is reported (so
+ * its status names the field) and the hook throws, which rejects the resource being processed (the route stays
+ * out rather than running without the policy).
+ */
+export function fromPolicy<T>(ctx: PluginContext, p: AttachedPolicy<unknown>, build: () => T): T {
+  try {
+    return build();
+  } catch (err) {
+    ctx.reports.reject(p.source, 'Invalid', (err as Error).message);
+    throw err;
+  }
+}
+
+/** Like {@link fromPolicy}, for listener-wide filters: a wrong policy is reported and left out (undefined). */
+export function tryPolicy<T>(ctx: PluginContext, p: AttachedPolicy<unknown>, build: () => T): T | undefined {
+  try {
+    return build();
+  } catch (err) {
+    ctx.reports.reject(p.source, 'Invalid', (err as Error).message);
+    return undefined;
+  }
+}
