@@ -12,7 +12,8 @@ export interface Provenance {
    * Plugins that shaped the Envoy resource (their hook wrote to it or reached into it, added an HTTP filter to it, or
    * generated it), in the order their hooks run; empty when none did. An encoding failure names them.
    */
-  shapedBy(type: XdsTypeUrl, name: string): string[];
+  /** `element`: an object inside the resource (a route); when hooks shaped it, only its shapers are named. */
+  shapedBy(type: XdsTypeUrl, name: string, element?: object): string[];
 }
 
 /** Provenance as plain data (for output and comparison), types and names in order. */
@@ -80,7 +81,12 @@ export function gatewayProvenance(engine: Engine, st: State, out: GatewayOut, cu
   return {
     names: (type) => [...(byType ??= compute()).get(type)?.keys() ?? []].sort(),
     sources: (type, name) => (byType ??= compute()).get(type)?.get(name) ?? [],
-    shapedBy: (type, name) => (shaped ??= shapers(engine, out, current)).get(type)?.get(name) ?? [],
+    shapedBy: (type, name, element) => {
+      // A message the hooks saw (one route of a route configuration): the plugins that shaped that message alone.
+      const { shapers: s, plugins } = engine.hooks;
+      if (element && s.knows(element)) return plugins.map((p) => p.name).filter((n) => s.of(element).includes(n));
+      return (shaped ??= shapers(engine, out, current)).get(type)?.get(name) ?? [];
+    },
   };
 }
 

@@ -11,6 +11,11 @@ export class Shapers {
     return this.by.get(msg) ?? NONE;
   }
 
+  /** Whether `msg` went through hooks (shaped or not), i.e. whether `of(msg)` is its whole answer. */
+  knows(msg: object): boolean {
+    return this.by.has(msg);
+  }
+
   add(msg: object, plugin: string): void {
     const list = this.by.get(msg);
     if (!list) this.by.set(msg, [plugin]);
@@ -30,6 +35,7 @@ export class Shapers {
   watch(msg: EnvoyMessage): { as(plugin: string): EnvoyMessage } {
     let plugin = '';
     let noted = true;
+    if (!this.by.has(msg)) this.by.set(msg, []);
     const note = () => {
       if (!noted) this.add(msg, plugin);
       noted = true;
