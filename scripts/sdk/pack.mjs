@@ -52,6 +52,10 @@ function rewrite(file) {
   if (left) throw new Error(`${relative(STAGE, file)} still imports ${left[0]}: bundle it too (scripts/sdk/pack.mjs BUNDLED)`);
 }
 
+// SDK_VERSION is what plugins record and the loader checks: it must be the version published.
+const { SDK_VERSION } = await import(join(SDK, 'dist/version.js'));
+if (SDK_VERSION !== src.version) throw new Error(`libs/plugin-sdk: SDK_VERSION is ${SDK_VERSION} but package.json says ${src.version}: bump both together (semver: a new major for breaking changes)`);
+
 rmSync(STAGE, { recursive: true, force: true });
 mkdirSync(STAGE, { recursive: true });
 copyBuild(join(SDK, 'dist'), join(STAGE, 'dist'));
