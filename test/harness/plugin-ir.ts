@@ -1,6 +1,6 @@
 // Runs a filter plugin's hooks on a small hand-made IR (one listener, one virtual host, one route), with policies
 // placed where the engine puts them: what each hook adds, without the rest of translation.
-import type { AttachedPolicy, EnvoyMessage, HttpListenerIR, PluginContext, PolicyScope, RouteIR, StagedHttpFilter, TranslatorPlugin, VirtualHostIR } from '@gatehouse/plugin-sdk';
+import type { AttachedPolicy, EnvoyMessage, KubeObject, HttpListenerIR, PluginContext, PolicyScope, RouteIR, StagedHttpFilter, TranslatorPlugin, VirtualHostIR } from '@gatehouse/plugin-sdk';
 import { NO_MEMO, XdsType, policyKey, sortHttpFilters, typed } from '@gatehouse/plugin-sdk';
 import { validateWithEnvoy, type GatewayXds } from '@gatehouse/plugin-sdk/testing';
 import { StrictEncoder, pluginProtoRoot } from '@gatehouse/xds';
@@ -12,9 +12,14 @@ export interface Reported {
   message: string;
 }
 
-export function pluginContext(reported: Reported[] = []): PluginContext {
+/** A context whose snapshot holds `objects` (namespaced; keyed as the engine keys them). */
+export function pluginContext(reported: Reported[] = [], objects: KubeObject[] = []): PluginContext {
+  const resources = new Map(objects.map((o) => {
+    const ref = { kind: o.kind, namespace: o.metadata.namespace ?? 'default', name: o.metadata.name ?? '' };
+    return [`${ref.kind}/${ref.namespace}/${ref.name}`, { ref, object: o }];
+  }));
   return {
-    snapshot: { resources: new Map() } as unknown as PluginContext['snapshot'],
+    snapshot: { resources } as unknown as PluginContext['snapshot'],
     reports: { reject: (_r, reason, message) => reported.push({ kind: 'reject', reason, message }), warn: (_r, reason, message) => reported.push({ kind: 'warn', reason, message }) },
     memo: NO_MEMO,
   };
@@ -26,7 +31,7 @@ export function attached<Spec>(kind: string, name: string, spec: Spec, scope: Po
   return { spec, source, scope, merged: merged.length ? merged : [{ spec, source, scope }] };
 }
 
-export function route(name: string, policies: Record<string, unknown> = {}): RouteIR {
+export function route(name: string, policies: Record<string, unknown> = {}, filters: RouteIR['filters'] = []): RouteIR {
   return {
     name: `default/${name}/rule/0/match/0`,
     source: { kind: 'HTTPRoute', namespace: 'default', name },
@@ -34,7 +39,7 @@ export function route(name: string, policies: Record<string, unknown> = {}): Rou
     matchIndex: 0,
     match: { path: { type: 'PathPrefix', value: '/' }, headers: [], queryParams: [] },
     action: { kind: 'forward', backends: [{ clusterName: 'app', weight: 1, valid: true }] },
-    filters: [],
+    filters,
     policies,
   };
 }

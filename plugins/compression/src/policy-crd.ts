@@ -1,5 +1,6 @@
-// Builds the CustomResourceDefinition of a policy kind this plugin owns (group gatehouse.dev, v1alpha1, attached by
-// spec.targetRefs as in GEP-713). The same object is shipped as YAML in crds/ (crd.spec.ts keeps the two equal).
+// Builds the CustomResourceDefinitions of the kinds this plugin owns (group gatehouse.dev, v1alpha1): policies
+// attached by spec.targetRefs (GEP-713), and filter objects that route rules name with an ExtensionRef. The same
+// objects are shipped as YAML in crds/ (the plugin's spec keeps the two equal).
 import type { KubeObject } from '@gatehouse/plugin-sdk';
 
 export const POLICY_GROUP = 'gatehouse.dev';
@@ -27,17 +28,14 @@ export interface SpecRule {
   message: string;
 }
 
-/** The CRD of `kind` whose spec has `targetRefs` plus `properties` (`required` lists the mandatory ones). */
-export function policyCrd(kind: string, plural: string, properties: Record<string, unknown>, required: string[] = [], rules: SpecRule[] = []): KubeObject {
-  const spec: Record<string, unknown> = { type: 'object', required: ['targetRefs', ...required], properties: { targetRefs: TARGET_REFS, ...properties } };
-  if (rules.length) spec['x-kubernetes-validations'] = rules;
+function crdOf(kind: string, plural: string, category: string, spec: Record<string, unknown>): KubeObject {
   return {
     apiVersion: 'apiextensions.k8s.io/v1',
     kind: 'CustomResourceDefinition',
     metadata: { name: `${plural}.${POLICY_GROUP}`, labels: { 'app.kubernetes.io/part-of': 'gatehouse' } },
     spec: {
       group: POLICY_GROUP,
-      names: { kind, listKind: `${kind}List`, plural, singular: kind.toLowerCase(), categories: ['gatehouse', 'gatehouse-policies'] },
+      names: { kind, listKind: `${kind}List`, plural, singular: kind.toLowerCase(), categories: ['gatehouse', category] },
       scope: 'Namespaced',
       versions: [
         {
@@ -62,4 +60,18 @@ export function policyCrd(kind: string, plural: string, properties: Record<strin
       ],
     },
   };
+}
+
+function specSchema(properties: Record<string, unknown>, required: string[], rules: SpecRule[]): Record<string, unknown> {
+  return { type: 'object', ...(required.length ? { required } : {}), properties, ...(rules.length ? { 'x-kubernetes-validations': rules } : {}) };
+}
+
+/** The CRD of policy `kind`: its spec has `targetRefs` plus `properties` (`required` lists the mandatory ones). */
+export function policyCrd(kind: string, plural: string, properties: Record<string, unknown>, required: string[] = [], rules: SpecRule[] = []): KubeObject {
+  return crdOf(kind, plural, 'gatehouse-policies', specSchema({ targetRefs: TARGET_REFS, ...properties }, ['targetRefs', ...required], rules));
+}
+
+/** The CRD of filter object `kind`, which route rules name with an ExtensionRef filter (no targetRefs). */
+export function extensionRefCrd(kind: string, plural: string, properties: Record<string, unknown>, required: string[] = [], rules: SpecRule[] = []): KubeObject {
+  return crdOf(kind, plural, 'gatehouse-filters', specSchema(properties, required, rules));
 }
