@@ -47,7 +47,7 @@ sdk: setup
 ## Rewrite golden files after an intended translation change (review the diff like code). Golden tests never write
 ## on their own: a missing expected file fails them until this writes it.
 golden: build
-	@$(ENV) UPDATE_GOLDEN=1 npx vitest run --project unit test/golden
+	@$(ENV) UPDATE_GOLDEN=1 npx vitest run --project unit test/golden plugins/*/src/golden.spec.ts
 
 golden-update: golden
 
