@@ -1,5 +1,4 @@
 // `envoy --mode validate` on what a Gateway is served: the xDS resources inlined into a static bootstrap.
-/* eslint-disable no-restricted-imports -- the test kit is a development tool beside translation, not part of it: it reads files and runs the CLI and Envoy */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,7 +1,6 @@
 // Golden tests for a plugin: `<case>.in.yaml` (the resources a user writes) through `gatehouse translate` with the
 // plugin loaded, compared with `<case>.xds.json` (what each Gateway is served) and `<case>.status.json` (every
 // resource's report and the exit code), then checked by the real `envoy --mode validate`.
-/* eslint-disable no-restricted-imports -- the test kit is a development tool beside translation, not part of it: it reads files and runs the CLI and Envoy */
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { envoyBinary, validateWithEnvoy, type GatewayXds } from './envoy-validate.js';
