@@ -20,6 +20,8 @@ export interface Claims {
   supportedFeatures: string[];
   implementation: { organization?: string; project?: string; url?: string; contact?: string[] };
   mode: string;
+  /** Profiles or features implemented but not claimed, with the reason (docs/conformance.md shows them). */
+  notClaimed: Record<string, string>;
 }
 export function readClaims(file?: string): Claims;
 export function gatehouseVersion(): Promise<string>;

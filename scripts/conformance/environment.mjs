@@ -49,7 +49,7 @@ export const UNUSABLE_ADDRESS = '10.99.0.1';
 /** conformance/claims.yaml: the profiles and extended features Gatehouse claims, and who it is. */
 export function readClaims(file = CLAIMS_FILE) {
   const c = parse(readFileSync(file, 'utf8'));
-  return { profiles: c.profiles ?? [], supportedFeatures: c.supportedFeatures ?? [], implementation: c.implementation ?? {}, mode: c.mode ?? 'default' };
+  return { profiles: c.profiles ?? [], supportedFeatures: c.supportedFeatures ?? [], implementation: c.implementation ?? {}, mode: c.mode ?? 'default', notClaimed: c.notClaimed ?? {} };
 }
 
 /** Gatehouse's version for the report: package.json's, with the commit. */

@@ -104,6 +104,11 @@ export function renderDocs() {
     const exploreFailed = failedTests(e).filter((t) => !failed.includes(t));
     if (exploreFailed.length) out.push('', '### Failures beyond the claims', '', ...failureTable(exploreFailed, explore.failures, known));
   }
+  const notClaimed = Object.entries(claims.notClaimed);
+  if (notClaimed.length) {
+    out.push('', '## Not claimed yet', '', 'Profiles and features Gatehouse implements whose tests do not all pass here, and why (conformance/claims.yaml `notClaimed`).', '');
+    for (const [what, why] of notClaimed) out.push(`- ${what}: ${cell(why)}`);
+  }
   out.push('', '## Not run', '',
     '- MESH-HTTP, MESH-GRPC: the mesh tests run the suite\'s `echo-advanced` image (an Istio sidecar setup) that the test node does not map to a local program, and Gatehouse has no mesh support yet.');
   return `${out.join('\n')}\n`;

@@ -8,6 +8,8 @@
 //                                      written as explore-<channel>-* beside the claims run; shows what could be claimed
 //   CONFORMANCE_RUN_TEST=<ShortName>   one test only (partial: nothing is written to conformance/)
 //   CONFORMANCE_ARGS="<flags>"         more suite flags, e.g. -debug, -skip-tests=A,B, -fail-fast (partial)
+//   CONFORMANCE_PROFILES=A,B           these profiles instead of the claimed ones (partial)
+//   CONFORMANCE_FEATURES=A,B           these features instead of the claimed ones (partial)
 //   CONFORMANCE_ECHO=1                 show every component's log lines live
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -30,7 +32,9 @@ if (!existsSync(SUITE)) {
 
 const runTest = process.env.CONFORMANCE_RUN_TEST || '';
 const explore = process.env.CONFORMANCE_EXPLORE === '1';
-const partial = !!(runTest || process.env.CONFORMANCE_ARGS);
+const list = (v) => (v || '').split(',').map((x) => x.trim()).filter(Boolean);
+const [profilesOverride, featuresOverride] = [list(process.env.CONFORMANCE_PROFILES), list(process.env.CONFORMANCE_FEATURES)];
+const partial = !!(runTest || process.env.CONFORMANCE_ARGS || profilesOverride.length || featuresOverride.length);
 const work = join(ROOT, '.gatehouse/conformance');
 rmSync(work, { recursive: true, force: true });
 mkdirSync(work, { recursive: true });
@@ -39,6 +43,8 @@ const reportFile = join(work, 'report.yaml');
 const logFile = join(work, 'go-test.log');
 const claims = readClaims();
 if (explore) Object.assign(claims, { profiles: GATEWAY_PROFILES, supportedFeatures: GATEWAY_FEATURES });
+if (profilesOverride.length) claims.profiles = profilesOverride;
+if (featuresOverride.length) claims.supportedFeatures = featuresOverride;
 const version = await gatehouseVersion();
 const extra = [...(runTest ? [`-run-test=${runTest}`] : []), ...(process.env.CONFORMANCE_ARGS || '').split(/\s+/).filter(Boolean)];
 
