@@ -38,7 +38,8 @@ export function assemble(engine: Engine, st: State, out: GatewayOut, tracked: Re
 
   // Stream tables: their chains are rebuilt when a route of theirs changed (few routes each: no finer bookkeeping).
   for (const sst of out.streams.values()) {
-    if (!sst.table.dirty) continue;
+    if (sst.table.revision === sst.seen) continue;
+    sst.seen = sst.table.revision;
     const now = new Set(sst.table.chains().flatMap((c) => streamClusters(c.route)));
     for (const name of now) if (!sst.clusters.has(name)) dirtyClusters.add(name);
     for (const name of sst.clusters) if (!now.has(name)) dirtyClusters.add(name);

@@ -32,7 +32,7 @@ export function gatewayPhase(engine: Engine, snapshot: ResourceSnapshot): State 
     const layout = gatewayLayout(state);
     const tables = new Map<string, RouteTable>();
     for (const t of layout.tables) tables.set(t.key, { routeConfigName: t.routeConfigName, table: new VirtualHostTable(t.listeners), clusterUse: new Map() });
-    const streams = new Map(layout.streamTables.map((name) => [name, { table: new StreamTable(), clusters: new Set<string>() }]));
+    const streams = new Map(layout.streamTables.map((name) => [name, { table: new StreamTable(), clusters: new Set<string>(), seen: 0 }]));
     gateways.set(state.key, { state, layout, tables, streams, clientCertClusters: new WeakMap(), clusters: new Map(), clusterNames: [], failedClusters: new Set(), okListeners: '', records: emptyXdsResources(), books: [], generated: [] });
     for (const slot of state.slots) if (slot.usable) for (const sec of slot.secrets) secrets[sec.name] = sec;
     if (state.backendClientCert) secrets[state.backendClientCert.name] = state.backendClientCert;

@@ -58,6 +58,8 @@ export interface StreamState {
   table: StreamTable;
   /** Clusters its chains send to, as last built. */
   clusters: ReadonlySet<string>;
+  /** The table's revision `clusters` was built from. */
+  seen: number;
 }
 
 /** One route resource translated: its reports, where it placed its routes, what it sends to and what it read. */

@@ -18,19 +18,27 @@ export interface StreamEntry {
 export class StreamTable {
   private readonly byOwner = new Map<string, StreamEntry[]>();
   private built: StreamChainIR[] | undefined = [];
+  private changes = 0;
 
   add(owner: string, entries: StreamEntry[]): void {
     this.byOwner.set(owner, [...(this.byOwner.get(owner) ?? []), ...entries]);
     this.built = undefined;
+    this.changes++;
   }
 
   remove(owner: string): void {
-    if (this.byOwner.delete(owner)) this.built = undefined;
+    if (this.byOwner.delete(owner)) {
+      this.built = undefined;
+      this.changes++;
+    }
   }
 
-  /** True when chains() changed since it was last read. */
-  get dirty(): boolean {
-    return this.built === undefined;
+  /**
+   * Counts changes to the table. A reader that must see every change compares it with the count it saw last: reading
+   * chains() is no sign of having seen a change, since anything may read them (a plugin's view of the whole IR does).
+   */
+  get revision(): number {
+    return this.changes;
   }
 
   chains(): StreamChainIR[] {
