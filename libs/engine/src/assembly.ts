@@ -6,12 +6,13 @@ import type { UpstreamIR, VirtualHostIR } from '@gatehouse/ir';
 import { XdsType, emptyXdsResources, type EnvoyMessage, type PluginContext, type XdsTypeUrl } from '@gatehouse/plugin-sdk';
 import { ReportBook, type Ranked } from '@gatehouse/translator';
 import { MISDIRECTED_ROUTE, envoyStreamListener, withClientCert as clusterWithClientCert, routeClusters, routeConfiguration, streamClusters, tlsSecret, type BuiltCluster } from '@gatehouse/xds-translator';
-import { httpListeners, irOf } from './ir-view.js';
+import { gatewayIr, httpListeners } from './ir-view.js';
 import type { Engine, GatewayOut, Payload, RouteTable, State, VirtualHostValue } from './state.js';
 import { sortedRecord } from './util.js';
 
 /** Brings a gateway's Envoy resources up to date with its route tables. */
-export function assemble(engine: Engine, st: State, out: GatewayOut, tracked: ResourceSnapshot, changedUpstreams: ReadonlySet<string>, full: boolean): void {
+/** `upstreams`: every upstream as an IR record, computed at most once per translation (for `resources` hooks). */
+export function assemble(engine: Engine, st: State, out: GatewayOut, tracked: ResourceSnapshot, changedUpstreams: ReadonlySet<string>, full: boolean, upstreams: () => Record<string, UpstreamIR>): void {
   const gwRef = out.state.stored.ref;
   const dirtyClusters = new Set<string>();
   for (const [tableKey, t] of out.tables) {
@@ -133,8 +134,9 @@ export function assemble(engine: Engine, st: State, out: GatewayOut, tracked: Re
   if (clientCert && out.clusterNames.some((n) => out.clusters.get(n)!.upstream.tls)) {
     records[XdsType.Secret][clientCert.name] = out.records[XdsType.Secret][clientCert.name] ?? tlsSecret(clientCert.name, clientCert.certificateChain, clientCert.privateKey);
   }
-  // Extra resources from plugins: they may look at the whole IR, so they are asked on every translation.
-  out.generated = engine.hooks.has.resources ? engine.hooks.resources(ctx(), irOf(st), out.state.key, gwRef) : [];
+  // Extra resources from plugins: they may look at the whole Gateway and every upstream, so they are asked on every
+  // translation.
+  out.generated = engine.hooks.has.resources ? engine.hooks.resources(ctx(), gatewayIr(st, out, upstreams()), out.state.key, gwRef) : [];
   for (const g of out.generated) records[g.typeUrl] = { ...records[g.typeUrl], [g.name]: g.resource };
   // Deterministic order; an unchanged type keeps its record object (the snapshot builder then skips it).
   for (const type of Object.keys(records) as XdsTypeUrl[]) {

@@ -4,19 +4,31 @@ import type { GatewayOut, State } from './state.js';
 import { sortedRecord } from './util.js';
 
 export function irOf(st: State): IR {
+  return { gateways: [...st.gateways.values()].map((out) => gatewayOf(st, out)), upstreams: upstreamsOf(st), secrets: st.secrets };
+}
+
+/**
+ * The IR a `resources` hook gets while one Gateway is assembled: that Gateway only (others may not be assembled yet,
+ * and building every Gateway's view for each one would cost Gateways² per translation), and every upstream.
+ */
+export function gatewayIr(st: State, out: GatewayOut, upstreams: Record<string, UpstreamIR>): IR {
+  return { gateways: [gatewayOf(st, out)], upstreams, secrets: st.secrets };
+}
+
+export function upstreamsOf(st: State): Record<string, UpstreamIR> {
   const upstreams: Record<string, UpstreamIR> = {};
   for (const [name, u] of st.upstreams) upstreams[name] = u;
+  return sortedRecord(upstreams);
+}
+
+function gatewayOf(st: State, out: GatewayOut): IR['gateways'][number] {
   return {
-    gateways: [...st.gateways.values()].map((out) => ({
-      key: out.state.key,
-      ref: out.state.stored.ref,
-      listeners: httpListeners(st, out),
-      streamListeners: out.layout.streamListeners((name) => out.streams.get(name)!.table.chains()),
-      ...(out.state.infrastructure ? { infrastructure: out.state.infrastructure } : {}),
-      ...(out.state.backendClientCert ? { backendClientCert: out.state.backendClientCert.name } : {}),
-    })),
-    upstreams: sortedRecord(upstreams),
-    secrets: st.secrets,
+    key: out.state.key,
+    ref: out.state.stored.ref,
+    listeners: httpListeners(st, out),
+    streamListeners: out.layout.streamListeners((name) => out.streams.get(name)!.table.chains()),
+    ...(out.state.infrastructure ? { infrastructure: out.state.infrastructure } : {}),
+    ...(out.state.backendClientCert ? { backendClientCert: out.state.backendClientCert.name } : {}),
   };
 }
 

@@ -12,13 +12,13 @@
 //   provenance.ts        Envoy resource → the source resources it came from
 //   ir-view.ts, reports.ts   the IR and the reports, computed when first read
 import { DepRecorder, resourcesOfKind, type ResourceSnapshot } from '@gatehouse/api';
-import { NO_MEMO, isBackendError, type BackendResolver } from '@gatehouse/plugin-sdk';
+import { NO_MEMO, isBackendError, type BackendResolver, type UpstreamIR } from '@gatehouse/plugin-sdk';
 import { ROUTE_KINDS, internalError } from '@gatehouse/translator';
 import { Hooks } from '@gatehouse/xds-translator';
 import { assemble } from './assembly.js';
 import { NoRecorder, ROUTE_KIND_SET, attach, detach, dirtyRoutes, track } from './dependency-index.js';
 import { gatewayPhase } from './gateway-phase.js';
-import { irOf } from './ir-view.js';
+import { irOf, upstreamsOf } from './ir-view.js';
 import type { TranslateOptions } from './options.js';
 import { gatewayProvenance } from './provenance.js';
 import { reportsOf } from './reports.js';
@@ -104,9 +104,11 @@ export class Translator {
     const gen = engine.generation;
     const current = () => gen === engine.generation;
     const gateways: Record<string, GatewayXds> = {};
+    let upstreams: Record<string, UpstreamIR> | undefined;
+    const upstreamsOnce = () => (upstreams ??= upstreamsOf(st));
     for (const [key, out] of st.gateways) {
       try {
-        assemble(engine, st, out, tracked, changedUpstreams, !incremental);
+        assemble(engine, st, out, tracked, changedUpstreams, !incremental, upstreamsOnce);
       } catch (err) {
         // This Gateway keeps the resources it had; the others are assembled as usual. Its half-updated tables are
         // not trusted again: the next translation starts from scratch.

@@ -133,7 +133,10 @@ export interface TranslatorPlugin {
    * look at routes, answer per virtual host from `ctx.memo` (unchanged virtual hosts are the same objects).
    */
   httpFilters?(ctx: PluginContext, listener: HttpListenerIR): StagedHttpFilter[];
-  /** Extra resources for a gateway's snapshot. Runs on every translation. */
+  /**
+   * Extra resources for a gateway's snapshot. Runs on every translation. `ir.gateways` holds that gateway only (the
+   * one `gatewayKey` names); `ir.upstreams` every upstream.
+   */
   resources?(ctx: PluginContext, ir: IR, gatewayKey: string): GeneratedResource[];
 }
 

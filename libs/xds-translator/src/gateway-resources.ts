@@ -65,7 +65,7 @@ export function gatewayResources(ir: IR, gatewayKey: string, hooks: Hooks, ctx: 
   // The Gateway's client certificate for TLS backends travels over SDS, like listener certificates.
   if (gw.backendClientCert && tlsBackends) secret(gw.backendClientCert);
 
-  for (const g of hooks.has.resources ? hooks.resources(ctx, ir, gw.key, gw.ref) : []) records[g.typeUrl][g.name] = g.resource;
+  for (const g of hooks.has.resources ? hooks.resources(ctx, { ...ir, gateways: [gw] }, gw.key, gw.ref) : []) records[g.typeUrl][g.name] = g.resource;
   for (const type of Object.keys(records) as Array<keyof XdsResources>) records[type] = sorted(records[type]);
   return records;
 }
