@@ -1,8 +1,8 @@
 // A plugin-owned policy kind in Kubernetes mode, on a real kube-apiserver with a real Envoy, inside a network namespace
 // of its own: Gatehouse starts with the plugin before its CRD is installed (and says how to install it), the CRD
 // printed by `gatehouse plugin-crds` is applied and picked up, the apiserver refuses an invalid policy with the same
-// words Gatehouse uses in standalone mode, and the policies shape what Envoy serves. (Writing their status.ancestors
-// back needs desired-status.ts to treat any kind with ancestors as a policy: see plugin-policy-status.spec.ts.)
+// words Gatehouse uses in standalone mode, the policies shape what Envoy serves, and their status.ancestors are
+// written back (Accepted, TargetNotFound).
 import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,6 +16,8 @@ import { CLI, ROOT, request, startBackend, startEnvoy, startGatehouse, waitFor, 
 const GW = 'gateway.networking.k8s.io/v1';
 const PLUGIN = join(ROOT, 'test/fixtures/plugins/header-policy/index.mjs');
 const yaml = (...objects: unknown[]) => objects.map((o) => stringify(o)).join('---\n');
+type Cond = { type: string; status: string; reason: string; message?: string };
+type PolicyStatus = { ancestors?: Array<{ ancestorRef: { name: string }; controllerName: string; conditions: Cond[] }> };
 
 describeInNetworkNamespace('Kubernetes mode: a plugin-owned policy kind', fileURLToPath(import.meta.url), () => {
   let cluster: Cluster, gh: Gatehouse, envoy: Envoy, app: Backend, gwAddress: string;
@@ -27,6 +29,7 @@ describeInNetworkNamespace('Kubernetes mode: a plugin-owned policy kind', fileUR
     metadata: { name, namespace: 'default' },
     spec: { targetRefs: [{ group: 'gateway.networking.k8s.io', ...targetRef }], headers },
   });
+  const status = async (name: string) => ((await cluster.api('GET', `/apis/policies.example.com/v1alpha1/namespaces/default/headerpolicies/${name}`)).json as { status?: PolicyStatus }).status;
   const get = (path: string) => request(`http://${gwAddress}:8080${path}`, { host: 'app.test', timeoutMs: 3000 });
 
   beforeAll(async () => {
@@ -62,7 +65,7 @@ describeInNetworkNamespace('Kubernetes mode: a plugin-owned policy kind', fileUR
     expect(r.stderr).toContain('spec: Invalid value: "object": headers starting with x-envoy- are Envoy\'s own');
   });
 
-  it('the policies shape what Envoy serves', async () => {
+  it('the policies shape what Envoy serves, and their ancestors are written to status', async () => {
     await apply(
       { apiVersion: GW, kind: 'GatewayClass', metadata: { name: 'gatehouse' }, spec: { controllerName: 'gatehouse.dev/gateway-controller' } },
       { apiVersion: GW, kind: 'Gateway', metadata: { name: 'gw', namespace: 'default' }, spec: { gatewayClassName: 'gatehouse', addresses: [{ type: 'IPAddress', value: gwAddress }], listeners: [{ name: 'http', protocol: 'HTTP', port: 8080 }] } },
@@ -75,6 +78,11 @@ describeInNetworkNamespace('Kubernetes mode: a plugin-owned policy kind', fileUR
     );
     await waitFor('the Gateway policy served', async () => (await get('/').catch(() => undefined))?.headers['x-policy'] === 'gateway', 30_000);
     expect((await get('/special/1')).headers['x-policy']).toBe('rule');
+    await waitFor('policy status written', async () => (await status('nowhere'))?.ancestors?.length === 1 && (await status('on-rule'))?.ancestors?.length === 1, 30_000);
+    for (const name of ['on-gateway', 'on-rule']) {
+      expect((await status(name))?.ancestors).toEqual([{ ancestorRef: expect.objectContaining({ kind: 'Gateway', namespace: 'default', name: 'gw' }), controllerName: 'gatehouse.dev/gateway-controller', conditions: [expect.objectContaining({ type: 'Accepted', status: 'True', reason: 'Accepted' })] }]);
+    }
+    expect((await status('nowhere'))?.ancestors?.[0]).toMatchObject({ ancestorRef: { name: 'missing' }, conditions: [{ type: 'Accepted', status: 'False', reason: 'TargetNotFound', message: 'spec.targetRefs[0]: Gateway default/missing not found (or not a Gateway Gatehouse serves)' }] });
   }, 90_000);
 });
 

@@ -67,7 +67,9 @@ function merged(next: readonly Condition[], prev: Array<Partial<KubeCondition>> 
 /** The status to write for `report`'s object, given its current status; undefined when Gatehouse writes none. */
 export function desiredStatus(report: ResourceReport, current: Status | undefined, ctx: StatusContext): Status | undefined {
   const kind = report.ref.kind;
-  if (!STATUS_KINDS.has(kind)) return undefined;
+  // Policies (BackendTLSPolicy, and plugin policy kinds: any other kind with ancestors) get status.ancestors.
+  const policy = kind === 'BackendTLSPolicy' || (!STATUS_KINDS.has(kind) && report.ancestors !== undefined);
+  if (!STATUS_KINDS.has(kind) && !policy) return undefined;
   if (kind === 'GatewayClass') {
     const supported = !ctx.bundleVersion || !ctx.supportedVersions || ctx.supportedVersions.includes(ctx.bundleVersion);
     const version: Condition = supported
@@ -89,7 +91,7 @@ export function desiredStatus(report: ResourceReport, current: Status | undefine
       })),
     };
   }
-  if (kind === 'BackendTLSPolicy') {
+  if (policy) {
     // Policy status: one entry per ancestor (the Gateways it applies through); other controllers' entries stay.
     type Ancestor = { ancestorRef: Record<string, unknown>; controllerName: string; conditions?: KubeCondition[] };
     const prev = Array.isArray(current?.['ancestors']) ? (current['ancestors'] as Ancestor[]) : [];
