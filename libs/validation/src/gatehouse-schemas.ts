@@ -179,7 +179,11 @@ export const GATEHOUSE_SCHEMAS: Record<string, KindSchema> = {
         metadata: { type: 'object' },
         spec: {
           type: 'object',
-          properties: { discovery: { type: 'object', maxProperties: 32, additionalProperties: discovererSettings } },
+          properties: {
+            discovery: { type: 'object', maxProperties: 32, additionalProperties: discovererSettings },
+            // Plugins to load at start-up: paths (relative to the config folder) or npm package names; a change needs a restart.
+            plugins: { type: 'array', maxItems: 64, items: { type: 'string', minLength: 1, maxLength: 1024 } },
+          },
         },
       },
     },
