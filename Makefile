@@ -18,8 +18,8 @@ quickstart: build
 
 ## Every test (lint, type-check, unit, golden, real-Envoy end to end).
 test: build
-	@echo "test: lint (eslint) and type-check the tests (tsc), then vitest"
-	@$(ENV) npx eslint . && npx tsc -p tsconfig.spec.json
+	@echo "test: lint (eslint, prettier --check) and type-check the tests (tsc), then vitest"
+	@$(ENV) npx eslint . && npx prettier --check --log-level warn . && npx tsc -p tsconfig.spec.json
 	@$(ENV) npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json
 
 test-unit: build
@@ -79,7 +79,12 @@ chart: setup
 	  "$$helm" lint --strict charts/gatehouse && "$$helm" package charts/gatehouse -d dist/charts
 
 lint: setup
-	@$(ENV) npx eslint .
+	@$(ENV) npx eslint . && npx prettier --check --log-level warn .
+
+## Formats the TypeScript/JavaScript sources with Prettier (160 columns; .prettierrc.json, .prettierignore).
+.PHONY: format
+format: setup
+	@$(ENV) npx prettier --write --log-level warn .
 
 clean:
 	rm -rf node_modules */*/dist test-results .tools

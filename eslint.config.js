@@ -17,7 +17,10 @@ export default tseslint.config(
     files: ['plugins/*/src/**/*.ts'],
     ignores: ['**/*.spec.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['@gatehouse/*', '!@gatehouse/plugin-sdk'], message: 'Plugins import only @gatehouse/plugin-sdk.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['@gatehouse/*', '!@gatehouse/plugin-sdk'], message: 'Plugins import only @gatehouse/plugin-sdk.' }] },
+      ],
     },
   },
   {
@@ -25,7 +28,10 @@ export default tseslint.config(
     // The SDK's test kit is a development tool beside translation: it reads golden files and runs the CLI and Envoy.
     ignores: ['**/*.spec.ts', 'libs/plugin-sdk/src/testing/**'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['node:fs*', 'node:net', 'node:http*', '@nestjs/*', '@grpc/*', 'typeorm'], message: 'The translation core does no I/O.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['node:fs*', 'node:net', 'node:http*', '@nestjs/*', '@grpc/*', 'typeorm'], message: 'The translation core does no I/O.' }] },
+      ],
     },
   },
   {
@@ -34,16 +40,38 @@ export default tseslint.config(
     files: ['libs/{engine,translator,xds-translator}/src/**/*.ts'],
     ignores: ['**/*.spec.ts'],
     rules: {
-      'no-restricted-globals': ['error', { name: 'performance', message: 'The translation core reads no clock; measure in the hook runner (TranslateOptions.hookRunner).' }],
+      'no-restricted-globals': [
+        'error',
+        { name: 'performance', message: 'The translation core reads no clock; measure in the hook runner (TranslateOptions.hookRunner).' },
+      ],
       'no-restricted-syntax': [
         'error',
         { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'The translation core reads no clock (Date.now).' },
         { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'The translation core reads no clock (new Date()).' },
         { selector: "CallExpression[callee.name='Date']", message: 'The translation core reads no clock (Date()).' },
-        { selector: "MemberExpression[object.name='process'][property.name=/^(hrtime|uptime)$/]", message: 'The translation core reads no clock (process.hrtime).' },
+        {
+          selector: "MemberExpression[object.name='process'][property.name=/^(hrtime|uptime)$/]",
+          message: 'The translation core reads no clock (process.hrtime).',
+        },
         { selector: "MemberExpression[object.name='globalThis'][property.name='performance']", message: 'The translation core reads no clock (performance).' },
       ],
     },
   },
-  { files: ['scripts/**/*.mjs', '.ci/**'], languageOptions: { globals: { process: 'readonly', console: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', URL: 'readonly', fetch: 'readonly', performance: 'readonly', globalThis: 'readonly' } } },
+  {
+    files: ['scripts/**/*.mjs', '.ci/**'],
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+        URL: 'readonly',
+        fetch: 'readonly',
+        performance: 'readonly',
+        globalThis: 'readonly',
+      },
+    },
+  },
 );

@@ -11,7 +11,15 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['libs/*/src/**/*.spec.ts', 'plugins/*/src/**/*.spec.ts', 'apps/*/src/**/*.spec.ts', 'test/golden/**/*.spec.ts', 'test/validation/**/*.spec.ts', 'test/robustness/**/*.spec.ts', 'test/fuzz/**/*.spec.ts'],
+          include: [
+            'libs/*/src/**/*.spec.ts',
+            'plugins/*/src/**/*.spec.ts',
+            'apps/*/src/**/*.spec.ts',
+            'test/golden/**/*.spec.ts',
+            'test/validation/**/*.spec.ts',
+            'test/robustness/**/*.spec.ts',
+            'test/fuzz/**/*.spec.ts',
+          ],
           testTimeout: 30_000,
         },
       },

@@ -39,7 +39,9 @@ function gatewayApiSchemas() {
   // The experimental channel is a superset of standard (it adds e.g. HTTPRoute retry), which Gatehouse implements.
   const crdDir = join(info.Dir, 'config/crd/experimental');
   const schemas = {};
-  for (const file of readdirSync(crdDir).filter((f) => f.startsWith('gateway.networking.k8s.io_') && f.endsWith('.yaml')).sort()) {
+  for (const file of readdirSync(crdDir)
+    .filter((f) => f.startsWith('gateway.networking.k8s.io_') && f.endsWith('.yaml'))
+    .sort()) {
     for (const doc of parseAllDocuments(readFileSync(join(crdDir, file), 'utf8'))) {
       const crd = doc.toJS();
       if (crd?.kind !== 'CustomResourceDefinition') continue;
@@ -106,7 +108,8 @@ function coreSchemas() {
     }
     if (s.additionalProperties && typeof s.additionalProperties === 'object') out.additionalProperties = convert(s.additionalProperties, depth);
     if (s.items) out.items = convert(s.items, depth);
-    if (s.type === 'object' && !s.properties && !s.additionalProperties) throw new Error(`an object without fields in ${JSON.stringify(s).slice(0, 200)}: decide how to decode it`);
+    if (s.type === 'object' && !s.properties && !s.additionalProperties)
+      throw new Error(`an object without fields in ${JSON.stringify(s).slice(0, 200)}: decide how to decode it`);
     return out;
   };
   const kinds = {
@@ -122,12 +125,15 @@ function coreSchemas() {
   }
   const out = join(ROOT, 'libs/validation/src/generated/core.schemas.json');
   const objectMeta = resolve('io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta', 0);
-  writeFileSync(out, JSON.stringify({
-    source: `k8s.io/kubernetes@${kubeVersion} api/openapi-spec/v3`,
-    served: Object.fromEntries(Object.entries(served).map(([gv, k]) => [gv, [...k].sort()])),
-    objectMeta,
-    schemas,
-  }) + '\n');
+  writeFileSync(
+    out,
+    JSON.stringify({
+      source: `k8s.io/kubernetes@${kubeVersion} api/openapi-spec/v3`,
+      served: Object.fromEntries(Object.entries(served).map(([gv, k]) => [gv, [...k].sort()])),
+      objectMeta,
+      schemas,
+    }) + '\n',
+  );
   console.log(`wrote ${Object.keys(schemas).length} core schemas and ObjectMeta to ${out}`);
 }
 

@@ -35,7 +35,9 @@ for (const [id, { scope, schema }] of Object.entries(GATEHOUSE_SCHEMAS)) {
           served: true,
           storage: true,
           subresources: { status: {} },
-          schema: { openAPIV3Schema: { ...schema, properties: { ...schema.properties, status: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } } },
+          schema: {
+            openAPIV3Schema: { ...schema, properties: { ...schema.properties, status: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } },
+          },
         },
       ],
     },

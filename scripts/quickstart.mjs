@@ -41,7 +41,10 @@ process.on('SIGTERM', () => shutdown(0));
 const notable = (line) => (/ (WARN|ERROR) /.test(line) ? `gatehouse | ${line}` : undefined);
 
 try {
-  for (const [name, port] of [['echo', 18081], ['canary', 18082]]) {
+  for (const [name, port] of [
+    ['echo', 18081],
+    ['canary', 18082],
+  ]) {
     const b = await startBackend(name, { host, port });
     stoppers.push(b.close);
   }
@@ -70,8 +73,18 @@ Edit ${shown}/routes.yaml and the change is served within a second; a mistake is
 "gatehouse check" after "source .tools/env.sh"), and everything else keeps serving.
 Press Ctrl-C to stop.
 `);
-  gh.done.then((code) => { if (!stopping) { console.error(`Gatehouse exited (${code}):\n${gh.output}`); shutdown(1); } });
-  envoy.done.then((code) => { if (!stopping) { console.error(`Envoy exited (${code}):\n${envoy.output}`); shutdown(1); } });
+  gh.done.then((code) => {
+    if (!stopping) {
+      console.error(`Gatehouse exited (${code}):\n${gh.output}`);
+      shutdown(1);
+    }
+  });
+  envoy.done.then((code) => {
+    if (!stopping) {
+      console.error(`Envoy exited (${code}):\n${envoy.output}`);
+      shutdown(1);
+    }
+  });
 } catch (err) {
   console.error(`quickstart failed: ${err.message}`);
   await shutdown(1);

@@ -14,14 +14,44 @@ export function benchCertificates(hosts) {
   mkdirSync(dir, { recursive: true });
   const ca = { crt: join(dir, 'ca.crt'), key: join(dir, 'ca.key') };
   if (!existsSync(ca.crt)) {
-    openssl(['req', '-x509', ...EC, '-keyout', ca.key, '-out', ca.crt, '-subj', '/CN=gatehouse-bench-ca', '-days', '3650', '-addext', 'basicConstraints=critical,CA:TRUE']);
+    openssl([
+      'req',
+      '-x509',
+      ...EC,
+      '-keyout',
+      ca.key,
+      '-out',
+      ca.crt,
+      '-subj',
+      '/CN=gatehouse-bench-ca',
+      '-days',
+      '3650',
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+    ]);
   }
   const certs = hosts.map((host) => {
     const base = join(dir, host);
     if (!existsSync(`${base}.crt`)) {
       writeFileSync(`${base}.ext`, `basicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:${host}\n`);
       openssl(['req', ...EC, '-keyout', `${base}.key`, '-out', `${base}.csr`, '-subj', `/CN=${host}`]);
-      openssl(['x509', '-req', '-in', `${base}.csr`, '-CA', ca.crt, '-CAkey', ca.key, '-CAcreateserial', '-days', '3650', '-extfile', `${base}.ext`, '-out', `${base}.crt`]);
+      openssl([
+        'x509',
+        '-req',
+        '-in',
+        `${base}.csr`,
+        '-CA',
+        ca.crt,
+        '-CAkey',
+        ca.key,
+        '-CAcreateserial',
+        '-days',
+        '3650',
+        '-extfile',
+        `${base}.ext`,
+        '-out',
+        `${base}.crt`,
+      ]);
     }
     return { host, crt: readFileSync(`${base}.crt`, 'utf8'), key: readFileSync(`${base}.key`, 'utf8') };
   });

@@ -16,7 +16,9 @@ export function benchYaml(n, controllerName, { address = '127.0.0.1', port = 180
 
 /** Route i, its Service and EndpointSlice. Route 0 may point at a live backend (for propagation checks). */
 export function routeDocs(i, live, pathSuffix = '') {
-  const eps = live ? `[{ addresses: [${live.host}] }]` : `[{ addresses: [10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}] }, { addresses: [10.128.${(i >> 8) & 255}.${i & 255}] }, { addresses: [10.200.${(i >> 8) & 255}.${i & 255}] }]`;
+  const eps = live
+    ? `[{ addresses: [${live.host}] }]`
+    : `[{ addresses: [10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}] }, { addresses: [10.128.${(i >> 8) & 255}.${i & 255}] }, { addresses: [10.200.${(i >> 8) & 255}.${i & 255}] }]`;
   return [
     `apiVersion: v1\nkind: Service\nmetadata: { name: s${i}, namespace: default }\nspec: { clusterIP: 10.96.${(i >> 8) & 255}.${i & 255}, ports: [{ name: http, port: 80 }] }`,
     `apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata: { name: s${i}-a, namespace: default, labels: { kubernetes.io/service-name: s${i} } }\naddressType: IPv4\nports: [{ name: http, port: ${live ? live.port : 8080} }]\nendpoints: ${eps}`,

@@ -37,9 +37,11 @@ function watch(cluster, path, onObject) {
 
 async function inParallel(items, limit, fn) {
   let next = 0;
-  await Promise.all(Array.from({ length: limit }, async () => {
-    while (next < items.length) await fn(items[next++]);
-  }));
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < items.length) await fn(items[next++]);
+    }),
+  );
 }
 
 /** apiserver_request_total by verb, resource and subresource (the apiserver's own count). */
@@ -63,9 +65,24 @@ async function run(n) {
       const r = await cluster.api('POST', path, body);
       if (r.status >= 300) throw new Error(`POST ${path}: ${r.text.slice(0, 300)}`);
     };
-    await post(`/apis/${GW}/v1/gatewayclasses`, { apiVersion: `${GW}/v1`, kind: 'GatewayClass', metadata: { name: 'gatehouse' }, spec: { controllerName: CONTROLLER } });
-    await post(`/apis/${GW}/v1/namespaces/default/gateways`, { apiVersion: `${GW}/v1`, kind: 'Gateway', metadata: { name: 'gw', namespace: 'default' }, spec: { gatewayClassName: 'gatehouse', listeners: [{ name: 'http', protocol: 'HTTP', port: 8080 }] } });
-    await post('/api/v1/namespaces/default/services', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'svc', namespace: 'default' }, spec: { ports: [{ name: 'http', port: 80 }] } });
+    await post(`/apis/${GW}/v1/gatewayclasses`, {
+      apiVersion: `${GW}/v1`,
+      kind: 'GatewayClass',
+      metadata: { name: 'gatehouse' },
+      spec: { controllerName: CONTROLLER },
+    });
+    await post(`/apis/${GW}/v1/namespaces/default/gateways`, {
+      apiVersion: `${GW}/v1`,
+      kind: 'Gateway',
+      metadata: { name: 'gw', namespace: 'default' },
+      spec: { gatewayClassName: 'gatehouse', listeners: [{ name: 'http', protocol: 'HTTP', port: 8080 }] },
+    });
+    await post('/api/v1/namespaces/default/services', {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'svc', namespace: 'default' },
+      spec: { ports: [{ name: 'http', port: 80 }] },
+    });
     await sleep(1000);
     const before = await requestCounts(cluster);
     const started = performance.now();
@@ -73,7 +90,11 @@ async function run(n) {
       apiVersion: `${GW}/v1`,
       kind: 'HTTPRoute',
       metadata: { name: `r${i}`, namespace: 'default' },
-      spec: { parentRefs: [{ name: 'gw' }], hostnames: [`h${i}.example.com`], rules: [{ matches: [{ path: { type: 'PathPrefix', value: `/r${i}` } }], backendRefs: [{ name: 'svc', port: 80 }] }] },
+      spec: {
+        parentRefs: [{ name: 'gw' }],
+        hostnames: [`h${i}.example.com`],
+        rules: [{ matches: [{ path: { type: 'PathPrefix', value: `/r${i}` } }], backendRefs: [{ name: 'svc', port: 80 }] }],
+      },
     }));
     // Observed through watches (one for routes, one for the Gateway), which cost the apiserver far less than
     // polling lists of 1,000 objects: the observer must not slow down what it measures.
@@ -84,7 +105,13 @@ async function run(n) {
     const finished = new Promise((resolve) => (check = () => done.size === n && attached === n && !converged && resolve((converged = performance.now()))));
     const watches = [
       watch(cluster, `/apis/${GW}/v1/namespaces/default/httproutes`, (r) => {
-        const ok = r.status?.parents?.some((p) => p.controllerName === CONTROLLER && ['Accepted', 'ResolvedRefs'].every((t) => p.conditions?.some((c) => c.type === t && c.status === 'True' && c.observedGeneration === r.metadata.generation)));
+        const ok = r.status?.parents?.some(
+          (p) =>
+            p.controllerName === CONTROLLER &&
+            ['Accepted', 'ResolvedRefs'].every((t) =>
+              p.conditions?.some((c) => c.type === t && c.status === 'True' && c.observedGeneration === r.metadata.generation),
+            ),
+        );
         if (ok) done.add(r.metadata.name);
         check();
       }),
@@ -104,16 +131,32 @@ async function run(n) {
     const delta = (key) => (after.get(key) ?? 0) - (before.get(key) ?? 0);
     const statusWrites = ['PATCH', 'PUT', 'UPDATE', 'APPLY'].reduce((s, v) => s + delta(`${v} httproutes/status`) + delta(`${v} gateways/status`), 0);
     const all = [...after.keys()].reduce((s, k) => s + delta(k), 0);
-    if (process.env.BENCH_BY_CODE) console.log([...after.keys()].filter((k) => delta(k) > 0).map((k) => `${k}: ${delta(k)}`).join('\n'));
-    const gatehouseRequests = all - n /* the test's creates */ - polls /* the test's watches */ - 1 /* /metrics */;
+    if (process.env.BENCH_BY_CODE)
+      console.log(
+        [...after.keys()]
+          .filter((k) => delta(k) > 0)
+          .map((k) => `${k}: ${delta(k)}`)
+          .join('\n'),
+      );
+    const gatehouseRequests = all - n /* the test's creates */ - polls /* the test's watches */ - 1; /* /metrics */
     // The floor: the same 1,000 status writes made directly (Gatehouse stopped), 32 at a time, each with the body
     // Gatehouse wrote and a fresh lastTransitionTime.
     await gh.stop();
     const items = (await cluster.api('GET', `/apis/${GW}/v1/namespaces/default/httproutes`)).json.items;
     const floorStart = performance.now();
     await inParallel(items, 32, async (r) => {
-      const status = JSON.parse(JSON.stringify(r.status).replaceAll(/"lastTransitionTime":"[^"]*"/g, `"lastTransitionTime":"${new Date(Date.now() + 1000).toISOString().replace(/\.\d+Z$/, 'Z')}"`));
-      const res = await cluster.api('PATCH', `/apis/${GW}/v1/namespaces/default/httproutes/${r.metadata.name}/status`, { status }, { contentType: 'application/merge-patch+json' });
+      const status = JSON.parse(
+        JSON.stringify(r.status).replaceAll(
+          /"lastTransitionTime":"[^"]*"/g,
+          `"lastTransitionTime":"${new Date(Date.now() + 1000).toISOString().replace(/\.\d+Z$/, 'Z')}"`,
+        ),
+      );
+      const res = await cluster.api(
+        'PATCH',
+        `/apis/${GW}/v1/namespaces/default/httproutes/${r.metadata.name}/status`,
+        { status },
+        { contentType: 'application/merge-patch+json' },
+      );
       if (res.status >= 300) throw new Error(`floor PATCH: ${res.text.slice(0, 200)}`);
     });
     const floorMs = performance.now() - floorStart;
@@ -137,7 +180,9 @@ const results = [];
 for (const n of SIZES) {
   const r = await run(n);
   results.push(r);
-  console.log(`kube status: ${n} routes: created in ${r.createMs.toFixed(0)} ms (the apiserver takes ${(n / (r.createMs / 1000)).toFixed(0)} writes/s here), status converged ${r.convergeMs.toFixed(0)} ms after the last create (target ≤ ${TARGET_MS} ms ${r.convergeMs <= TARGET_MS ? 'ok' : 'MISS'}), ${r.statusWritesPerRoute.toFixed(2)} status writes and ${r.requestsPerRoute.toFixed(2)} apiserver requests per route; the same ${n} status writes made directly take ${r.floorMs.toFixed(0)} ms`);
+  console.log(
+    `kube status: ${n} routes: created in ${r.createMs.toFixed(0)} ms (the apiserver takes ${(n / (r.createMs / 1000)).toFixed(0)} writes/s here), status converged ${r.convergeMs.toFixed(0)} ms after the last create (target ≤ ${TARGET_MS} ms ${r.convergeMs <= TARGET_MS ? 'ok' : 'MISS'}), ${r.statusWritesPerRoute.toFixed(2)} status writes and ${r.requestsPerRoute.toFixed(2)} apiserver requests per route; the same ${n} status writes made directly take ${r.floorMs.toFixed(0)} ms`,
+  );
 }
 const out = join(ROOT, 'bench/results');
 mkdirSync(out, { recursive: true });
@@ -147,6 +192,9 @@ writeFileSync(
   [
     '| routes | create (32 concurrent POSTs) | apiserver write rate | status converged after the last create (target ≤ 1 s) | from the first create | status writes / route | apiserver requests / route | the same status writes made directly |',
     '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-    ...results.map((r) => `| ${r.routes.toLocaleString('en')} | ${(r.createMs / 1000).toFixed(2)} s | ${(r.routes / (r.createMs / 1000)).toFixed(0)}/s | ${(r.convergeMs / 1000).toFixed(2)} s ${r.convergeMs <= TARGET_MS ? '(ok)' : '(MISS)'} | ${(r.totalMs / 1000).toFixed(2)} s | ${r.statusWritesPerRoute.toFixed(2)} | ${r.requestsPerRoute.toFixed(2)} | ${(r.floorMs / 1000).toFixed(2)} s |`),
+    ...results.map(
+      (r) =>
+        `| ${r.routes.toLocaleString('en')} | ${(r.createMs / 1000).toFixed(2)} s | ${(r.routes / (r.createMs / 1000)).toFixed(0)}/s | ${(r.convergeMs / 1000).toFixed(2)} s ${r.convergeMs <= TARGET_MS ? '(ok)' : '(MISS)'} | ${(r.totalMs / 1000).toFixed(2)} s | ${r.statusWritesPerRoute.toFixed(2)} | ${r.requestsPerRoute.toFixed(2)} | ${(r.floorMs / 1000).toFixed(2)} s |`,
+    ),
   ].join('\n') + '\n',
 );

@@ -16,27 +16,41 @@ const b64 = (s) => Buffer.from(s).toString('base64');
 /** Writes the input: gateway.yaml (the platform team's) and one file per ListenerSet with its Secrets and route. */
 export function writeListenerSetDir(dir, n, { address = '127.0.0.1', httpsPort = 18443, backend = { host: '10.0.0.1', port: 8080 }, certs }) {
   mkdirSync(join(dir, 'teams'), { recursive: true });
-  writeFileSync(join(dir, 'gateway.yaml'), [
-    'apiVersion: gateway.networking.k8s.io/v1\nkind: GatewayClass\nmetadata: { name: bench }\nspec: { controllerName: gatehouse.dev/gateway-controller }',
-    `apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: { name: shared, namespace: default }\nspec:\n  gatewayClassName: bench\n  addresses: [{ type: IPAddress, value: ${address} }]\n  allowedListeners: { namespaces: { from: All } }\n  listeners: [{ name: http, protocol: HTTP, port: ${httpsPort + 1} }]`,
-    `apiVersion: v1\nkind: Service\nmetadata: { name: app, namespace: default }\nspec: { ports: [{ name: http, port: 80 }] }`,
-    `apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata: { name: app-1, namespace: default, labels: { kubernetes.io/service-name: app } }\naddressType: IPv4\nports: [{ name: http, port: ${backend.port} }]\nendpoints: [{ addresses: [${backend.host}] }]`,
-  ].join('\n---\n') + '\n');
+  writeFileSync(
+    join(dir, 'gateway.yaml'),
+    [
+      'apiVersion: gateway.networking.k8s.io/v1\nkind: GatewayClass\nmetadata: { name: bench }\nspec: { controllerName: gatehouse.dev/gateway-controller }',
+      `apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: { name: shared, namespace: default }\nspec:\n  gatewayClassName: bench\n  addresses: [{ type: IPAddress, value: ${address} }]\n  allowedListeners: { namespaces: { from: All } }\n  listeners: [{ name: http, protocol: HTTP, port: ${httpsPort + 1} }]`,
+      `apiVersion: v1\nkind: Service\nmetadata: { name: app, namespace: default }\nspec: { ports: [{ name: http, port: 80 }] }`,
+      `apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata: { name: app-1, namespace: default, labels: { kubernetes.io/service-name: app } }\naddressType: IPv4\nports: [{ name: http, port: ${backend.port} }]\nendpoints: [{ addresses: [${backend.host}] }]`,
+    ].join('\n---\n') + '\n',
+  );
   for (let s = 0; s * PER_SET < n; s++) writeSet(dir, s, certs.slice(s * PER_SET, Math.min(n, (s + 1) * PER_SET)), httpsPort);
 }
 
 export function writeSet(dir, s, certs, httpsPort) {
   const docs = [];
-  const listeners = certs.map((c, i) => `    - { name: l${i}, protocol: HTTPS, port: ${httpsPort}, hostname: ${c.host}, tls: { certificateRefs: [{ name: cert-${c.host} }] } }`);
-  for (const c of certs) docs.push(`apiVersion: v1\nkind: Secret\nmetadata: { name: cert-${c.host}, namespace: default }\ntype: kubernetes.io/tls\ndata:\n  tls.crt: ${b64(c.crt)}\n  tls.key: ${b64(c.key)}`);
-  docs.push(`apiVersion: gateway.networking.k8s.io/v1\nkind: ListenerSet\nmetadata: { name: team-${s}, namespace: default }\nspec:\n  parentRef: { name: shared }\n  listeners:\n${listeners.join('\n')}`);
-  docs.push(`apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: { name: team-${s}, namespace: default }\nspec:\n  parentRefs: [{ kind: ListenerSet, name: team-${s} }]\n  rules: [{ backendRefs: [{ name: app, port: 80 }] }]`);
+  const listeners = certs.map(
+    (c, i) => `    - { name: l${i}, protocol: HTTPS, port: ${httpsPort}, hostname: ${c.host}, tls: { certificateRefs: [{ name: cert-${c.host} }] } }`,
+  );
+  for (const c of certs)
+    docs.push(
+      `apiVersion: v1\nkind: Secret\nmetadata: { name: cert-${c.host}, namespace: default }\ntype: kubernetes.io/tls\ndata:\n  tls.crt: ${b64(c.crt)}\n  tls.key: ${b64(c.key)}`,
+    );
+  docs.push(
+    `apiVersion: gateway.networking.k8s.io/v1\nkind: ListenerSet\nmetadata: { name: team-${s}, namespace: default }\nspec:\n  parentRef: { name: shared }\n  listeners:\n${listeners.join('\n')}`,
+  );
+  docs.push(
+    `apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: { name: team-${s}, namespace: default }\nspec:\n  parentRefs: [{ kind: ListenerSet, name: team-${s} }]\n  rules: [{ backendRefs: [{ name: app, port: 80 }] }]`,
+  );
   writeFileSync(join(dir, 'teams', `team-${s}.yaml`), docs.join('\n---\n') + '\n');
 }
 
 function httpsStatus(address, port, servername, ca) {
   return new Promise((resolve) => {
-    const req = https.request({ host: address, port, servername, ca, headers: { host: servername }, agent: false, timeout: 3000 }, (res) => res.resume().on('end', () => resolve(res.statusCode ?? 0)));
+    const req = https.request({ host: address, port, servername, ca, headers: { host: servername }, agent: false, timeout: 3000 }, (res) =>
+      res.resume().on('end', () => resolve(res.statusCode ?? 0)),
+    );
     req.on('error', () => resolve(0));
     req.on('timeout', () => req.destroy());
     req.end();
@@ -51,7 +65,15 @@ export async function listenerSetBench(n, work) {
   const certMs = performance.now() - t0;
   const offline = join(work, `ls-${n}`);
   writeListenerSetDir(offline, n, { certs: certs.slice(0, n) });
-  const m = JSON.parse(execFileSync(process.execPath, ['--expose-gc', ...NODE_FLAGS, join(ROOT, 'scripts/bench/measure-listenersets.mjs'), offline], { encoding: 'utf8', maxBuffer: 1 << 26 }).trim().split('\n').at(-1));
+  const m = JSON.parse(
+    execFileSync(process.execPath, ['--expose-gc', ...NODE_FLAGS, join(ROOT, 'scripts/bench/measure-listenersets.mjs'), offline], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 26,
+    })
+      .trim()
+      .split('\n')
+      .at(-1),
+  );
 
   const backend = await startBackend('live', { host: '127.0.0.43' });
   const address = '127.0.0.42';
@@ -65,7 +87,8 @@ export async function listenerSetBench(n, work) {
     await waitFor('the last listener served', async () => (await httpsStatus(address, httpsPort, hosts[n - 1], ca)) === 200, 300_000, 100);
     const lastServedMs = performance.now() - started;
     // All of them, now that the last one is.
-    for (let i = 0; i < n; i += Math.max(1, Math.floor(n / 50))) if ((await httpsStatus(address, httpsPort, hosts[i], ca)) !== 200) throw new Error(`bench: ${hosts[i]} not served`);
+    for (let i = 0; i < n; i += Math.max(1, Math.floor(n / 50)))
+      if ((await httpsStatus(address, httpsPort, hosts[i], ca)) !== 200) throw new Error(`bench: ${hosts[i]} not served`);
     // One more team: a new ListenerSet file with one listener.
     const t = performance.now();
     writeSet(dir, 10_000, [certs[n]], httpsPort);

@@ -28,12 +28,14 @@ if (first.rejected) throw new Error(`bench: ${first.rejected} resources rejected
 globalThis.gc?.();
 const rssMiB = process.resourceUsage().maxRSS / 1024;
 const runs = Array.from({ length: 5 }, full);
-console.log(JSON.stringify({
-  resources: snapshot.resources.size,
-  loadMs,
-  translateMs: median(runs.map((r) => r.translateMs)),
-  encodeMs: median(runs.map((r) => r.encodeMs)),
-  fullMs: median(runs.map((r) => r.translateMs + r.encodeMs)),
-  rssMiB,
-  counts: first.counts,
-}));
+console.log(
+  JSON.stringify({
+    resources: snapshot.resources.size,
+    loadMs,
+    translateMs: median(runs.map((r) => r.translateMs)),
+    encodeMs: median(runs.map((r) => r.encodeMs)),
+    fullMs: median(runs.map((r) => r.translateMs + r.encodeMs)),
+    rssMiB,
+    counts: first.counts,
+  }),
+);

@@ -61,16 +61,18 @@ for (let i = 0; i < iterations; i++) {
 }
 writeFileSync(routeFile, original);
 source.close();
-console.log(JSON.stringify({
-  n,
-  resources: snapshot.resources.size,
-  loadMs,
-  translateMs: median(runs.map((r) => r.translateMs)),
-  encodeMs: median(runs.map((r) => r.encodeMs)),
-  fullMs: median(runs.map((r) => r.translateMs + r.encodeMs)),
-  updateP50: pct(update, 0.5),
-  updateP99: pct(update, 0.99),
-  refreshP50: pct(refresh, 0.5),
-  rssMiB,
-  counts: previous.counts(),
-}));
+console.log(
+  JSON.stringify({
+    n,
+    resources: snapshot.resources.size,
+    loadMs,
+    translateMs: median(runs.map((r) => r.translateMs)),
+    encodeMs: median(runs.map((r) => r.encodeMs)),
+    fullMs: median(runs.map((r) => r.translateMs + r.encodeMs)),
+    updateP50: pct(update, 0.5),
+    updateP99: pct(update, 0.99),
+    refreshP50: pct(refresh, 0.5),
+    rssMiB,
+    counts: previous.counts(),
+  }),
+);

@@ -20,7 +20,10 @@ function egctl() {
   const bin = join(homedir(), '.cache/gatehouse', `egctl-${EGCTL_VERSION}`, 'bin', 'egctl');
   if (existsSync(bin)) return bin;
   console.error(`bench: building egctl ${EGCTL_VERSION} from the Go module proxy (once; cached in ${bin})...`);
-  execFileSync('go', ['install', `github.com/envoyproxy/gateway/cmd/egctl@${EGCTL_VERSION}`], { stdio: 'inherit', env: { ...process.env, CGO_ENABLED: '0', GOBIN: join(bin, '..') } });
+  execFileSync('go', ['install', `github.com/envoyproxy/gateway/cmd/egctl@${EGCTL_VERSION}`], {
+    stdio: 'inherit',
+    env: { ...process.env, CGO_ENABLED: '0', GOBIN: join(bin, '..') },
+  });
   return bin;
 }
 
@@ -46,7 +49,10 @@ async function propagation(n, work) {
   writeBenchDir(dir, n, 'gatehouse.dev/gateway-controller', { address, port, liveBackend: backend });
   const gh = await startGatehouse({ configDir: dir, dataDir: join(work, 'data') });
   const envoy = await startEnvoy({ gateway: 'default/gw', xdsPort: gh.xdsPort, workDir: join(work, 'envoy') });
-  const served = (path) => request(`http://${address}:${port}${path}`, { host: 'h0.example.com' }).then((r) => r.backend === 'live').catch(() => false);
+  const served = (path) =>
+    request(`http://${address}:${port}${path}`, { host: 'h0.example.com' })
+      .then((r) => r.backend === 'live')
+      .catch(() => false);
   try {
     await waitFor('first route served', () => served('/r0'), 120_000, 50);
     const times = [];
@@ -79,7 +85,15 @@ const rows = [];
 for (const n of SIZES) {
   const dir = join(work, `gh-${n}`);
   writeBenchDir(dir, n, 'gatehouse.dev/gateway-controller');
-  const m = JSON.parse(execFileSync(process.execPath, ['--expose-gc', ...NODE_FLAGS, join(ROOT, 'scripts/bench/measure.mjs'), dir, String(n)], { encoding: 'utf8', maxBuffer: 1 << 26 }).trim().split('\n').at(-1));
+  const m = JSON.parse(
+    execFileSync(process.execPath, ['--expose-gc', ...NODE_FLAGS, join(ROOT, 'scripts/bench/measure.mjs'), dir, String(n)], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 26,
+    })
+      .trim()
+      .split('\n')
+      .at(-1),
+  );
   const ghFile = join(work, `gh-${n}.yaml`);
   writeFileSync(ghFile, benchYaml(n, 'gatehouse.dev/gateway-controller'));
   const egFile = join(work, `eg-${n}.yaml`);
@@ -90,7 +104,16 @@ for (const n of SIZES) {
   const routesOut = (egRun.out.match(/type\.googleapis\.com\/envoy\.config\.route\.v3\.Route\b/g) ?? []).length;
   const ghRun = wall(process.execPath, [...NODE_FLAGS, CLI, 'translate', '-f', ghFile]);
   const prop = process.env.BENCH_SKIP_ENVOY ? NaN : await propagation(n, join(work, `prop-${n}`));
-  rows.push({ ...m, egSingle, egctlMs: egRun.ms, egctlNetMs: egRun.ms - egStartup, ghCliMs: ghRun.ms, ghCliNetMs: ghRun.ms - ghStartup, propagationMs: prop, egRoutesSeen: routesOut });
+  rows.push({
+    ...m,
+    egSingle,
+    egctlMs: egRun.ms,
+    egctlNetMs: egRun.ms - egStartup,
+    ghCliMs: ghRun.ms,
+    ghCliNetMs: ghRun.ms - ghStartup,
+    propagationMs: prop,
+    egRoutesSeen: routesOut,
+  });
   console.error(`bench: ${n} routes done`);
 }
 
@@ -109,13 +132,19 @@ const lines = [
   ``,
   `| routes | translate + encode (target) | translate | encode | peak RSS | one-route update p50 / p99 | dir re-scan | file change → served by Envoy |`,
   `| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |`,
-  ...rows.map((r) => `| ${r.n} | ${f(r.fullMs)} ms (≤ ${TARGET_FULL[r.n] ?? '–'} ms ${mark(r.fullMs <= (TARGET_FULL[r.n] ?? Infinity))}) | ${f(r.translateMs)} ms | ${f(r.encodeMs)} ms | ${r.rssMiB.toFixed(0)} MiB${r.n === 10000 ? ` (≤ ${TARGET_RSS_L} ${mark(r.rssMiB <= TARGET_RSS_L)})` : ''} | ${f(r.updateP50)} / ${f(r.updateP99)} ms${r.n === 10000 ? ` (p50 ≤ ${TARGET_UPDATE_P50_L} ${mark(r.updateP50 <= TARGET_UPDATE_P50_L)})` : ''} | ${f(r.refreshP50)} ms | ${Number.isNaN(r.propagationMs) ? 'skipped' : `${f(r.propagationMs)} ms`} |`),
+  ...rows.map(
+    (r) =>
+      `| ${r.n} | ${f(r.fullMs)} ms (≤ ${TARGET_FULL[r.n] ?? '–'} ms ${mark(r.fullMs <= (TARGET_FULL[r.n] ?? Infinity))}) | ${f(r.translateMs)} ms | ${f(r.encodeMs)} ms | ${r.rssMiB.toFixed(0)} MiB${r.n === 10000 ? ` (≤ ${TARGET_RSS_L} ${mark(r.rssMiB <= TARGET_RSS_L)})` : ''} | ${f(r.updateP50)} / ${f(r.updateP99)} ms${r.n === 10000 ? ` (p50 ≤ ${TARGET_UPDATE_P50_L} ${mark(r.updateP50 <= TARGET_UPDATE_P50_L)})` : ''} | ${f(r.refreshP50)} ms | ${Number.isNaN(r.propagationMs) ? 'skipped' : `${f(r.propagationMs)} ms`} |`,
+  ),
   ``,
   `Against Envoy Gateway (\`egctl x translate --from gateway-api --to xds\`, same YAML, same machine, one warm-up then the median of three):`,
   ``,
   `| routes | egctl | gatehouse translate (CLI) | ratio (egctl / gatehouse) | egctl minus its startup | gatehouse in-process (translate + encode) | ratio |`,
   `| ---: | ---: | ---: | ---: | ---: | ---: | ---: |`,
-  ...rows.map((r) => `| ${r.n} | ${f(r.egctlMs)} ms${r.egSingle ? ' (1 run)' : ''} | ${f(r.ghCliMs)} ms | ${(r.egctlMs / r.ghCliMs).toFixed(2)}× | ${f(r.egctlNetMs)} ms | ${f(r.fullMs)} ms | ${(r.egctlNetMs / r.fullMs).toFixed(2)}× |`),
+  ...rows.map(
+    (r) =>
+      `| ${r.n} | ${f(r.egctlMs)} ms${r.egSingle ? ' (1 run)' : ''} | ${f(r.ghCliMs)} ms | ${(r.egctlMs / r.ghCliMs).toFixed(2)}× | ${f(r.egctlNetMs)} ms | ${f(r.fullMs)} ms | ${(r.egctlNetMs / r.fullMs).toFixed(2)}× |`,
+  ),
   ``,
   `egctl startup on an empty Gateway: ${f(egStartup)} ms; gatehouse translate CLI on the same: ${f(ghStartup)} ms. Both CLIs parse, validate and translate; egctl also emits its bootstrap and output YAML, gatehouse translate its xDS YAML.`,
   ...(ls
@@ -132,5 +161,8 @@ const lines = [
 const report = lines.join('\n') + '\n';
 mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
 writeFileSync(join(ROOT, 'bench/results/latest.md'), report);
-writeFileSync(join(ROOT, 'bench/results/latest.json'), JSON.stringify({ egctl: egVersion, egStartup, ghStartup, rows, ...(ls ? { listenerSets: ls } : {}) }, null, 2));
+writeFileSync(
+  join(ROOT, 'bench/results/latest.json'),
+  JSON.stringify({ egctl: egVersion, egStartup, ghStartup, rows, ...(ls ? { listenerSets: ls } : {}) }, null, 2),
+);
 process.stdout.write(report);

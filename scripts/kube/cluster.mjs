@@ -16,7 +16,11 @@ export const BUILD_SCRIPT = join(HERE, 'build.sh');
 
 /** The pinned versions (scripts/kube/versions.env, shared with build.sh). */
 export const VERSIONS = Object.fromEntries(
-  readFileSync(join(HERE, 'versions.env'), 'utf8').split('\n').map((l) => /^([A-Z_]+)=(\S+)$/.exec(l.trim())).filter(Boolean).map((m) => [m[1], m[2]]),
+  readFileSync(join(HERE, 'versions.env'), 'utf8')
+    .split('\n')
+    .map((l) => /^([A-Z_]+)=(\S+)$/.exec(l.trim()))
+    .filter(Boolean)
+    .map((m) => [m[1], m[2]]),
 );
 export const CACHE = process.env.GATEHOUSE_CACHE || join(homedir(), '.cache/gatehouse');
 export const KUBE_BIN = join(CACHE, `kube-${VERSIONS.KUBE_VERSION}`, 'bin');
@@ -35,7 +39,11 @@ export const DEFAULT_CONTROLLERS = ['garbagecollector', 'namespace', 'serviceacc
 export const SERVICE_CIDR = '10.96.0.0/16';
 export const SERVICE_ACCOUNT_ISSUER = 'https://kubernetes.default.svc.cluster.local';
 
-const COMPONENTS = { kube: () => ['kube-apiserver', 'kube-controller-manager', 'kubectl', 'etcd'].every((b) => existsSync(join(KUBE_BIN, b))), helm: () => existsSync(HELM), 'gateway-api': () => existsSync(join(GATEWAY_API_CRDS, '.complete')) };
+const COMPONENTS = {
+  kube: () => ['kube-apiserver', 'kube-controller-manager', 'kubectl', 'etcd'].every((b) => existsSync(join(KUBE_BIN, b))),
+  helm: () => existsSync(HELM),
+  'gateway-api': () => existsSync(join(GATEWAY_API_CRDS, '.complete')),
+};
 
 /** Whether build.sh has cached these components. */
 export function built(components = ['kube', 'gateway-api']) {
@@ -48,7 +56,8 @@ export function built(components = ['kube', 'gateway-api']) {
  */
 export async function ensureBuilt({ components = ['kube', 'gateway-api'], timeoutMs = 60 * 60_000, quiet = false } = {}) {
   if (built(components)) return;
-  if (process.env.GATEHOUSE_NETNS) throw new Error(`the Kubernetes binaries are not built (${KUBE_BIN}) and this network namespace reaches no registry: run scripts/kube/build.sh first`);
+  if (process.env.GATEHOUSE_NETNS)
+    throw new Error(`the Kubernetes binaries are not built (${KUBE_BIN}) and this network namespace reaches no registry: run scripts/kube/build.sh first`);
   const child = spawn('bash', [BUILD_SCRIPT, ...components], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let output = '';
   const keep = (chunk) => {
@@ -60,14 +69,27 @@ export async function ensureBuilt({ components = ['kube', 'gateway-api'], timeou
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
-    try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ }
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
   }, timeoutMs);
-  const killOnExit = () => { try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ } };
+  const killOnExit = () => {
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  };
   process.once('exit', killOnExit);
   const code = await new Promise((r) => child.on('close', (c, s) => r(c ?? s)));
   clearTimeout(timer);
   process.off('exit', killOnExit);
-  if (timedOut) throw new Error(`scripts/kube/build.sh ${components.join(' ')} did not finish within ${Math.round(timeoutMs / 1000)} s and was stopped:\n${output.slice(-4000)}`);
+  if (timedOut)
+    throw new Error(
+      `scripts/kube/build.sh ${components.join(' ')} did not finish within ${Math.round(timeoutMs / 1000)} s and was stopped:\n${output.slice(-4000)}`,
+    );
   if (code !== 0 || !built(components)) throw new Error(`scripts/kube/build.sh ${components.join(' ')} failed (${code}):\n${output.slice(-4000)}`);
 }
 
@@ -101,16 +123,44 @@ async function mustRun(command, args, o) {
 async function makePki(pki) {
   mkdirSync(pki, { recursive: true });
   const f = (name) => join(pki, name);
-  writeFileSync(f('ca.cnf'), '[req]\ndistinguished_name=dn\nprompt=no\nx509_extensions=ext\n[dn]\nCN=gatehouse-local-kube-ca\n[ext]\nbasicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\n');
-  writeFileSync(f('apiserver.cnf'), '[req]\ndistinguished_name=dn\nprompt=no\n[dn]\nCN=kube-apiserver\n[ext]\nbasicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n'
-    + 'subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local,IP:10.96.0.1\n');
+  writeFileSync(
+    f('ca.cnf'),
+    '[req]\ndistinguished_name=dn\nprompt=no\nx509_extensions=ext\n[dn]\nCN=gatehouse-local-kube-ca\n[ext]\nbasicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\n',
+  );
+  writeFileSync(
+    f('apiserver.cnf'),
+    '[req]\ndistinguished_name=dn\nprompt=no\n[dn]\nCN=kube-apiserver\n[ext]\nbasicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n' +
+      'subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local,IP:10.96.0.1\n',
+  );
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
   await mustRun('openssl', ['req', '-x509', ...ec, '-config', f('ca.cnf'), '-keyout', f('ca.key'), '-out', f('ca.crt'), '-days', '3650']);
   await mustRun('openssl', ['req', '-new', ...ec, '-config', f('apiserver.cnf'), '-keyout', f('apiserver.key'), '-out', f('apiserver.csr')]);
-  await mustRun('openssl', ['x509', '-req', '-in', f('apiserver.csr'), '-CA', f('ca.crt'), '-CAkey', f('ca.key'), '-set_serial', `0x${randomBytes(8).toString('hex')}`,
-    '-days', '825', '-extfile', f('apiserver.cnf'), '-extensions', 'ext', '-out', f('apiserver.crt')]);
+  await mustRun('openssl', [
+    'x509',
+    '-req',
+    '-in',
+    f('apiserver.csr'),
+    '-CA',
+    f('ca.crt'),
+    '-CAkey',
+    f('ca.key'),
+    '-set_serial',
+    `0x${randomBytes(8).toString('hex')}`,
+    '-days',
+    '825',
+    '-extfile',
+    f('apiserver.cnf'),
+    '-extensions',
+    'ext',
+    '-out',
+    f('apiserver.crt'),
+  ]);
   // The service-account token signing pair (RSA, what most JWT verifiers expect).
-  const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+  const { publicKey, privateKey } = generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+  });
   writeFileSync(f('sa.pub'), publicKey);
   writeFileSync(f('sa.key'), privateKey, { mode: 0o600 });
   return { ca: f('ca.crt'), cert: f('apiserver.crt'), key: f('apiserver.key'), saPub: f('sa.pub'), saKey: f('sa.key') };
@@ -144,15 +194,26 @@ current-context: ${name}
 function apiRequest({ server, ca, token }, method, path, body, { contentType } = {}) {
   const url = new URL(path, server);
   const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
-  const headers = { accept: 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...(payload !== undefined ? { 'content-type': contentType ?? 'application/json' } : {}) };
+  const headers = {
+    accept: 'application/json',
+    ...(token ? { authorization: `Bearer ${token}` } : {}),
+    ...(payload !== undefined ? { 'content-type': contentType ?? 'application/json' } : {}),
+  };
   return new Promise((resolve, reject) => {
     const req = https.request(url, { method, ca, headers, agent: false, timeout: 10_000 }, (res) => {
       let text = '';
-      res.setEncoding('utf8').on('data', (c) => (text += c)).on('end', () => {
-        let json;
-        try { json = JSON.parse(text); } catch { json = undefined; }
-        resolve({ status: res.statusCode ?? 0, text, json });
-      });
+      res
+        .setEncoding('utf8')
+        .on('data', (c) => (text += c))
+        .on('end', () => {
+          let json;
+          try {
+            json = JSON.parse(text);
+          } catch {
+            json = undefined;
+          }
+          resolve({ status: res.statusCode ?? 0, text, json });
+        });
     });
     req.on('timeout', () => req.destroy(new Error(`timeout: ${method} ${url}`)));
     req.on('error', reject);
@@ -208,7 +269,15 @@ function lineEcho(prefix, echo) {
  *   port               the apiserver's secure port (default a free one)
  *   echo               true, or (component, line) => string | undefined: show the components' log lines
  */
-export async function startCluster({ gatewayApi = false, controllerManager = true, controllers = DEFAULT_CONTROLLERS, dir, port, echo = false, keep = false } = {}) {
+export async function startCluster({
+  gatewayApi = false,
+  controllerManager = true,
+  controllers = DEFAULT_CONTROLLERS,
+  dir,
+  port,
+  echo = false,
+  keep = false,
+} = {}) {
   if (!built(gatewayApi ? ['kube', 'gateway-api'] : ['kube'])) await ensureBuilt({ components: gatewayApi ? ['kube', 'gateway-api'] : ['kube'] });
   const root = dir ?? mkdtempSync(join(tmpdir(), 'gatehouse-kube-'));
   mkdirSync(join(root, 'logs'), { recursive: true });
@@ -230,12 +299,30 @@ export async function startCluster({ gatewayApi = false, controllerManager = tru
     writeFileSync(tokens, `${token},admin,gatehouse-admin,"system:masters"\n${kcmToken},system:kube-controller-manager,gatehouse-kcm\n`, { mode: 0o600 });
 
     procs.etcd = await startWithPorts('etcd', 2, async ([client, peer]) => {
-      const p = startProcess('etcd', bin('etcd'), [
-        '--name', 'gatehouse', '--data-dir', join(root, 'etcd'),
-        '--listen-client-urls', `http://127.0.0.1:${client}`, '--advertise-client-urls', `http://127.0.0.1:${client}`,
-        '--listen-peer-urls', `http://127.0.0.1:${peer}`, '--initial-advertise-peer-urls', `http://127.0.0.1:${peer}`,
-        '--initial-cluster', `gatehouse=http://127.0.0.1:${peer}`, '--unsafe-no-fsync', '--log-level', 'warn',
-      ], { echo: lineEcho('etcd', echo), logFile: join(root, 'logs/etcd.log') });
+      const p = startProcess(
+        'etcd',
+        bin('etcd'),
+        [
+          '--name',
+          'gatehouse',
+          '--data-dir',
+          join(root, 'etcd'),
+          '--listen-client-urls',
+          `http://127.0.0.1:${client}`,
+          '--advertise-client-urls',
+          `http://127.0.0.1:${client}`,
+          '--listen-peer-urls',
+          `http://127.0.0.1:${peer}`,
+          '--initial-advertise-peer-urls',
+          `http://127.0.0.1:${peer}`,
+          '--initial-cluster',
+          `gatehouse=http://127.0.0.1:${peer}`,
+          '--unsafe-no-fsync',
+          '--log-level',
+          'warn',
+        ],
+        { echo: lineEcho('etcd', echo), logFile: join(root, 'logs/etcd.log') },
+      );
       try {
         await waitReady('etcd /health', p, async () => (await fetch(`http://127.0.0.1:${client}/health`)).ok, 30_000);
       } catch (err) {
@@ -247,20 +334,45 @@ export async function startCluster({ gatewayApi = false, controllerManager = tru
 
     const ca = readFileSync(pki.ca, 'utf8');
     const apiserverArgs = (securePort) => [
-      '--etcd-servers', procs.etcd.url,
-      '--bind-address', '127.0.0.1', '--secure-port', String(securePort),
-      '--tls-cert-file', pki.cert, '--tls-private-key-file', pki.key,
-      '--token-auth-file', tokens, '--authorization-mode', 'RBAC',
-      '--service-account-issuer', SERVICE_ACCOUNT_ISSUER, '--service-account-key-file', pki.saPub, '--service-account-signing-key-file', pki.saKey,
-      '--service-cluster-ip-range', SERVICE_CIDR, '--profiling=false',
+      '--etcd-servers',
+      procs.etcd.url,
+      '--bind-address',
+      '127.0.0.1',
+      '--secure-port',
+      String(securePort),
+      '--tls-cert-file',
+      pki.cert,
+      '--tls-private-key-file',
+      pki.key,
+      '--token-auth-file',
+      tokens,
+      '--authorization-mode',
+      'RBAC',
+      '--service-account-issuer',
+      SERVICE_ACCOUNT_ISSUER,
+      '--service-account-key-file',
+      pki.saPub,
+      '--service-account-signing-key-file',
+      pki.saKey,
+      '--service-cluster-ip-range',
+      SERVICE_CIDR,
+      '--profiling=false',
     ];
     const startApiserver = async (securePort) => {
-      const p = startProcess('kube-apiserver', bin('kube-apiserver'), apiserverArgs(securePort), { echo: lineEcho('kube-apiserver', echo), logFile: join(root, 'logs/kube-apiserver.log') });
+      const p = startProcess('kube-apiserver', bin('kube-apiserver'), apiserverArgs(securePort), {
+        echo: lineEcho('kube-apiserver', echo),
+        logFile: join(root, 'logs/kube-apiserver.log'),
+      });
       const server = `https://127.0.0.1:${securePort}`;
       try {
         await waitReady('kube-apiserver /readyz', p, async () => (await apiRequest({ server, ca, token }, 'GET', '/readyz')).status === 200, 60_000);
         // The bootstrap controller creates `default` just after /readyz; tests write there first thing.
-        await waitReady('namespace default', p, async () => (await apiRequest({ server, ca, token }, 'GET', '/api/v1/namespaces/default')).status === 200, 30_000);
+        await waitReady(
+          'namespace default',
+          p,
+          async () => (await apiRequest({ server, ca, token }, 'GET', '/api/v1/namespaces/default')).status === 200,
+          30_000,
+        );
       } catch (err) {
         await p.stop('SIGKILL');
         throw err;
@@ -287,16 +399,35 @@ export async function startCluster({ gatewayApi = false, controllerManager = tru
     if (controllerManager) {
       const kcmKubeconfig = join(root, 'kube-controller-manager.kubeconfig');
       writeFileSync(kcmKubeconfig, kubeconfigYaml({ server, ca, token: kcmToken, user: 'system:kube-controller-manager' }), { mode: 0o600 });
-      procs.controllerManager = startProcess('kube-controller-manager', bin('kube-controller-manager'), [
-        '--kubeconfig', kcmKubeconfig, '--controllers', controllers.join(','),
-        // One identity per controller (its bootstrap ClusterRole), as real clusters run it.
-        '--use-service-account-credentials',
-        '--service-account-private-key-file', pki.saKey, '--root-ca-file', pki.ca,
-        '--leader-elect=false', '--secure-port', '0', '--profiling=false',
-      ], { echo: lineEcho('kube-controller-manager', echo), logFile: join(root, 'logs/kube-controller-manager.log') });
+      procs.controllerManager = startProcess(
+        'kube-controller-manager',
+        bin('kube-controller-manager'),
+        [
+          '--kubeconfig',
+          kcmKubeconfig,
+          '--controllers',
+          controllers.join(','),
+          // One identity per controller (its bootstrap ClusterRole), as real clusters run it.
+          '--use-service-account-credentials',
+          '--service-account-private-key-file',
+          pki.saKey,
+          '--root-ca-file',
+          pki.ca,
+          '--leader-elect=false',
+          '--secure-port',
+          '0',
+          '--profiling=false',
+        ],
+        { echo: lineEcho('kube-controller-manager', echo), logFile: join(root, 'logs/kube-controller-manager.log') },
+      );
       if (controllers.includes('serviceaccount')) {
-        await waitReady('the default ServiceAccount (kube-controller-manager)', procs.controllerManager,
-          async () => (await apiRequest({ server, ca, token }, 'GET', '/api/v1/namespaces/default/serviceaccounts/default')).status === 200, 60_000, 200);
+        await waitReady(
+          'the default ServiceAccount (kube-controller-manager)',
+          procs.controllerManager,
+          async () => (await apiRequest({ server, ca, token }, 'GET', '/api/v1/namespaces/default/serviceaccounts/default')).status === 200,
+          60_000,
+          200,
+        );
       }
     }
 
@@ -306,8 +437,19 @@ export async function startCluster({ gatewayApi = false, controllerManager = tru
 
     let stopped = false;
     const cluster = {
-      dir: root, kubeconfig, server, port: securePort, token, ca, caFile: pki.ca, etcd: procs.etcd.url, procs,
-      version: VERSIONS.KUBE_VERSION, gatewayApiChannel: channel, gatewayApiCrds, kubectl,
+      dir: root,
+      kubeconfig,
+      server,
+      port: securePort,
+      token,
+      ca,
+      caFile: pki.ca,
+      etcd: procs.etcd.url,
+      procs,
+      version: VERSIONS.KUBE_VERSION,
+      gatewayApiChannel: channel,
+      gatewayApiCrds,
+      kubectl,
       /** An HTTPS request to the apiserver (the admin token unless `token` is given); resolves with status and JSON. */
       api: (method, path, body, o = {}) => apiRequest({ server, ca, token: o.token ?? token }, method, path, body, o),
       /** A bound token for a ServiceAccount (TokenRequest API); creates the ServiceAccount if needed. */
@@ -346,9 +488,14 @@ export async function startCluster({ gatewayApi = false, controllerManager = tru
  */
 export async function applyGatewayApi(kubectl, channel = 'experimental') {
   const dir = join(GATEWAY_API_CRDS, channel);
-  const files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f) && f !== 'kustomization.yaml').sort();
+  const files = readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f) && f !== 'kustomization.yaml')
+    .sort();
   const applied = await kubectl(['apply', '--server-side', '--field-manager', 'gatehouse-dev', '-o', 'name', ...files.flatMap((f) => ['-f', join(dir, f)])]);
-  const crds = applied.stdout.split('\n').map((l) => l.trim()).filter((l) => l.startsWith('customresourcedefinition'));
+  const crds = applied.stdout
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.startsWith('customresourcedefinition'));
   if (crds.length === 0) throw new Error(`no CustomResourceDefinitions in ${dir}`);
   await kubectl(['wait', '--for', 'condition=Established', '--timeout', '60s', ...crds]);
   return crds.map((c) => c.slice(c.indexOf('/') + 1));

@@ -26,9 +26,13 @@ const socket = join(dir, 'apiserver.sock');
 const channel = process.env.DEV_CLUSTER_CHANNEL || 'experimental';
 const shown = (p) => (relative(process.cwd(), p).startsWith('..') ? p : relative(process.cwd(), p));
 
-const portFree = (port) => new Promise((resolve) => {
-  const srv = net.createServer().once('error', () => resolve(false)).listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
-});
+const portFree = (port) =>
+  new Promise((resolve) => {
+    const srv = net
+      .createServer()
+      .once('error', () => resolve(false))
+      .listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+  });
 
 /** On the machine: build, bridge the apiserver port, and run the cluster inside a private namespace. */
 async function outside() {
@@ -101,7 +105,11 @@ A local Kubernetes cluster is running (ready in ${((Date.now() - started) / 1000
   kubeconfig      ${kubeconfig}
   logs            ${shown(join(dir, 'cluster/logs'))}/ (a pod's output: ${shown(join(node.dir, 'pods'))}/<ns>_<pod>_<uid>/logs/)
 
-${version.trim().split('\n').map((l) => `  ${l}`).join('\n')}
+${version
+  .trim()
+  .split('\n')
+  .map((l) => `  ${l}`)
+  .join('\n')}
 
 Try it (kubectl ${VERSIONS.KUBE_VERSION} and helm ${VERSIONS.HELM_VERSION} were built beside it):
 
@@ -109,7 +117,7 @@ Try it (kubectl ${VERSIONS.KUBE_VERSION} and helm ${VERSIONS.HELM_VERSION} were 
   ${k} create deployment echo --image=registry.k8s.io/gateway-api/conformance/echo-basic:v0.1.0 --replicas=2
   ${k} expose deployment echo --type=LoadBalancer --port=80 --target-port=3000
   ${k} get pods,endpointslices,services -o wide
-  ${bridged ? 'scripts/kube/node/dev-shell.sh curl -s http://<EXTERNAL-IP of echo>/   (a shell inside the cluster\'s network namespace: scripts/kube/node/dev-shell.sh)' : 'curl -s http://<EXTERNAL-IP of echo>/'}
+  ${bridged ? "scripts/kube/node/dev-shell.sh curl -s http://<EXTERNAL-IP of echo>/   (a shell inside the cluster's network namespace: scripts/kube/node/dev-shell.sh)" : 'curl -s http://<EXTERNAL-IP of echo>/'}
   ${shown(HELM)} --kubeconfig ${kubeconfig} list -A
 
 The node runs the images it maps to local programs (echo-basic, Envoy, busybox tools; scripts/kube/node/images.ts);

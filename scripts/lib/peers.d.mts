@@ -24,7 +24,18 @@ export interface Gatehouse extends Proc {
   adminPort: number;
   admin: string;
 }
-export function startGatehouse(o: { configDir?: string; kubeconfig?: string; dataDir: string; xdsPort?: number; adminPort?: number; echo?: boolean | ((line: string) => string | undefined); logFile?: string; logLevel?: string; args?: string[]; env?: Record<string, string> }): Promise<Gatehouse>;
+export function startGatehouse(o: {
+  configDir?: string;
+  kubeconfig?: string;
+  dataDir: string;
+  xdsPort?: number;
+  adminPort?: number;
+  echo?: boolean | ((line: string) => string | undefined);
+  logFile?: string;
+  logLevel?: string;
+  args?: string[];
+  env?: Record<string, string>;
+}): Promise<Gatehouse>;
 
 export interface Envoy extends Proc {
   admin: string;
@@ -48,5 +59,8 @@ export interface Reply {
   json: unknown;
   backend: string | undefined;
 }
-export function request(url: string, o?: { host?: string; method?: string; headers?: Record<string, string>; body?: string; timeoutMs?: number }): Promise<Reply>;
+export function request(
+  url: string,
+  o?: { host?: string; method?: string; headers?: Record<string, string>; body?: string; timeoutMs?: number },
+): Promise<Reply>;
 export function freePort(host?: string): Promise<number>;

@@ -69,11 +69,13 @@ export function startProcess(name, command, args, options = {}) {
   };
   child.stdout.setEncoding('utf8').on('data', keep);
   child.stderr.setEncoding('utf8').on('data', keep);
-  proc.done = new Promise((r) => child.on('exit', (code, signal) => {
-    proc.exited = true;
-    proc.code = code ?? signal;
-    r(proc.code);
-  }));
+  proc.done = new Promise((r) =>
+    child.on('exit', (code, signal) => {
+      proc.exited = true;
+      proc.code = code ?? signal;
+      r(proc.code);
+    }),
+  );
   proc.stop = async (signal = 'SIGTERM', graceMs = 5000) => {
     if (proc.exited) return proc.code;
     child.kill(signal);
@@ -88,10 +90,26 @@ export function startProcess(name, command, args, options = {}) {
 /** Starts `gatehouse serve`; resolves with its xDS and admin ports once /readyz answers. */
 export async function startGatehouse({ configDir, kubeconfig, dataDir, xdsPort = 0, adminPort = 0, echo = false, logFile, logLevel = 'info', args = [], env }) {
   const source = kubeconfig ? ['--kubeconfig', kubeconfig] : ['--config-dir', configDir];
-  const proc = startProcess('gatehouse', process.execPath, [
-    ...NODE_FLAGS, CLI, 'serve', ...source, '--data-dir', dataDir,
-    '--xds-port', String(xdsPort), '--admin-port', String(adminPort), '--log-level', logLevel, ...args,
-  ], { echo, logFile, ...(env ? { env: { ...process.env, ...env } } : {}) });
+  const proc = startProcess(
+    'gatehouse',
+    process.execPath,
+    [
+      ...NODE_FLAGS,
+      CLI,
+      'serve',
+      ...source,
+      '--data-dir',
+      dataDir,
+      '--xds-port',
+      String(xdsPort),
+      '--admin-port',
+      String(adminPort),
+      '--log-level',
+      logLevel,
+      ...args,
+    ],
+    { echo, logFile, ...(env ? { env: { ...process.env, ...env } } : {}) },
+  );
   const m = await waitFor('gatehouse to start', () => {
     if (proc.exited) throw new Error(`gatehouse exited (${proc.code}):\n${proc.output}`);
     return /xDS on [^:]+:(\d+), admin on http:\/\/[^:]+:(\d+)/.exec(proc.output);
@@ -112,10 +130,26 @@ export async function startEnvoy({ gateway, xdsPort, delta = false, workDir, ech
   const bootstrapPath = join(workDir, `envoy-${tag}.json`);
   const adminPath = join(workDir, `envoy-${tag}.admin`);
   writeFileSync(bootstrapPath, JSON.stringify(envoyBootstrap({ gateway, xdsHost: '127.0.0.1', xdsPort, delta, nodeId: `envoy-${tag}` })));
-  const proc = startProcess('envoy', envoyBinary(), [
-    '-c', bootstrapPath, '--concurrency', '1', '--use-dynamic-base-id', '--admin-address-path', adminPath,
-    '-l', logLevel, '--drain-time-s', '1', '--parent-shutdown-time-s', '2',
-  ], { echo });
+  const proc = startProcess(
+    'envoy',
+    envoyBinary(),
+    [
+      '-c',
+      bootstrapPath,
+      '--concurrency',
+      '1',
+      '--use-dynamic-base-id',
+      '--admin-address-path',
+      adminPath,
+      '-l',
+      logLevel,
+      '--drain-time-s',
+      '1',
+      '--parent-shutdown-time-s',
+      '2',
+    ],
+    { echo },
+  );
   const admin = await waitFor('envoy admin', () => {
     if (proc.exited) throw new Error(`envoy exited (${proc.code}):\n${proc.output}`);
     return existsSync(adminPath) && readFileSync(adminPath, 'utf8').trim();
@@ -124,7 +158,15 @@ export async function startEnvoy({ gateway, xdsPort, delta = false, workDir, ech
   /** Envoy's stats as a map (counters and gauges). */
   envoy.stats = async () => {
     const text = await (await fetch(`${envoy.admin}/stats`)).text();
-    return Object.fromEntries(text.split('\n').filter(Boolean).map((l) => { const i = l.lastIndexOf(': '); return [l.slice(0, i), Number(l.slice(i + 2))]; }));
+    return Object.fromEntries(
+      text
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => {
+          const i = l.lastIndexOf(': ');
+          return [l.slice(0, i), Number(l.slice(i + 2))];
+        }),
+    );
   };
   return envoy;
 }
@@ -159,11 +201,18 @@ export function request(url, { host, method = 'GET', headers = {}, body, timeout
   return new Promise((resolveRes, reject) => {
     const req = http.request(url, { method, headers: { ...(host ? { host } : {}), ...headers }, timeout: timeoutMs, agent: false }, (res) => {
       let text = '';
-      res.setEncoding('utf8').on('data', (c) => (text += c)).on('end', () => {
-        let json;
-        try { json = JSON.parse(text); } catch { json = undefined; }
-        resolveRes({ status: res.statusCode, headers: res.headers, text, json, backend: res.headers['x-backend'] });
-      });
+      res
+        .setEncoding('utf8')
+        .on('data', (c) => (text += c))
+        .on('end', () => {
+          let json;
+          try {
+            json = JSON.parse(text);
+          } catch {
+            json = undefined;
+          }
+          resolveRes({ status: res.statusCode, headers: res.headers, text, json, backend: res.headers['x-backend'] });
+        });
     });
     req.on('timeout', () => req.destroy(new Error(`timeout: ${method} ${url}`)));
     req.on('error', reject);

@@ -54,7 +54,10 @@ function rewrite(file) {
 
 // SDK_VERSION is what plugins record and the loader checks: it must be the version published.
 const { SDK_VERSION } = await import(join(SDK, 'dist/version.js'));
-if (SDK_VERSION !== src.version) throw new Error(`libs/plugin-sdk: SDK_VERSION is ${SDK_VERSION} but package.json says ${src.version}: bump both together (semver: a new major for breaking changes)`);
+if (SDK_VERSION !== src.version)
+  throw new Error(
+    `libs/plugin-sdk: SDK_VERSION is ${SDK_VERSION} but package.json says ${src.version}: bump both together (semver: a new major for breaking changes)`,
+  );
 
 rmSync(STAGE, { recursive: true, force: true });
 mkdirSync(STAGE, { recursive: true });
@@ -82,5 +85,7 @@ cpSync(join(dirname(fileURLToPath(import.meta.url)), 'README.md'), join(STAGE, '
 const out = execFileSync('npm', ['pack', '--json', '--pack-destination', OUT], { cwd: STAGE, encoding: 'utf8' });
 const [info] = JSON.parse(out);
 const tarball = join(OUT, info.filename);
-console.error(`packed ${relative(ROOT, tarball)}: ${info.entryCount} files, ${(statSync(tarball).size / 1024).toFixed(0)} KiB (${src.name}@${src.version}, no dependencies)`);
+console.error(
+  `packed ${relative(ROOT, tarball)}: ${info.entryCount} files, ${(statSync(tarball).size / 1024).toFixed(0)} KiB (${src.name}@${src.version}, no dependencies)`,
+);
 if (process.argv.includes('--print')) console.log(tarball);

@@ -5,7 +5,19 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gatewayClass, httpRoute, service, tempDir, toService, writeYaml } from '../harness/config.js';
-import { CLI, ROOT, freePort, startBackend, startEnvoy, startGatehouse, startProcess, waitFor, type Backend, type Envoy, type Gatehouse } from '../harness/peers.js';
+import {
+  CLI,
+  ROOT,
+  freePort,
+  startBackend,
+  startEnvoy,
+  startGatehouse,
+  startProcess,
+  waitFor,
+  type Backend,
+  type Envoy,
+  type Gatehouse,
+} from '../harness/peers.js';
 import { tlsSecret } from '../harness/tls.js';
 
 const run = promisify(execFile);
@@ -28,7 +40,11 @@ const json = async <T>(path: string) => (await (await api(path)).json()) as T;
 const routes = (badBackend: boolean) => [
   ...service('app', app),
   httpRoute('good', { parentRefs: [{ name: 'gw', sectionName: 'http' }], hostnames: ['good.test'], rules: [{ backendRefs: [toService('app')] }] }),
-  httpRoute('broken', { parentRefs: [{ name: 'gw', sectionName: badBackend ? 'nope' : 'http' }], hostnames: ['broken.test'], rules: [{ backendRefs: [toService('app')] }] }),
+  httpRoute('broken', {
+    parentRefs: [{ name: 'gw', sectionName: badBackend ? 'nope' : 'http' }],
+    hostnames: ['broken.test'],
+    rules: [{ backendRefs: [toService('app')] }],
+  }),
 ];
 
 beforeAll(async () => {
@@ -37,15 +53,29 @@ beforeAll(async () => {
   writeYaml(dir, 'gateway.yaml', [
     gatewayClass,
     {
-      apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'gw', namespace: 'default' },
-      spec: { gatewayClassName: 'gatehouse', addresses: [{ value: address }], listeners: [{ name: 'http', protocol: 'HTTP', port }, { name: 'tls', protocol: 'HTTPS', port: tlsPort, tls: { certificateRefs: [{ name: 'cert' }] } }] },
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'Gateway',
+      metadata: { name: 'gw', namespace: 'default' },
+      spec: {
+        gatewayClassName: 'gatehouse',
+        addresses: [{ value: address }],
+        listeners: [
+          { name: 'http', protocol: 'HTTP', port },
+          { name: 'tls', protocol: 'HTTPS', port: tlsPort, tls: { certificateRefs: [{ name: 'cert' }] } },
+        ],
+      },
     },
     tlsSecret('cert', 'secure.test'),
   ]);
   writeYaml(dir, 'routes.yaml', routes(true));
   gh = await startGatehouse({ configDir: dir, dataDir: join(dir, '.data') });
   envoy = await startEnvoy({ gateway: 'default/gw', xdsPort: gh.xdsPort, workDir: join(dir, '.work') });
-  await waitFor('proxy ACKed', async () => (await json<{ items: Array<{ types: Record<string, { ackedVersion?: string }> }> }>('/api/v1/proxies')).items[0]?.types && Object.keys((await json<{ items: Array<{ types: Record<string, unknown> }> }>('/api/v1/proxies')).items[0]!.types).length >= 4);
+  await waitFor(
+    'proxy ACKed',
+    async () =>
+      (await json<{ items: Array<{ types: Record<string, { ackedVersion?: string }> }> }>('/api/v1/proxies')).items[0]?.types &&
+      Object.keys((await json<{ items: Array<{ types: Record<string, unknown> }> }>('/api/v1/proxies')).items[0]!.types).length >= 4,
+  );
 });
 
 afterAll(async () => {
@@ -73,9 +103,13 @@ describe('admin API', () => {
     expect(((await bad.json()) as { message: string }).message).toContain('state must be accepted, warning or rejected');
   });
 
-  it('keeps each resource\'s history', async () => {
+  it("keeps each resource's history", async () => {
     writeYaml(dir, 'routes.yaml', routes(false));
-    await waitFor('fixed', async () => (await json<{ items: Array<{ name: string; state: string }> }>('/api/v1/resources')).items.find((i) => i.name === 'broken')?.state === 'accepted');
+    await waitFor(
+      'fixed',
+      async () =>
+        (await json<{ items: Array<{ name: string; state: string }> }>('/api/v1/resources')).items.find((i) => i.name === 'broken')?.state === 'accepted',
+    );
     await waitFor('history', async () => (await json<{ items: unknown[] }>('/api/v1/resources/HTTPRoute/default/broken/history')).items.length === 2);
     const h = await json<{ items: Array<{ state: string }> }>('/api/v1/resources/HTTPRoute/default/broken/history');
     expect(h.items.map((x) => x.state)).toEqual(['accepted', 'rejected']);
@@ -83,15 +117,23 @@ describe('admin API', () => {
   });
 
   it('shows connected proxies and what they were served', async () => {
-    const p = await json<{ items: Array<{ nodeGroup: string; protocol: string; types: Record<string, { ackedVersion?: string; sentVersion?: string }> }>; history: Array<{ gateway: string }> }>('/api/v1/proxies');
+    const p = await json<{
+      items: Array<{ nodeGroup: string; protocol: string; types: Record<string, { ackedVersion?: string; sentVersion?: string }> }>;
+      history: Array<{ gateway: string }>;
+    }>('/api/v1/proxies');
     expect(p.items).toHaveLength(1);
     expect(p.items[0]!.nodeGroup).toBe('default/gw');
     expect(Object.values(p.items[0]!.types).every((t) => t.ackedVersion === t.sentVersion)).toBe(true);
-    await waitFor('proxy persisted', async () => (await json<{ history: Array<{ gateway: string }> }>('/api/v1/proxies')).history.some((x) => x.gateway === 'default/gw'));
+    await waitFor('proxy persisted', async () =>
+      (await json<{ history: Array<{ gateway: string }> }>('/api/v1/proxies')).history.some((x) => x.gateway === 'default/gw'),
+    );
   });
 
   it('serves the xDS snapshot as JSON with secret material redacted', async () => {
-    const s = await json<{ versions: Record<string, string>; resources: Record<string, Array<{ name: string; resource: { tlsCertificate?: { privateKey: unknown; certificateChain: unknown } } }>> }>('/api/v1/snapshots/default/gw');
+    const s = await json<{
+      versions: Record<string, string>;
+      resources: Record<string, Array<{ name: string; resource: { tlsCertificate?: { privateKey: unknown; certificateChain: unknown } } }>>;
+    }>('/api/v1/snapshots/default/gw');
     expect(s.resources['Listener']!.map((l) => l.name).sort()).toEqual([`http-${port}`, `https-${tlsPort}`].sort());
     const secret = s.resources['Secret']![0]!.resource;
     expect(secret.tlsCertificate!.privateKey).toBe('[redacted]');
@@ -112,7 +154,18 @@ describe('admin API', () => {
 
   it('documents itself with OpenAPI at /api/docs', async () => {
     const doc = await json<{ paths: Record<string, unknown> }>('/api/docs-json');
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/resources', '/api/v1/reports', '/api/v1/proxies', '/api/v1/snapshots/{namespace}/{name}', '/api/v1/resources/{kind}/{namespace}/{name}/history', '/healthz', '/readyz', '/metrics']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/v1/resources',
+        '/api/v1/reports',
+        '/api/v1/proxies',
+        '/api/v1/snapshots/{namespace}/{name}',
+        '/api/v1/resources/{kind}/{namespace}/{name}/history',
+        '/healthz',
+        '/readyz',
+        '/metrics',
+      ]),
+    );
     expect((await api('/api/docs')).status).toBe(200);
   });
 
@@ -123,7 +176,20 @@ describe('admin API', () => {
 
 describe('admin token', () => {
   it('refuses to serve /api beyond loopback without a token', async () => {
-    const p = startProcess('gatehouse', process.execPath, [CLI, 'serve', '--config-dir', dir, '--data-dir', join(dir, '.data2'), '--xds-port', '0', '--admin-port', '0', '--admin-address', '0.0.0.0']);
+    const p = startProcess('gatehouse', process.execPath, [
+      CLI,
+      'serve',
+      '--config-dir',
+      dir,
+      '--data-dir',
+      join(dir, '.data2'),
+      '--xds-port',
+      '0',
+      '--admin-port',
+      '0',
+      '--admin-address',
+      '0.0.0.0',
+    ]);
     expect(await p.done).not.toBe(0);
     expect(p.output).toContain('--admin-address 0.0.0.0 is not loopback: set GATEHOUSE_ADMIN_TOKEN or --admin-token-file');
   });
@@ -152,10 +218,14 @@ describe('CLI', () => {
     const res = await cli(['get', 'resources', '--admin', gh.admin]);
     expect(res.stdout).toMatch(/^KIND\s+NAMESPACE\/NAME\s+STATE/);
     expect(res.stdout).toMatch(/HTTPRoute\s+default\/good\s+accepted\s+routes\.yaml:\d+/);
-    const reports = JSON.parse((await cli(['get', 'reports', '--admin', gh.admin, '--kind', 'Gateway', '-o', 'json'])).stdout) as { items: Array<{ name: string }> };
+    const reports = JSON.parse((await cli(['get', 'reports', '--admin', gh.admin, '--kind', 'Gateway', '-o', 'json'])).stdout) as {
+      items: Array<{ name: string }>;
+    };
     expect(reports.items.map((i) => i.name)).toEqual(['gw']);
     expect((await cli(['get', 'proxies', '--admin', gh.admin])).stdout).toMatch(/default\/gw\s+sotw/);
-    const snap = JSON.parse((await cli(['get', 'snapshot', '--gateway', 'default/gw', '--admin', gh.admin, '-o', 'json'])).stdout) as { resources: Record<string, unknown[]> };
+    const snap = JSON.parse((await cli(['get', 'snapshot', '--gateway', 'default/gw', '--admin', gh.admin, '-o', 'json'])).stdout) as {
+      resources: Record<string, unknown[]>;
+    };
     expect(snap.resources['RouteConfiguration']).toHaveLength(2);
   });
 
@@ -164,7 +234,11 @@ describe('CLI', () => {
     expect(ok.stdout).toContain('OK   control plane ready');
     expect(ok.code).toBe(0);
     writeYaml(dir, 'routes.yaml', routes(true));
-    await waitFor('rejected again', async () => (await json<{ items: Array<{ name: string; state: string }> }>('/api/v1/resources')).items.find((i) => i.name === 'broken')?.state === 'rejected');
+    await waitFor(
+      'rejected again',
+      async () =>
+        (await json<{ items: Array<{ name: string; state: string }> }>('/api/v1/resources')).items.find((i) => i.name === 'broken')?.state === 'rejected',
+    );
     const bad = await cli(['check', '--admin', gh.admin]);
     expect(bad.code).toBe(1);
     expect(bad.stdout).toMatch(/FAIL \d+ resources, 1 rejected/);

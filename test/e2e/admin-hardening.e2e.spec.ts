@@ -17,10 +17,17 @@ const get = (path: string, headers: Record<string, string> = auth) => fetch(`${g
 beforeAll(async () => {
   writeYaml(dir, 'gateway.yaml', [
     gatewayClass,
-    { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'gw', namespace: 'default' }, spec: { gatewayClassName: 'gatehouse', listeners: [{ name: 'http', protocol: 'HTTP', port: 8080 }] } },
+    {
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'Gateway',
+      metadata: { name: 'gw', namespace: 'default' },
+      spec: { gatewayClassName: 'gatehouse', listeners: [{ name: 'http', protocol: 'HTTP', port: 8080 }] },
+    },
   ]);
   // Valid YAML, but not a valid HTTPRoute: refused by validation before translation.
-  writeYaml(dir, 'invalid.yaml', [httpRoute('schema-bad', { parentRefs: [{ name: 'gw' }], rules: [{ backendRefs: [{ name: 'x', port: 80 }], color: 'blue' }] })]);
+  writeYaml(dir, 'invalid.yaml', [
+    httpRoute('schema-bad', { parentRefs: [{ name: 'gw' }], rules: [{ backendRefs: [{ name: 'x', port: 80 }], color: 'blue' }] }),
+  ]);
   gh = await startGatehouse({ configDir: dir, dataDir: join(dir, '.data'), env: { GATEHOUSE_ADMIN_TOKEN: TOKEN } });
 });
 
@@ -31,7 +38,13 @@ afterAll(async () => {
 /** Every documented route, with its parameters filled in. */
 async function documentedPaths(): Promise<string[]> {
   const doc = (await (await get('/api/docs-json')).json()) as { paths: Record<string, unknown> };
-  return Object.keys(doc.paths).map((p) => p.replace(/\{namespace\}/g, 'default').replace(/\{name\}/g, 'gw').replace(/\{kind\}/g, 'Gateway').replace(/\{gateway\}/g, 'default%2Fgw'));
+  return Object.keys(doc.paths).map((p) =>
+    p
+      .replace(/\{namespace\}/g, 'default')
+      .replace(/\{name\}/g, 'gw')
+      .replace(/\{kind\}/g, 'Gateway')
+      .replace(/\{gateway\}/g, 'default%2Fgw'),
+  );
 }
 
 describe('the token guards routes, not path strings', () => {
@@ -39,7 +52,17 @@ describe('the token guards routes, not path strings', () => {
     const paths = (await documentedPaths()).filter((p) => p.startsWith('/api/v1'));
     expect(paths.length).toBeGreaterThanOrEqual(5);
     for (const p of paths) {
-      const variants = [p, p.toUpperCase(), p.replace('/api/', '/API/'), p.replace('/api/v1/', '/Api/V1/'), `/${p}`, `${p}/`, p.replace('/api/', '/%61pi/'), p.replace('/api/', '/ap%69/'), `${p}?x=1`];
+      const variants = [
+        p,
+        p.toUpperCase(),
+        p.replace('/api/', '/API/'),
+        p.replace('/api/v1/', '/Api/V1/'),
+        `/${p}`,
+        `${p}/`,
+        p.replace('/api/', '/%61pi/'),
+        p.replace('/api/', '/ap%69/'),
+        `${p}?x=1`,
+      ];
       for (const v of variants) {
         const r = await get(v, {});
         // 401 where the router matches the route, 404 where it matches nothing; never served.
@@ -83,10 +106,14 @@ describe('a resource refused by validation', () => {
     const item = res.items.find((i) => i.name === 'schema-bad')!;
     expect(item).toMatchObject({ kind: 'HTTPRoute', state: 'rejected', origin: { file: 'invalid.yaml' } });
     expect(item.messages.join()).toContain('spec.rules[0].color');
-    await waitFor('reported', async () => ((await (await get('/api/v1/reports?state=rejected')).json()) as { items: Array<{ name: string }> }).items.some((i) => i.name === 'schema-bad'));
+    await waitFor('reported', async () =>
+      ((await (await get('/api/v1/reports?state=rejected')).json()) as { items: Array<{ name: string }> }).items.some((i) => i.name === 'schema-bad'),
+    );
     const history = (await (await get('/api/v1/resources/HTTPRoute/default/schema-bad/history')).json()) as { items: Array<{ state: string }> };
     expect(history.items[0]!.state).toBe('rejected');
-    const check = await run(process.execPath, [CLI, 'check', '--admin', gh.admin], { env: { ...process.env, GATEHOUSE_ADMIN_TOKEN: TOKEN } }).catch((e: { code: number; stdout: string }) => e);
+    const check = await run(process.execPath, [CLI, 'check', '--admin', gh.admin], { env: { ...process.env, GATEHOUSE_ADMIN_TOKEN: TOKEN } }).catch(
+      (e: { code: number; stdout: string }) => e,
+    );
     expect('code' in check ? check.code : 0).toBe(1);
     expect(check.stdout).toMatch(/1 rejected/);
     expect(check.stdout).toContain('rejected HTTPRoute default/schema-bad (invalid.yaml:');

@@ -37,19 +37,35 @@ beforeAll(async () => {
   port = await freePort(address);
   writeYaml(dir, 'gateway.yaml', [gatewayClass, gateway('gw', address, [{ name: 'http', port }])]);
   // One backend, reached as several Services: each with its own policy.
-  const services = ['good', 'by-secret', 'wrong-ca', 'uri-san', 'wrong-san', 'no-ca', 'plain'].flatMap((s) => serviceWith(s, { addresses: [app.host], targetPort: app.port, port: 443 }));
+  const services = ['good', 'by-secret', 'wrong-ca', 'uri-san', 'wrong-san', 'no-ca', 'plain'].flatMap((s) =>
+    serviceWith(s, { addresses: [app.host], targetPort: app.port, port: 443 }),
+  );
   writeYaml(dir, 'backends.yaml', [
     ...services,
     ...serviceWith('grpc', { addresses: [grpcTls.host], targetPort: grpcTls.port, port: 443 }),
     caConfigMap('backend-ca', 'default', ca.crt),
-    { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'backend-ca-secret', namespace: 'default' }, type: 'Opaque', data: { 'ca.crt': Buffer.from(ca.crt).toString('base64') } },
+    {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'backend-ca-secret', namespace: 'default' },
+      type: 'Opaque',
+      data: { 'ca.crt': Buffer.from(ca.crt).toString('base64') },
+    },
     caConfigMap('other-ca', 'default', otherCa.crt),
     policy('good', 'good', { hostname: 'app.backend.test', caCertificateRefs: caRef('ConfigMap', 'backend-ca') }),
     policy('by-secret', 'by-secret', { hostname: 'alias.backend.test', caCertificateRefs: caRef('Secret', 'backend-ca-secret') }),
     policy('wrong-ca', 'wrong-ca', { hostname: 'app.backend.test', caCertificateRefs: caRef('ConfigMap', 'other-ca') }),
     // SNI is one name; the certificate is authenticated by its SPIFFE URI instead.
-    policy('uri-san', 'uri-san', { hostname: 'sni-only.backend.test', caCertificateRefs: caRef('ConfigMap', 'backend-ca'), subjectAltNames: [{ type: 'URI', uri: 'spiffe://cluster.test/ns/default/sa/app' }] }),
-    policy('wrong-san', 'wrong-san', { hostname: 'app.backend.test', caCertificateRefs: caRef('ConfigMap', 'backend-ca'), subjectAltNames: [{ type: 'Hostname', hostname: 'someone-else.backend.test' }] }),
+    policy('uri-san', 'uri-san', {
+      hostname: 'sni-only.backend.test',
+      caCertificateRefs: caRef('ConfigMap', 'backend-ca'),
+      subjectAltNames: [{ type: 'URI', uri: 'spiffe://cluster.test/ns/default/sa/app' }],
+    }),
+    policy('wrong-san', 'wrong-san', {
+      hostname: 'app.backend.test',
+      caCertificateRefs: caRef('ConfigMap', 'backend-ca'),
+      subjectAltNames: [{ type: 'Hostname', hostname: 'someone-else.backend.test' }],
+    }),
     policy('no-ca', 'no-ca', { hostname: 'app.backend.test', caCertificateRefs: caRef('ConfigMap', 'missing') }),
     policy('grpc', 'grpc', { hostname: 'grpc.backend.test', caCertificateRefs: caRef('ConfigMap', 'backend-ca') }),
   ]);
@@ -57,9 +73,17 @@ beforeAll(async () => {
     httpRoute('web', {
       parentRefs: [{ name: 'gw' }],
       hostnames: ['tls.test'],
-      rules: ['good', 'by-secret', 'wrong-ca', 'uri-san', 'wrong-san', 'no-ca', 'plain'].map((s) => ({ matches: [{ path: { value: `/${s}` } }], backendRefs: [{ name: s, port: 443 }] })),
+      rules: ['good', 'by-secret', 'wrong-ca', 'uri-san', 'wrong-san', 'no-ca', 'plain'].map((s) => ({
+        matches: [{ path: { value: `/${s}` } }],
+        backendRefs: [{ name: s, port: 443 }],
+      })),
     }),
-    { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GRPCRoute', metadata: { name: 'grpc', namespace: 'default' }, spec: { parentRefs: [{ name: 'gw' }], hostnames: ['grpc.test'], rules: [{ backendRefs: [{ name: 'grpc', port: 443 }] }] } },
+    {
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'GRPCRoute',
+      metadata: { name: 'grpc', namespace: 'default' },
+      spec: { parentRefs: [{ name: 'gw' }], hostnames: ['grpc.test'], rules: [{ backendRefs: [{ name: 'grpc', port: 443 }] }] },
+    },
   ]);
   gh = await startGatehouse({ configDir: dir, dataDir: join(dir, '.data') });
   envoy = await startEnvoy({ gateway: 'default/gw', xdsPort: gh.xdsPort, workDir: join(dir, '.work') });

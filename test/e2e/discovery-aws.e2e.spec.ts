@@ -21,7 +21,8 @@ describe('AWS Lambda discovery (moto)', () => {
   let gh: Gatehouse;
   const dir = tempDir('discovery-aws');
   const names = Array.from({ length: 120 }, (_, i) => `fn-${String(i).padStart(3, '0')}`);
-  const upstreams = async () => ((await (await fetch(`${gh.admin}/api/v1/upstreams`)).json()) as { items: Row[]; discoverers: Array<{ name: string; enabled: boolean; functions: number }> });
+  const upstreams = async () =>
+    (await (await fetch(`${gh.admin}/api/v1/upstreams`)).json()) as { items: Row[]; discoverers: Array<{ name: string; enabled: boolean; functions: number }> };
   const row = async (name: string) => (await upstreams()).items.find((u) => u.name === name);
 
   beforeAll(async () => {
@@ -29,17 +30,37 @@ describe('AWS Lambda discovery (moto)', () => {
     await moto.createFunctions(names);
     const v = await moto.publishVersion('fn-000');
     await moto.createAlias('fn-000', 'prod', v);
-    const secret = (name: string, key: string, secretKey: string) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: 'default' }, type: 'Opaque', stringData: { aws_access_key_id: key, aws_secret_access_key: secretKey } });
-    const upstream = (name: string, secretName: string, roleArn?: string) => ({ apiVersion: 'gatehouse.dev/v1alpha1', kind: 'Upstream', metadata: { name, namespace: 'default' }, spec: { aws: { region: 'us-east-1', endpoint: moto.endpoint, secretRef: { name: secretName }, ...(roleArn ? { roleArn } : {}) } } });
+    const secret = (name: string, key: string, secretKey: string) => ({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name, namespace: 'default' },
+      type: 'Opaque',
+      stringData: { aws_access_key_id: key, aws_secret_access_key: secretKey },
+    });
+    const upstream = (name: string, secretName: string, roleArn?: string) => ({
+      apiVersion: 'gatehouse.dev/v1alpha1',
+      kind: 'Upstream',
+      metadata: { name, namespace: 'default' },
+      spec: { aws: { region: 'us-east-1', endpoint: moto.endpoint, secretRef: { name: secretName }, ...(roleArn ? { roleArn } : {}) } },
+    });
     writeYaml(join(dir, 'config'), 'aws.yaml', [
       secret('aws-creds', moto.accessKeyId, moto.secretAccessKey),
       secret('bad-creds', 'AKIAIOSFODNN7EXAMPLE', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'),
       upstream('lambdas', 'aws-creds'),
       upstream('denied', 'bad-creds'),
       upstream('assumed', 'aws-creds', moto.readerRoleArn),
-      { apiVersion: 'gatehouse.dev/v1alpha1', kind: 'Upstream', metadata: { name: 'web', namespace: 'default' }, spec: { static: { hosts: [{ address: '127.0.0.1', port: 9 }] } } },
+      {
+        apiVersion: 'gatehouse.dev/v1alpha1',
+        kind: 'Upstream',
+        metadata: { name: 'web', namespace: 'default' },
+        spec: { static: { hosts: [{ address: '127.0.0.1', port: 9 }] } },
+      },
     ]);
-    gh = await startGatehouse({ configDir: join(dir, 'config'), dataDir: join(dir, 'data'), args: ['--discovery', 'aws-lambda', '--discovery-interval', '1s', '--discovery-backoff', '1s', '--discovery-timeout', '20s'] });
+    gh = await startGatehouse({
+      configDir: join(dir, 'config'),
+      dataDir: join(dir, 'data'),
+      args: ['--discovery', 'aws-lambda', '--discovery-interval', '1s', '--discovery-backoff', '1s', '--discovery-timeout', '20s'],
+    });
   }, 180_000);
 
   afterAll(async () => {
@@ -48,10 +69,15 @@ describe('AWS Lambda discovery (moto)', () => {
   });
 
   it('finds every function over all ListFunctions pages, with versions and aliases', async () => {
-    const u = await waitFor('120 functions, a version and an alias', async () => {
-      const r = await row('lambdas');
-      return r && r.functions.length === 122 ? r : undefined;
-    }, 60_000, 250);
+    const u = await waitFor(
+      '120 functions, a version and an alias',
+      async () => {
+        const r = await row('lambdas');
+        return r && r.functions.length === 122 ? r : undefined;
+      },
+      60_000,
+      250,
+    );
     expect(u.type).toBe('aws');
     expect(u.discovery['aws-lambda']).toMatchObject({ state: 'Discovered', functions: 122 });
     const byName = new Map(u.functions.map((f) => [f.name, f]));
@@ -64,22 +90,34 @@ describe('AWS Lambda discovery (moto)', () => {
   }, 90_000);
 
   it('with roleArn, discovery signs with the role it assumed through STS', async () => {
-    const u = await waitFor('functions through the assumed role', async () => {
-      const r = await row('assumed');
-      return r && r.functions.length >= 121 ? r : undefined;
-    }, 60_000, 250);
+    const u = await waitFor(
+      'functions through the assumed role',
+      async () => {
+        const r = await row('assumed');
+        return r && r.functions.length >= 121 ? r : undefined;
+      },
+      60_000,
+      250,
+    );
     expect(u.discovery['aws-lambda']).toMatchObject({ state: 'Discovered' });
   }, 90_000);
 
   it('bad credentials put the AWS error on that Upstream only', async () => {
-    const u = await waitFor('the AWS error on default/denied', async () => {
-      const r = await row('denied');
-      return r?.discovery['aws-lambda']?.state === 'Failed' ? r : undefined;
-    }, 30_000, 250);
+    const u = await waitFor(
+      'the AWS error on default/denied',
+      async () => {
+        const r = await row('denied');
+        return r?.discovery['aws-lambda']?.state === 'Failed' ? r : undefined;
+      },
+      30_000,
+      250,
+    );
     expect(u.discovery['aws-lambda']!.error!.code).toBe('InvalidClientTokenId');
     expect(u.functions).toEqual([]);
     // On the resource's status too (a warning: it is served as it is).
-    const res = (await (await fetch(`${gh.admin}/api/v1/resources`)).json()) as { items: Array<{ kind: string; name: string; state: string; messages: string[] }> };
+    const res = (await (await fetch(`${gh.admin}/api/v1/resources`)).json()) as {
+      items: Array<{ kind: string; name: string; state: string; messages: string[] }>;
+    };
     const denied = res.items.find((i) => i.kind === 'Upstream' && i.name === 'denied')!;
     expect(denied.state).toBe('warning');
     expect(denied.messages.join('\n')).toContain('discovery (aws-lambda) failed');
@@ -89,10 +127,15 @@ describe('AWS Lambda discovery (moto)', () => {
 
   it('a deleted function disappears on the next refresh', async () => {
     await moto.deleteFunction('fn-119');
-    const u = await waitFor('fn-119 gone', async () => {
-      const r = await row('lambdas');
-      return r && !r.functions.some((f) => f.name === 'fn-119') ? r : undefined;
-    }, 30_000, 250);
+    const u = await waitFor(
+      'fn-119 gone',
+      async () => {
+        const r = await row('lambdas');
+        return r && !r.functions.some((f) => f.name === 'fn-119') ? r : undefined;
+      },
+      30_000,
+      250,
+    );
     expect(u.functions).toHaveLength(121);
     await waitFor('fn-119 gone through the assumed role too', async () => (await row('assumed'))?.functions.length === 121, 30_000, 250);
   }, 60_000);

@@ -15,7 +15,15 @@ import { CLI, freePort, request, startBackend, startEnvoy, startGatehouse, waitF
 const run = promisify(execFile);
 const ADDRESS = '127.0.0.61';
 type Status = { state: string; functions?: number; source?: string; error?: { code: string; message: string; line?: number } };
-type Row = { namespace: string; name: string; type: string; discoveredBy?: string; service?: string; functions: Array<{ name: string; http?: { method: string; path: string } }>; discovery: Record<string, Status> };
+type Row = {
+  namespace: string;
+  name: string;
+  type: string;
+  discoveredBy?: string;
+  service?: string;
+  functions: Array<{ name: string; http?: { method: string; path: string } }>;
+  discovery: Record<string, Status>;
+};
 
 describe('discovery in standalone mode', () => {
   const root = tempDir('discovery-standalone');
@@ -36,13 +44,22 @@ describe('discovery in standalone mode', () => {
     pets = await startOpenApiService('pets', { docPath: '/openapi.json', doc: openApi3Document() });
     store = await startOpenApiService('store', { docPath: '/swagger/v1/swagger.json', doc: swagger2Document() });
     quiet = await startOpenApiService('quiet', { docPath: '/openapi.json', doc: openApi3Document() });
-    broken = await startOpenApiService('broken', { docPath: '/spec.yaml', doc: 'openapi: 3.0.3\ninfo:\n  title: broken\n  version: "1"\npaths:\n  /a:\n    get: [unclosed\n' });
+    broken = await startOpenApiService('broken', {
+      docPath: '/spec.yaml',
+      doc: 'openapi: 3.0.3\ninfo:\n  title: broken\n  version: "1"\npaths:\n  /a:\n    get: [unclosed\n',
+    });
     port = await freePort(ADDRESS);
     const [svc, slice] = service('echo', echo) as [Record<string, { labels?: Record<string, string> }>, unknown];
     svc['metadata']!.labels = { app: 'echo', 'gatehouse.dev/discovery': 'enabled' };
     writeYaml(dir, 'gateway.yaml', [gatewayClass, gateway('gw', ADDRESS, [{ name: 'http', port }])]);
     writeYaml(dir, 'services.yaml', [svc, slice, ...service('hidden', echo)]);
-    writeYaml(dir, 'route.yaml', [httpRoute('to-discovered', { parentRefs: [{ name: 'gw' }], hostnames: ['echo.test'], rules: [{ backendRefs: [{ group: 'gatehouse.dev', kind: 'Upstream', name: 'echo-80' }] }] })]);
+    writeYaml(dir, 'route.yaml', [
+      httpRoute('to-discovered', {
+        parentRefs: [{ name: 'gw' }],
+        hostnames: ['echo.test'],
+        rules: [{ backendRefs: [{ group: 'gatehouse.dev', kind: 'Upstream', name: 'echo-80' }] }],
+      }),
+    ]);
     writeYaml(dir, 'upstreams.yaml', [
       upstream('pets', pets, { openapi: {} }),
       upstream('store', store, {}, { 'gatehouse.dev/discovery': 'enabled' }),
@@ -54,13 +71,25 @@ describe('discovery in standalone mode', () => {
         metadata: { name: 'inline', namespace: 'default' },
         spec: {
           static: { hosts: [{ address: '127.0.0.1', port: 9 }] },
-          openapi: { document: stringify({ openapi: '3.1.0', info: { title: 'i', version: '1' }, servers: [{ url: 'https://api.example.com/base/' }], paths: { '/things/{id}': { $ref: '#/components/pathItems/Thing' } }, components: { pathItems: { Thing: { get: { operationId: 'getThing', responses: { '200': { description: 'ok' } } } } } } }) },
+          openapi: {
+            document: stringify({
+              openapi: '3.1.0',
+              info: { title: 'i', version: '1' },
+              servers: [{ url: 'https://api.example.com/base/' }],
+              paths: { '/things/{id}': { $ref: '#/components/pathItems/Thing' } },
+              components: { pathItems: { Thing: { get: { operationId: 'getThing', responses: { '200': { description: 'ok' } } } } } },
+            }),
+          },
           // Written by hand: kept, and wins over a discovered function of the same name.
           functions: [{ name: 'getThing', http: { method: 'GET', path: '/override/{id}' } }],
         },
       },
     ]);
-    gh = await startGatehouse({ configDir: dir, dataDir: join(root, 'data'), args: ['--discovery', 'kubernetes,openapi', '--discovery-interval', '1s', '--discovery-backoff', '1s'] });
+    gh = await startGatehouse({
+      configDir: dir,
+      dataDir: join(root, 'data'),
+      args: ['--discovery', 'kubernetes,openapi', '--discovery-interval', '1s', '--discovery-backoff', '1s'],
+    });
     envoy = await startEnvoy({ gateway: 'default/gw', xdsPort: gh.xdsPort, workDir: join(root, 'envoy') });
   }, 120_000);
 
@@ -75,10 +104,15 @@ describe('discovery in standalone mode', () => {
     const u = await waitFor('echo-80', () => row('echo-80'), 20_000, 100);
     expect(u).toMatchObject({ type: 'kube', discoveredBy: 'kubernetes', service: 'echo:80' });
     expect(await row('hidden-80')).toBeUndefined();
-    const reply = await waitFor('traffic through the discovered Upstream', async () => {
-      const r = await request(`http://${ADDRESS}:${port}/hello`, { host: 'echo.test', timeoutMs: 2000 });
-      return r.status === 200 ? r : undefined;
-    }, 20_000, 100);
+    const reply = await waitFor(
+      'traffic through the discovered Upstream',
+      async () => {
+        const r = await request(`http://${ADDRESS}:${port}/hello`, { host: 'echo.test', timeoutMs: 2000 });
+        return r.status === 200 ? r : undefined;
+      },
+      20_000,
+      100,
+    );
     expect(JSON.parse(reply.text)).toMatchObject({ backend: 'echo', url: '/hello' });
   }, 60_000);
 
@@ -91,14 +125,24 @@ describe('discovery in standalone mode', () => {
       ['listPets', 'GET', '/pets'],
     ]);
     expect(p!.discovery['openapi']).toMatchObject({ state: 'Discovered', functions: 4, source: `http://${pets.host}:${pets.port}/openapi.json` });
-    const s = await waitFor('store functions (Swagger 2.0, opted in by label)', async () => ((await row('store'))?.functions.length ? row('store') : undefined), 20_000, 100);
+    const s = await waitFor(
+      'store functions (Swagger 2.0, opted in by label)',
+      async () => ((await row('store'))?.functions.length ? row('store') : undefined),
+      20_000,
+      100,
+    );
     expect(s!.functions.map((f) => [f.name, f.http?.method, f.http?.path])).toEqual([
       ['getOrder', 'GET', '/v1/orders/{orderId}'],
       ['placeOrder', 'POST', '/v1/orders'],
     ]);
     // The default paths were probed in order until one answered.
     expect([...store.probes.keys()]).toEqual(['/openapi.json', '/openapi.yaml', '/v3/api-docs', '/swagger.json', '/swagger/v1/swagger.json']);
-    const i = await waitFor('inline functions', async () => ((await row('inline'))?.discovery['openapi']?.state === 'Discovered' ? row('inline') : undefined), 20_000, 100);
+    const i = await waitFor(
+      'inline functions',
+      async () => ((await row('inline'))?.discovery['openapi']?.state === 'Discovered' ? row('inline') : undefined),
+      20_000,
+      100,
+    );
     expect(i!.functions).toEqual([{ name: 'getThing', http: { method: 'GET', path: '/override/{id}' } }]);
     expect(quiet.probes.size).toBe(0);
     expect((await row('quiet'))!.discovery).toEqual({});
@@ -106,20 +150,32 @@ describe('discovery in standalone mode', () => {
 
   it('a document change is picked up on the next refresh', async () => {
     pets.setDocument(openApi3Document({ '/pets/{petId}/photos': { post: { operationId: 'uploadPhoto', responses: { '200': { description: 'ok' } } } } }));
-    const p = await waitFor('uploadPhoto', async () => {
-      const r = await row('pets');
-      return r?.functions.some((f) => f.name === 'uploadPhoto') ? r : undefined;
-    }, 20_000, 100);
+    const p = await waitFor(
+      'uploadPhoto',
+      async () => {
+        const r = await row('pets');
+        return r?.functions.some((f) => f.name === 'uploadPhoto') ? r : undefined;
+      },
+      20_000,
+      100,
+    );
     expect(p.functions).toHaveLength(5);
   }, 30_000);
 
   it('an unparseable document is reported with its line, on that Upstream only', async () => {
-    const b = await waitFor('the broken document reported', async () => {
-      const r = await row('broken');
-      return r?.discovery['openapi']?.state === 'Failed' ? r : undefined;
-    }, 20_000, 100);
+    const b = await waitFor(
+      'the broken document reported',
+      async () => {
+        const r = await row('broken');
+        return r?.discovery['openapi']?.state === 'Failed' ? r : undefined;
+      },
+      20_000,
+      100,
+    );
     expect(b.discovery['openapi']!.error).toMatchObject({ code: 'InvalidDocument', line: 8 });
-    const res = (await (await fetch(`${gh.admin}/api/v1/resources`)).json()) as { items: Array<{ kind: string; name: string; state: string; messages: string[] }> };
+    const res = (await (await fetch(`${gh.admin}/api/v1/resources`)).json()) as {
+      items: Array<{ kind: string; name: string; state: string; messages: string[] }>;
+    };
     const broke = res.items.find((x) => x.kind === 'Upstream' && x.name === 'broken')!;
     expect(broke.state).toBe('warning');
     expect(broke.messages[0]).toMatch(/discovery \(openapi\) failed \(http:.*\/spec\.yaml\): InvalidDocument at line 8: not valid YAML/);
@@ -132,7 +188,12 @@ describe('discovery in standalone mode', () => {
   }, 30_000);
 
   it('a Settings resource turns a discoverer off and on again, without a restart', async () => {
-    const settings = (enabled: boolean) => ({ apiVersion: 'gatehouse.dev/v1alpha1', kind: 'Settings', metadata: { name: 'gatehouse', namespace: 'default' }, spec: { discovery: { openapi: { enabled, interval: '1s' } } } });
+    const settings = (enabled: boolean) => ({
+      apiVersion: 'gatehouse.dev/v1alpha1',
+      kind: 'Settings',
+      metadata: { name: 'gatehouse', namespace: 'default' },
+      spec: { discovery: { openapi: { enabled, interval: '1s' } } },
+    });
     writeYaml(dir, 'settings.yaml', [settings(false)]);
     await waitFor('openapi functions withdrawn', async () => (await row('pets'))?.functions.length === 0, 20_000, 100);
     expect((await row('store'))!.discovery).toEqual({});
@@ -143,10 +204,15 @@ describe('discovery in standalone mode', () => {
   it('a deleted Service takes its Upstream away', async () => {
     writeYaml(dir, 'services.yaml', service('hidden', echo));
     await waitFor('echo-80 gone', async () => !(await row('echo-80')), 20_000, 100);
-    const r = await waitFor('the route now misses its backend', async () => {
-      const x = await request(`http://${ADDRESS}:${port}/hello`, { host: 'echo.test', timeoutMs: 2000 });
-      return x.status === 500 ? x : undefined;
-    }, 20_000, 100);
+    const r = await waitFor(
+      'the route now misses its backend',
+      async () => {
+        const x = await request(`http://${ADDRESS}:${port}/hello`, { host: 'echo.test', timeoutMs: 2000 });
+        return x.status === 500 ? x : undefined;
+      },
+      20_000,
+      100,
+    );
     expect(r.status).toBe(500);
   }, 30_000);
 });

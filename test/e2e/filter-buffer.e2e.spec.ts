@@ -8,8 +8,18 @@ const small = 'a'.repeat(500);
 const big = 'b'.repeat(4000);
 
 beforeAll(async () => {
-  const objects = [appRoute('upload', 'upload.test'), appRoute('stream', 'stream.test'), policy('BufferPolicy', 'one-kib', { maxRequestBytes: 1024 }, ['upload'])];
-  rig = await startFilterRig('filter-buffer', '127.0.0.175', '127.0.0.180', objects, async (r) => (await r.send('upload.test', '/', { method: 'POST', body: big, headers: { 'content-length': String(big.length) } })).status === 413);
+  const objects = [
+    appRoute('upload', 'upload.test'),
+    appRoute('stream', 'stream.test'),
+    policy('BufferPolicy', 'one-kib', { maxRequestBytes: 1024 }, ['upload']),
+  ];
+  rig = await startFilterRig(
+    'filter-buffer',
+    '127.0.0.175',
+    '127.0.0.180',
+    objects,
+    async (r) => (await r.send('upload.test', '/', { method: 'POST', body: big, headers: { 'content-length': String(big.length) } })).status === 413,
+  );
 });
 
 afterAll(async () => {

@@ -16,7 +16,13 @@ beforeAll(async () => {
     policy('CompressionPolicy', 'big-json', { minContentLength: 1000, contentTypes: ['application/json'] }, ['api']),
     policy('CompressionPolicy', 'gzip-everything', {}, [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'gw' }]),
   ];
-  rig = await startFilterRig('filter-compression', '127.0.0.176', '127.0.0.180', objects, async (r) => (await r.send('api.test', bigPath, { headers: GZIP })).headers['content-encoding'] === 'gzip');
+  rig = await startFilterRig(
+    'filter-compression',
+    '127.0.0.176',
+    '127.0.0.180',
+    objects,
+    async (r) => (await r.send('api.test', bigPath, { headers: GZIP })).headers['content-encoding'] === 'gzip',
+  );
 });
 
 afterAll(async () => {
@@ -40,7 +46,7 @@ it('leaves small answers and clients without gzip alone (the Gateway-wide compre
   expect(plainClient.echo?.url).toBe(bigPath);
 });
 
-it('gzips the other route\'s answers by the Gateway-wide policy', async () => {
+it("gzips the other route's answers by the Gateway-wide policy", async () => {
   const r = await rig.send('plain.test', '/small', { headers: GZIP });
   expect(r.headers['content-encoding']).toBe('gzip');
   expect((JSON.parse(gunzipSync(r.body).toString('utf8')) as { url: string }).url).toBe('/small');

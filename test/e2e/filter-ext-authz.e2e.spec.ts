@@ -18,7 +18,13 @@ beforeAll(async () => {
     policy('ExtAuthPolicy', 'http-auth', { http: { url: httpAuth.url, upstreamHeaders: ['x-user'] }, requestHeaders: ['x-token'] }, ['web']),
     policy('ExtAuthPolicy', 'grpc-auth', { grpc: { url: grpcAuth.url } }, ['rpc']),
   ];
-  rig = await startFilterRig('filter-ext-authz', '127.0.0.178', '127.0.0.180', objects, async (r) => (await r.send('web.test', '/')).status === 403 && (await r.send('rpc.test', '/')).status === 403);
+  rig = await startFilterRig(
+    'filter-ext-authz',
+    '127.0.0.178',
+    '127.0.0.180',
+    objects,
+    async (r) => (await r.send('web.test', '/')).status === 403 && (await r.send('rpc.test', '/')).status === 403,
+  );
 });
 
 afterAll(async () => {

@@ -24,7 +24,13 @@ beforeAll(async () => {
       'users',
       {
         providers: [
-          { name: 'corp', issuer: ISSUER, audiences: ['api'], remoteJwks: { uri: jwks.url('/rsa.json') }, claimToHeaders: [{ claim: 'sub', header: 'x-user' }] },
+          {
+            name: 'corp',
+            issuer: ISSUER,
+            audiences: ['api'],
+            remoteJwks: { uri: jwks.url('/rsa.json') },
+            claimToHeaders: [{ claim: 'sub', header: 'x-user' }],
+          },
           { name: 'partner', issuer: PARTNER, remoteJwks: { uri: jwks.url('/ec.json') } },
         ],
       },
@@ -32,7 +38,13 @@ beforeAll(async () => {
     ),
   ];
   const probe = signJwt(rsa, { iss: ISSUER, aud: 'api', sub: 'probe' });
-  rig = await startFilterRig('filter-jwt', '127.0.0.177', '127.0.0.180', objects, async (r) => (await r.send('api.test', '/', { headers: bearer(probe) })).status === 200);
+  rig = await startFilterRig(
+    'filter-jwt',
+    '127.0.0.177',
+    '127.0.0.180',
+    objects,
+    async (r) => (await r.send('api.test', '/', { headers: bearer(probe) })).status === 200,
+  );
 });
 
 afterAll(async () => {

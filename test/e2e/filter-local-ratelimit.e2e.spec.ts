@@ -13,7 +13,13 @@ beforeAll(async () => {
     policy('RateLimitPolicy', 'three-a-minute', { requests: 3, window: '1m', responseHeaders: true }, ['limited']),
     policy('RateLimitPolicy', 'probe', { requests: 1000, window: '1m', responseHeaders: true }, ['probe']),
   ];
-  rig = await startFilterRig('filter-ratelimit', '127.0.0.172', '127.0.0.180', objects, async (r) => (await r.send('probe.test', '/')).headers['x-ratelimit-limit'] === '1000');
+  rig = await startFilterRig(
+    'filter-ratelimit',
+    '127.0.0.172',
+    '127.0.0.180',
+    objects,
+    async (r) => (await r.send('probe.test', '/')).headers['x-ratelimit-limit'] === '1000',
+  );
 });
 
 afterAll(async () => {

@@ -23,12 +23,22 @@ beforeAll(async () => {
     parentRefs: [{ name: 'gw' }],
     hostnames: ['stamp.test'],
     rules: [
-      { matches: [{ path: { value: '/stamped' } }], filters: [{ type: 'ExtensionRef', extensionRef: { group: 'gatehouse.dev', kind: 'LuaFilter', name: 'stamp' } }], backendRefs: [{ name: 'app', port: 80 }] },
+      {
+        matches: [{ path: { value: '/stamped' } }],
+        filters: [{ type: 'ExtensionRef', extensionRef: { group: 'gatehouse.dev', kind: 'LuaFilter', name: 'stamp' } }],
+        backendRefs: [{ name: 'app', port: 80 }],
+      },
       { backendRefs: [{ name: 'app', port: 80 }] },
     ],
   });
   const stamp = { apiVersion: 'gatehouse.dev/v1alpha1', kind: 'LuaFilter', metadata: { name: 'stamp', namespace: 'default' }, spec: { inlineCode: STAMP } };
-  const objects = [appRoute('scripted', 'lua.test'), appRoute('plain', 'plain.test'), stamped, stamp, policy('LuaPolicy', 'add-header', { inlineCode: SCRIPT }, ['scripted', 'stamped'])];
+  const objects = [
+    appRoute('scripted', 'lua.test'),
+    appRoute('plain', 'plain.test'),
+    stamped,
+    stamp,
+    policy('LuaPolicy', 'add-header', { inlineCode: SCRIPT }, ['scripted', 'stamped']),
+  ];
   rig = await startFilterRig('filter-lua', '127.0.0.170', '127.0.0.180', objects, async (r) => (await r.send('lua.test', '/')).headers['x-lua'] === 'yes');
 });
 
@@ -43,7 +53,7 @@ it('runs the script on the targeted route, in both directions', async () => {
   expect(r.echo?.headers['x-lua-request']).toBe('seen');
 });
 
-it('runs a LuaFilter on the rule naming it, after the policy\'s script', async () => {
+it("runs a LuaFilter on the rule naming it, after the policy's script", async () => {
   const r = await rig.send('stamp.test', '/stamped/x');
   expect(r.headers['x-lua']).toBe('yes');
   expect(r.echo?.headers['x-stamp']).toBe('after-seen');

@@ -16,15 +16,32 @@ beforeAll(async () => {
       'TransformationPolicy',
       'both-ways',
       {
-        request: { headers: { set: [{ name: 'x-api-version', value: '2' }], add: [{ name: 'x-via', value: 'gatehouse' }], remove: ['x-debug'] }, body: { replace: [{ match: 'cat', with: 'dog' }, { match: '%', with: '%%' }] } },
-        response: { headers: { set: [{ name: 'x-transformed', value: 'yes' }], remove: ['x-backend'] }, body: { replace: [{ match: '"backend":"app"', with: '"backend":"gatehouse"' }] } },
+        request: {
+          headers: { set: [{ name: 'x-api-version', value: '2' }], add: [{ name: 'x-via', value: 'gatehouse' }], remove: ['x-debug'] },
+          body: {
+            replace: [
+              { match: 'cat', with: 'dog' },
+              { match: '%', with: '%%' },
+            ],
+          },
+        },
+        response: {
+          headers: { set: [{ name: 'x-transformed', value: 'yes' }], remove: ['x-backend'] },
+          body: { replace: [{ match: '"backend":"app"', with: '"backend":"gatehouse"' }] },
+        },
       },
       ['both'],
     ),
     policy('TransformationPolicy', 'fixed-answer', { response: { body: { set: '{"status":"ok"}' } } }, ['fixed']),
     policy('TransformationPolicy', 'served-by', { response: { headers: { set: [{ name: 'x-served-by', value: 'gatehouse' }] } } }, ['headers']),
   ];
-  rig = await startFilterRig('filter-transformation', '127.0.0.179', '127.0.0.180', objects, async (r) => (await r.send('headers.test', '/')).headers['x-served-by'] === 'gatehouse' && (await r.send('fixed.test', '/')).text === '{"status":"ok"}');
+  rig = await startFilterRig(
+    'filter-transformation',
+    '127.0.0.179',
+    '127.0.0.180',
+    objects,
+    async (r) => (await r.send('headers.test', '/')).headers['x-served-by'] === 'gatehouse' && (await r.send('fixed.test', '/')).text === '{"status":"ok"}',
+  );
 });
 
 afterAll(async () => {
@@ -35,7 +52,11 @@ type Echo = { backend: string; url: string; headers: Record<string, string>; bod
 
 it('transforms the request (headers and body) before the backend sees it, and its answer before the client does', async () => {
   const body = 'the cat sat on the cat mat, 100%';
-  const r = await rig.send('both.test', '/in', { method: 'POST', body, headers: { 'content-length': String(body.length), 'x-api-version': '1', 'x-via': 'client', 'x-debug': 'on' } });
+  const r = await rig.send('both.test', '/in', {
+    method: 'POST',
+    body,
+    headers: { 'content-length': String(body.length), 'x-api-version': '1', 'x-via': 'client', 'x-debug': 'on' },
+  });
   expect(r.status).toBe(200);
   const echo = JSON.parse(r.text) as Echo;
   // The request, as the backend saw it.

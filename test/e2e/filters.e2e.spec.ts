@@ -15,7 +15,11 @@ const get = (host: string, path: string, o: { method?: string; headers?: Record<
 type Echo = { url: string; method: string; headers: Record<string, string> };
 
 beforeAll(async () => {
-  [app, other, shadow] = await Promise.all([startBackend('app', { host: '127.0.0.24' }), startBackend('other', { host: '127.0.0.25' }), startBackend('shadow', { host: '127.0.0.26' })]);
+  [app, other, shadow] = await Promise.all([
+    startBackend('app', { host: '127.0.0.24' }),
+    startBackend('other', { host: '127.0.0.25' }),
+    startBackend('shadow', { host: '127.0.0.26' }),
+  ]);
   port = await freePort(address);
   const to = (name: string) => [toService(name)];
   writeYaml(dir, 'gateway.yaml', [gatewayClass, gateway('gw', address, [{ name: 'http', port }])]);
@@ -33,41 +37,79 @@ beforeAll(async () => {
         { matches: [{ path: { value: '/p' } }], backendRefs: to('app') },
         { matches: [{ path: { value: '/p/deeper' } }], backendRefs: to('other') },
         { matches: [{ path: { value: '/h' }, headers: [{ name: 'a', value: '1' }] }], backendRefs: to('app') },
-        { matches: [{ path: { value: '/h' }, headers: [{ name: 'a', value: '1' }, { name: 'b', value: '2' }] }], backendRefs: to('other') },
+        {
+          matches: [
+            {
+              path: { value: '/h' },
+              headers: [
+                { name: 'a', value: '1' },
+                { name: 'b', value: '2' },
+              ],
+            },
+          ],
+          backendRefs: to('other'),
+        },
         { backendRefs: to('app') },
       ],
     }),
     // Same hostname, another route, created later: a tie on /tie goes to the older route.
-    httpRoute('older-route', { parentRefs: [{ name: 'gw' }], hostnames: ['tie.test'], rules: [{ matches: [{ path: { value: '/tie' } }], backendRefs: to('app') }] }),
+    httpRoute('older-route', {
+      parentRefs: [{ name: 'gw' }],
+      hostnames: ['tie.test'],
+      rules: [{ matches: [{ path: { value: '/tie' } }], backendRefs: to('app') }],
+    }),
     httpRoute('headers', {
       parentRefs: [{ name: 'gw' }],
       hostnames: ['headers.test'],
-      rules: [{
-        filters: [
-          { type: 'RequestHeaderModifier', requestHeaderModifier: { set: [{ name: 'x-set', value: 'new' }], add: [{ name: 'x-add', value: 'b' }], remove: ['x-remove'] } },
-          { type: 'ResponseHeaderModifier', responseHeaderModifier: { set: [{ name: 'x-served-by', value: 'gatehouse' }], remove: ['x-backend-internal'] } },
-        ],
-        backendRefs: to('app'),
-      }],
+      rules: [
+        {
+          filters: [
+            {
+              type: 'RequestHeaderModifier',
+              requestHeaderModifier: { set: [{ name: 'x-set', value: 'new' }], add: [{ name: 'x-add', value: 'b' }], remove: ['x-remove'] },
+            },
+            { type: 'ResponseHeaderModifier', responseHeaderModifier: { set: [{ name: 'x-served-by', value: 'gatehouse' }], remove: ['x-backend-internal'] } },
+          ],
+          backendRefs: to('app'),
+        },
+      ],
     }),
     httpRoute('redirects', {
       parentRefs: [{ name: 'gw' }],
       hostnames: ['redirect.test'],
       rules: [
-        ...[301, 302, 303, 307, 308].map((code) => ({ matches: [{ path: { type: 'Exact', value: `/code/${code}` } }], filters: [{ type: 'RequestRedirect', requestRedirect: { statusCode: code, path: { type: 'ReplaceFullPath', replaceFullPath: '/moved' } } }] })),
+        ...[301, 302, 303, 307, 308].map((code) => ({
+          matches: [{ path: { type: 'Exact', value: `/code/${code}` } }],
+          filters: [{ type: 'RequestRedirect', requestRedirect: { statusCode: code, path: { type: 'ReplaceFullPath', replaceFullPath: '/moved' } } }],
+        })),
         { matches: [{ path: { value: '/https' } }], filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', hostname: 'secure.test' } }] },
         { matches: [{ path: { value: '/https-only' } }], filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https' } }] },
         { matches: [{ path: { value: '/port' } }], filters: [{ type: 'RequestRedirect', requestRedirect: { port: 8443 } }] },
-        { matches: [{ path: { value: '/old' } }], filters: [{ type: 'RequestRedirect', requestRedirect: { path: { type: 'ReplacePrefixMatch', replacePrefixMatch: '/new' } } }] },
+        {
+          matches: [{ path: { value: '/old' } }],
+          filters: [{ type: 'RequestRedirect', requestRedirect: { path: { type: 'ReplacePrefixMatch', replacePrefixMatch: '/new' } } }],
+        },
       ],
     }),
     httpRoute('rewrites', {
       parentRefs: [{ name: 'gw' }],
       hostnames: ['rewrite.test'],
       rules: [
-        { matches: [{ path: { value: '/v1' } }], filters: [{ type: 'URLRewrite', urlRewrite: { hostname: 'internal.test', path: { type: 'ReplacePrefixMatch', replacePrefixMatch: '/api/v1' } } }], backendRefs: to('app') },
-        { matches: [{ path: { value: '/strip' } }], filters: [{ type: 'URLRewrite', urlRewrite: { path: { type: 'ReplacePrefixMatch', replacePrefixMatch: '/' } } }], backendRefs: to('app') },
-        { matches: [{ path: { value: '/full' } }], filters: [{ type: 'URLRewrite', urlRewrite: { path: { type: 'ReplaceFullPath', replaceFullPath: '/replaced' } } }], backendRefs: to('app') },
+        {
+          matches: [{ path: { value: '/v1' } }],
+          filters: [{ type: 'URLRewrite', urlRewrite: { hostname: 'internal.test', path: { type: 'ReplacePrefixMatch', replacePrefixMatch: '/api/v1' } } }],
+          backendRefs: to('app'),
+        },
+        {
+          matches: [{ path: { value: '/strip' } }],
+          filters: [{ type: 'URLRewrite', urlRewrite: { path: { type: 'ReplacePrefixMatch', replacePrefixMatch: '/' } } }],
+          backendRefs: to('app'),
+        },
+        {
+          matches: [{ path: { value: '/full' } }],
+          filters: [{ type: 'URLRewrite', urlRewrite: { path: { type: 'ReplaceFullPath', replaceFullPath: '/replaced' } } }],
+          backendRefs: to('app'),
+        },
       ],
     }),
     httpRoute('mirror', {
@@ -87,7 +129,12 @@ beforeAll(async () => {
     httpRoute('cors', {
       parentRefs: [{ name: 'gw' }],
       hostnames: ['cors.test'],
-      rules: [{ filters: [{ type: 'CORS', cors: { allowOrigins: ['https://*.example.com'], allowMethods: ['GET', 'PUT'], allowHeaders: ['x-token'], maxAge: 60 } }], backendRefs: to('app') }],
+      rules: [
+        {
+          filters: [{ type: 'CORS', cors: { allowOrigins: ['https://*.example.com'], allowMethods: ['GET', 'PUT'], allowHeaders: ['x-token'], maxAge: 60 } }],
+          backendRefs: to('app'),
+        },
+      ],
     }),
   ]);
   gh = await startGatehouse({ configDir: dir, dataDir: join(dir, '.data') });
@@ -95,7 +142,11 @@ beforeAll(async () => {
   await waitFor('routes served', async () => (await get('cors.test', '/')).status === 200);
   // Added later, so first seen later: it loses ties to "older" although its name sorts first.
   writeYaml(dir, 'z-newer.yaml', [
-    httpRoute('newer', { parentRefs: [{ name: 'gw' }], hostnames: ['tie.test'], rules: [{ matches: [{ path: { value: '/tie' } }, { path: { value: '/newer' } }], backendRefs: [toService('other')] }] }),
+    httpRoute('newer', {
+      parentRefs: [{ name: 'gw' }],
+      hostnames: ['tie.test'],
+      rules: [{ matches: [{ path: { value: '/tie' } }, { path: { value: '/newer' } }], backendRefs: [toService('other')] }],
+    }),
   ]);
   await waitFor('newer route served', async () => (await get('tie.test', '/newer')).backend === 'other');
 });

@@ -31,30 +31,56 @@ describe('routes that call one function, served by Gatehouse to a real Envoy', (
     writeYaml(dir, 'gateway.yaml', [gatewayClass, gateway('gw', ADDRESS, [{ name: 'http', port }])]);
     writeYaml(dir, 'upstreams.yaml', [
       // Functions found by OpenAPI discovery (the service's own document).
-      { apiVersion: 'gatehouse.dev/v1alpha1', kind: 'Upstream', metadata: { name: 'pets', namespace: 'default' }, spec: { static: { hosts: [{ address: pets.host, port: pets.port }] }, openapi: {} } },
+      {
+        apiVersion: 'gatehouse.dev/v1alpha1',
+        kind: 'Upstream',
+        metadata: { name: 'pets', namespace: 'default' },
+        spec: { static: { hosts: [{ address: pets.host, port: pets.port }] }, openapi: {} },
+      },
       // A Lambda function written by hand (ARN given), on moto.
       {
         apiVersion: 'gatehouse.dev/v1alpha1',
         kind: 'Upstream',
         metadata: { name: 'lambdas', namespace: 'default' },
-        spec: { aws: { region: 'us-east-1', endpoint: moto.endpoint, secretRef: { name: 'aws' } }, functions: [{ name: 'hello', lambda: { functionName: 'hello', arn: HELLO_ARN } }] },
+        spec: {
+          aws: { region: 'us-east-1', endpoint: moto.endpoint, secretRef: { name: 'aws' } },
+          functions: [{ name: 'hello', lambda: { functionName: 'hello', arn: HELLO_ARN } }],
+        },
       },
-      { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'aws', namespace: 'default' }, type: 'Opaque', stringData: { aws_access_key_id: moto.accessKeyId, aws_secret_access_key: moto.secretAccessKey } },
+      {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'aws', namespace: 'default' },
+        type: 'Opaque',
+        stringData: { aws_access_key_id: moto.accessKeyId, aws_secret_access_key: moto.secretAccessKey },
+      },
     ]);
     writeYaml(dir, 'route.yaml', [
       httpRoute('functions', {
         parentRefs: [{ name: 'gw' }],
         rules: [
-          { matches: [{ path: { type: 'PathPrefix', value: '/pet' } }], filters: [{ type: 'RequestHeaderModifier', requestHeaderModifier: { set: [{ name: 'x-caller', value: 'gatehouse' }] } }, fnFilter('getPet')], backendRefs: toUpstream('pets') },
+          {
+            matches: [{ path: { type: 'PathPrefix', value: '/pet' } }],
+            filters: [{ type: 'RequestHeaderModifier', requestHeaderModifier: { set: [{ name: 'x-caller', value: 'gatehouse' }] } }, fnFilter('getPet')],
+            backendRefs: toUpstream('pets'),
+          },
           { matches: [{ path: { type: 'Exact', value: '/new-pet' } }], filters: [fnFilter('createPet')], backendRefs: toUpstream('pets') },
           { matches: [{ path: { type: 'PathPrefix', value: '/lambda' } }], filters: [fnFilter('hello')], backendRefs: toUpstream('lambdas') },
           { matches: [{ path: { type: 'PathPrefix', value: '/missing' } }], filters: [fnFilter('noSuchFunction')], backendRefs: toUpstream('pets') },
-          { matches: [{ path: { type: 'PathPrefix', value: '/other' } }], filters: [{ type: 'ExtensionRef', extensionRef: { group: 'example.com', kind: 'Filter', name: 'f' } }], backendRefs: toUpstream('pets') },
+          {
+            matches: [{ path: { type: 'PathPrefix', value: '/other' } }],
+            filters: [{ type: 'ExtensionRef', extensionRef: { group: 'example.com', kind: 'Filter', name: 'f' } }],
+            backendRefs: toUpstream('pets'),
+          },
           { backendRefs: toUpstream('pets') },
         ],
       }),
     ]);
-    gh = await startGatehouse({ configDir: dir, dataDir: join(root, 'data'), args: ['--discovery', 'openapi', '--discovery-interval', '1s', '--discovery-backoff', '1s'] });
+    gh = await startGatehouse({
+      configDir: dir,
+      dataDir: join(root, 'data'),
+      args: ['--discovery', 'openapi', '--discovery-interval', '1s', '--discovery-backoff', '1s'],
+    });
     envoy = await startEnvoy({ gateway: 'default/gw', xdsPort: gh.xdsPort, workDir: join(root, 'envoy') });
   }, 120_000);
 
@@ -67,10 +93,15 @@ describe('routes that call one function, served by Gatehouse to a real Envoy', (
 
   it('a discovered OpenAPI operation is called with its method and path', async () => {
     // Until discovery has found getPet the rule answers 500 (no such function yet).
-    const r = await waitFor('getPet through Envoy', async () => {
-      const res = await request(url('/pet?petId=42'), { method: 'DELETE', timeoutMs: 2000 });
-      return res.status === 200 ? res : undefined;
-    }, 30_000, 200);
+    const r = await waitFor(
+      'getPet through Envoy',
+      async () => {
+        const res = await request(url('/pet?petId=42'), { method: 'DELETE', timeoutMs: 2000 });
+        return res.status === 200 ? res : undefined;
+      },
+      30_000,
+      200,
+    );
     const body = JSON.parse(r.text) as { service: string; method: string; path: string };
     expect(body).toMatchObject({ service: 'pets', method: 'GET', path: '/pets/42' });
     const post = await request(url('/new-pet'));
@@ -80,11 +111,21 @@ describe('routes that call one function, served by Gatehouse to a real Envoy', (
     expect(JSON.parse(plain.text)).toMatchObject({ method: 'PUT', path: '/anything' });
   }, 60_000);
 
-  it('a Lambda function on moto is invoked, signed with the Secret\'s keys', async () => {
-    const r = await waitFor('hello through Envoy', async () => {
-      const res = await request(url('/lambda'), { method: 'POST', body: '{"hello":"world"}', headers: { 'content-type': 'application/json' }, timeoutMs: 5000 });
-      return res.status === 200 ? res : undefined;
-    }, 30_000, 200);
+  it("a Lambda function on moto is invoked, signed with the Secret's keys", async () => {
+    const r = await waitFor(
+      'hello through Envoy',
+      async () => {
+        const res = await request(url('/lambda'), {
+          method: 'POST',
+          body: '{"hello":"world"}',
+          headers: { 'content-type': 'application/json' },
+          timeoutMs: 5000,
+        });
+        return res.status === 200 ? res : undefined;
+      },
+      30_000,
+      200,
+    );
     // moto's Lambda without Docker answers the payload it got (Envoy's JSON of the request); Envoy answers its body.
     expect(JSON.parse(r.text)).toEqual({ hello: 'world' });
   }, 60_000);

@@ -11,12 +11,24 @@ import { fixtureCert, tlsSecret } from '../harness/tls.js';
 
 const address = '127.0.0.110';
 const dir = tempDir('grpcroute');
-const METHODS = ['/helloworld.Greeter/SayHello', '/helloworld.Greeter/SayGoodbye', '/helloworld.v2.Greeter/SayHello', '/health.Checks/Health', '/missing.Service/Call', '/unknown.Service/Call'];
+const METHODS = [
+  '/helloworld.Greeter/SayHello',
+  '/helloworld.Greeter/SayGoodbye',
+  '/helloworld.v2.Greeter/SayHello',
+  '/health.Checks/Health',
+  '/missing.Service/Call',
+  '/unknown.Service/Call',
+];
 let v1: GrpcBackend, v2: GrpcBackend, web: Backend;
 let gh: Gatehouse, envoy: Envoy, port: number, tlsPort: number;
 const secure = fixtureCert('secure.test');
 const call = (path: string, metadata?: Record<string, string>) => grpcCall(`${address}:${port}`, 'grpc.test', path, metadata ? { metadata } : {});
-const grpcRoute = (name: string, spec: Record<string, unknown>) => ({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GRPCRoute', metadata: { name, namespace: 'default' }, spec });
+const grpcRoute = (name: string, spec: Record<string, unknown>) => ({
+  apiVersion: 'gateway.networking.k8s.io/v1',
+  kind: 'GRPCRoute',
+  metadata: { name, namespace: 'default' },
+  spec,
+});
 
 beforeAll(async () => {
   [v1, v2] = await Promise.all([startGrpcBackend('v1', '127.0.0.111', METHODS), startGrpcBackend('v2', '127.0.0.112', METHODS)]);
@@ -51,14 +63,20 @@ beforeAll(async () => {
       hostnames: ['grpc.test'],
       rules: [
         { matches: [{ method: { service: 'helloworld.Greeter', method: 'SayHello' } }], backendRefs: [{ name: 'v1', port: 80 }] },
-        { matches: [{ method: { service: 'helloworld.Greeter', method: 'SayHello' }, headers: [{ name: 'x-canary', value: 'yes' }] }], backendRefs: [{ name: 'v2', port: 80 }] },
+        {
+          matches: [{ method: { service: 'helloworld.Greeter', method: 'SayHello' }, headers: [{ name: 'x-canary', value: 'yes' }] }],
+          backendRefs: [{ name: 'v2', port: 80 }],
+        },
         {
           matches: [{ method: { service: 'helloworld.Greeter' } }],
           filters: [
             { type: 'RequestHeaderModifier', requestHeaderModifier: { set: [{ name: 'x-route', value: 'service-only' }] } },
             { type: 'ResponseHeaderModifier', responseHeaderModifier: { add: [{ name: 'x-served-by', value: 'gatehouse' }] } },
           ],
-          backendRefs: [{ name: 'v1', port: 80, weight: 3 }, { name: 'v2', port: 80, weight: 1 }],
+          backendRefs: [
+            { name: 'v1', port: 80, weight: 3 },
+            { name: 'v2', port: 80, weight: 1 },
+          ],
         },
         { matches: [{ method: { method: 'Health' } }], backendRefs: [{ name: 'v2', port: 80 }] },
         { matches: [{ method: { type: 'RegularExpression', service: 'helloworld\\.v[0-9]+\\.Greeter' } }], backendRefs: [{ name: 'v2', port: 80 }] },

@@ -15,7 +15,8 @@ const dir = tempDir('http-remainder');
 let a: Backend, b: Backend, shadow: Backend, lone: Backend;
 let h2c: Awaited<ReturnType<typeof startH2cBackend>>, ws: Awaited<ReturnType<typeof startWsEchoBackend>>;
 let gh: Gatehouse, envoy: Envoy, port: number;
-const get = (host: string, path: string, o: { method?: string; headers?: Record<string, string> } = {}) => request(`http://${address}:${port}${path}`, { host, ...o });
+const get = (host: string, path: string, o: { method?: string; headers?: Record<string, string> } = {}) =>
+  request(`http://${address}:${port}${path}`, { host, ...o });
 type Echo = { url: string; headers: Record<string, string>; httpVersion?: string };
 const to = (name: string, extra: Record<string, unknown> = {}) => ({ name, port: 80, ...extra });
 
@@ -36,23 +37,42 @@ beforeAll(async () => {
     // One endpoint refuses connections (nothing listens on 127.0.0.107), the other answers.
     ...serviceWith('flaky', { addresses: ['127.0.0.107', lone.host], targetPort: lone.port }),
     ...serviceWith('shadow', { namespace: 'audit', addresses: [shadow.host], targetPort: shadow.port }),
-    { apiVersion: 'gateway.networking.k8s.io/v1beta1', kind: 'ReferenceGrant', metadata: { name: 'mirrors', namespace: 'audit' }, spec: { from: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: 'default' }], to: [{ group: '', kind: 'Service' }] } },
+    {
+      apiVersion: 'gateway.networking.k8s.io/v1beta1',
+      kind: 'ReferenceGrant',
+      metadata: { name: 'mirrors', namespace: 'audit' },
+      spec: { from: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: 'default' }], to: [{ group: '', kind: 'Service' }] },
+    },
   ]);
   writeYaml(dir, 'routes.yaml', [
     httpRoute('backend-filters', {
       parentRefs: [{ name: 'gw' }],
       hostnames: ['split.test'],
-      rules: [{
-        backendRefs: [
-          to('a-only', { weight: 1, filters: [{ type: 'RequestHeaderModifier', requestHeaderModifier: { set: [{ name: 'x-picked', value: 'a' }] } }, { type: 'ResponseHeaderModifier', responseHeaderModifier: { add: [{ name: 'x-via', value: 'a-filter' }] } }] }),
-          to('b-only', { weight: 1, filters: [{ type: 'RequestHeaderModifier', requestHeaderModifier: { set: [{ name: 'x-picked', value: 'b' }], remove: ['x-secret'] } }] }),
-        ],
-      }],
+      rules: [
+        {
+          backendRefs: [
+            to('a-only', {
+              weight: 1,
+              filters: [
+                { type: 'RequestHeaderModifier', requestHeaderModifier: { set: [{ name: 'x-picked', value: 'a' }] } },
+                { type: 'ResponseHeaderModifier', responseHeaderModifier: { add: [{ name: 'x-via', value: 'a-filter' }] } },
+              ],
+            }),
+            to('b-only', {
+              weight: 1,
+              filters: [{ type: 'RequestHeaderModifier', requestHeaderModifier: { set: [{ name: 'x-picked', value: 'b' }], remove: ['x-secret'] } }],
+            }),
+          ],
+        },
+      ],
     }),
     httpRoute('protocols', {
       parentRefs: [{ name: 'gw' }],
       hostnames: ['proto.test'],
-      rules: [{ matches: [{ path: { value: '/h2c' } }], backendRefs: [to('h2c')] }, { matches: [{ path: { value: '/ws' } }], backendRefs: [to('ws')] }],
+      rules: [
+        { matches: [{ path: { value: '/h2c' } }], backendRefs: [to('h2c')] },
+        { matches: [{ path: { value: '/ws' } }], backendRefs: [to('ws')] },
+      ],
     }),
     httpRoute('cors', {
       parentRefs: [{ name: 'gw' }],
@@ -72,17 +92,27 @@ beforeAll(async () => {
       parentRefs: [{ name: 'gw' }],
       hostnames: ['sticky.test'],
       rules: [
-        { matches: [{ path: { value: '/cookie' } }], sessionPersistence: { type: 'Cookie', absoluteTimeout: '1h', cookie: { name: 'sticky', lifetimeType: 'Permanent' } }, backendRefs: [to('pair')] },
+        {
+          matches: [{ path: { value: '/cookie' } }],
+          sessionPersistence: { type: 'Cookie', absoluteTimeout: '1h', cookie: { name: 'sticky', lifetimeType: 'Permanent' } },
+          backendRefs: [to('pair')],
+        },
         { matches: [{ path: { value: '/header' } }], sessionPersistence: { type: 'Header', header: { name: 'x-session' } }, backendRefs: [to('pair')] },
       ],
     }),
     httpRoute('mirror', {
       parentRefs: [{ name: 'gw' }],
       hostnames: ['mirror.test'],
-      rules: [{ filters: [{ type: 'RequestMirror', requestMirror: { backendRef: { name: 'shadow', namespace: 'audit', port: 80 } } }], backendRefs: [to('a-only')] }],
+      rules: [
+        { filters: [{ type: 'RequestMirror', requestMirror: { backendRef: { name: 'shadow', namespace: 'audit', port: 80 } } }], backendRefs: [to('a-only')] },
+      ],
     }),
     httpRoute('refused', {
-      parentRefs: [{ name: 'gw', sectionName: 'tcp' }, { kind: 'ListenerSet', name: 'nope' }, { group: '', kind: 'Service', name: 'a-only' }],
+      parentRefs: [
+        { name: 'gw', sectionName: 'tcp' },
+        { kind: 'ListenerSet', name: 'nope' },
+        { group: '', kind: 'Service', name: 'a-only' },
+      ],
       rules: [{ backendRefs: [to('missing')] }],
     }),
   ]);
@@ -97,7 +127,7 @@ afterAll(async () => {
   await Promise.all([a, b, shadow, lone, h2c, ws].map((x) => x?.close()));
 });
 
-it('applies a backendRef\'s header filters only to requests sent to that backend', async () => {
+it("applies a backendRef's header filters only to requests sent to that backend", async () => {
   const seen = new Set<string>();
   for (let i = 0; i < 30 && seen.size < 2; i++) {
     const r = await get('split.test', '/', { headers: { 'x-secret': 's' } });
@@ -187,10 +217,19 @@ it('reports parent statuses as the spec says (translate --show status and the ad
   const reports = (JSON.parse(out.stdout) as { reports: ResourceReport[] }).reports;
   const refused = reports.find((r) => r.ref.name === 'refused')!;
   const byKind = Object.fromEntries(refused.parents!.map((p) => [p.parentRef.kind, p.conditions]));
-  expect(byKind['Gateway']).toEqual([expect.objectContaining({ type: 'Accepted', status: 'False', reason: 'NotAllowedByListeners' }), expect.objectContaining({ type: 'ResolvedRefs', status: 'False', reason: 'BackendNotFound' })]);
+  expect(byKind['Gateway']).toEqual([
+    expect.objectContaining({ type: 'Accepted', status: 'False', reason: 'NotAllowedByListeners' }),
+    expect.objectContaining({ type: 'ResolvedRefs', status: 'False', reason: 'BackendNotFound' }),
+  ]);
   // A kind Gatehouse does not serve as a parent says so; a ListenerSet that does not exist is not found.
-  expect(byKind['Service']).toEqual([expect.objectContaining({ type: 'Accepted', status: 'False', reason: 'UnsupportedValue' }), expect.objectContaining({ type: 'ResolvedRefs', status: 'False' })]);
-  expect(byKind['ListenerSet']).toEqual([expect.objectContaining({ type: 'Accepted', status: 'False', reason: 'NoMatchingParent' }), expect.objectContaining({ type: 'ResolvedRefs', status: 'False' })]);
+  expect(byKind['Service']).toEqual([
+    expect.objectContaining({ type: 'Accepted', status: 'False', reason: 'UnsupportedValue' }),
+    expect.objectContaining({ type: 'ResolvedRefs', status: 'False' }),
+  ]);
+  expect(byKind['ListenerSet']).toEqual([
+    expect.objectContaining({ type: 'Accepted', status: 'False', reason: 'NoMatchingParent' }),
+    expect.objectContaining({ type: 'ResolvedRefs', status: 'False' }),
+  ]);
   const admin = (await (await fetch(`${gh.admin}/api/v1/resources`)).json()) as { items: Array<{ name: string; parents?: ResourceReport['parents'] }> };
   expect(admin.items.find((i) => i.name === 'refused')?.parents).toEqual(refused.parents);
 });

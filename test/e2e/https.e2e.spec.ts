@@ -37,7 +37,10 @@ describe.each([
       ...service('app', app),
       httpRoute('app', { parentRefs: [{ name: 'gw', sectionName: 'tls' }], rules: [{ backendRefs: [toService('app')] }] }),
       // The plain listener redirects to HTTPS.
-      httpRoute('to-https', { parentRefs: [{ name: 'gw', sectionName: 'plain' }], rules: [{ filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', hostname: 'secure.test', port } }] }] }),
+      httpRoute('to-https', {
+        parentRefs: [{ name: 'gw', sectionName: 'plain' }],
+        rules: [{ filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', hostname: 'secure.test', port } }] }],
+      }),
     ]);
     gh = await startGatehouse({ configDir: dir, dataDir: join(dir, '.data') });
     envoy = await startEnvoy({ gateway: 'default/gw', xdsPort: gh.xdsPort, delta, workDir: join(dir, '.work') });
@@ -50,7 +53,7 @@ describe.each([
     await app?.close();
   });
 
-  it('terminates TLS with the Secret\'s certificate and routes to the backend', async () => {
+  it("terminates TLS with the Secret's certificate and routes to the backend", async () => {
     const r = await httpsGet(address, port, 'secure.test', '/hello', secure.crt);
     expect(r).toMatchObject({ status: 200, backend: 'app', peerCN: 'secure.test' });
   });
@@ -68,8 +71,16 @@ describe.each([
   it('rotates the certificate when the Gateway points at another Secret', async () => {
     writeYaml(dir, 'gateway.yaml', [gatewayClass, gatewayWith('other-cert')]);
     // The new certificate is for other.test, still served on SNI secure.test: trust it for this check.
-    await waitFor('rotated certificate', async () => (await httpsGet(address, port, 'secure.test', '/', other.crt, false).catch(() => ({ peerCN: '' }))).peerCN === 'other.test', 10_000);
+    await waitFor(
+      'rotated certificate',
+      async () => (await httpsGet(address, port, 'secure.test', '/', other.crt, false).catch(() => ({ peerCN: '' }))).peerCN === 'other.test',
+      10_000,
+    );
     writeYaml(dir, 'gateway.yaml', [gatewayClass, gatewayWith('secure-cert')]);
-    await waitFor('certificate restored', async () => (await httpsGet(address, port, 'secure.test', '/', secure.crt).catch(() => ({ peerCN: '' }))).peerCN === 'secure.test', 10_000);
+    await waitFor(
+      'certificate restored',
+      async () => (await httpsGet(address, port, 'secure.test', '/', secure.crt).catch(() => ({ peerCN: '' }))).peerCN === 'secure.test',
+      10_000,
+    );
   });
 });

@@ -5,9 +5,27 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gatewayClass, httpRoute, service, tempDir, toService, writeYaml } from '../harness/config.js';
-import { ROOT, freePort, request, sleep, startBackend, startEnvoy, startGatehouse, waitFor, type Backend, type Envoy, type Gatehouse } from '../harness/peers.js';
+import {
+  ROOT,
+  freePort,
+  request,
+  sleep,
+  startBackend,
+  startEnvoy,
+  startGatehouse,
+  waitFor,
+  type Backend,
+  type Envoy,
+  type Gatehouse,
+} from '../harness/peers.js';
 
-type Status = { kind: string; name: string; state: string; messages: string[]; conditions: Array<{ type: string; status: string; reason: string; message: string }> };
+type Status = {
+  kind: string;
+  name: string;
+  state: string;
+  messages: string[];
+  conditions: Array<{ type: string; status: string; reason: string; message: string }>;
+};
 
 describe.each([
   { mode: 'sotw', delta: false, address: '127.0.0.16' },
@@ -28,7 +46,11 @@ describe.each([
     apiVersion: 'gateway.networking.k8s.io/v1',
     kind: 'Gateway',
     metadata: { name: 'gw', namespace: 'default' },
-    spec: { gatewayClassName: 'gatehouse', addresses: [{ value: address }], listeners: [{ name: 'main', protocol: 'HTTP', port }, { name: 'second', protocol: 'HTTP', port: port2 }, ...extraListeners] },
+    spec: {
+      gatewayClassName: 'gatehouse',
+      addresses: [{ value: address }],
+      listeners: [{ name: 'main', protocol: 'HTTP', port }, { name: 'second', protocol: 'HTTP', port: port2 }, ...extraListeners],
+    },
   });
   const route = (name: string, host: string, annotations?: Record<string, string>, backend = 'app') => {
     const r = httpRoute(name, { parentRefs: [{ name: 'gw', sectionName: 'main' }], hostnames: [host], rules: [{ backendRefs: [toService(backend)] }] });
@@ -42,7 +64,10 @@ describe.each([
     await new Promise<void>((r) => occupied.listen(busyPort, address, r));
     writeYaml(dir, 'gateway.yaml', [gatewayClass, gatewayDoc()]);
     writeYaml(dir, 'services.yaml', [...service('app', app), ...service('other', other)]);
-    writeYaml(dir, 'good.yaml', [route('good', 'good.test'), httpRoute('second', { parentRefs: [{ name: 'gw', sectionName: 'second' }], rules: [{ backendRefs: [toService('app')] }] })]);
+    writeYaml(dir, 'good.yaml', [
+      route('good', 'good.test'),
+      httpRoute('second', { parentRefs: [{ name: 'gw', sectionName: 'second' }], rules: [{ backendRefs: [toService('app')] }] }),
+    ]);
     gh = await startGatehouse({
       configDir: dir,
       dataDir: join(dir, '.data'),
@@ -76,10 +101,14 @@ describe.each([
 
   it('a config Envoy NACKs is quarantined, the rest republished and ACKed; fixing it releases it', async () => {
     writeYaml(dir, 'bad.yaml', [route('bad', 'bad.test', { 'test.gatehouse.dev/misbehave': 'nack' })]);
-    await waitFor('quarantine', async () => (await status('HTTPRoute', 'bad'))?.conditions.some((c) => c.type === 'gatehouse.dev/Programmed' && c.status === 'False'));
+    await waitFor('quarantine', async () =>
+      (await status('HTTPRoute', 'bad'))?.conditions.some((c) => c.type === 'gatehouse.dev/Programmed' && c.status === 'False'),
+    );
     const bad = (await status('HTTPRoute', 'bad'))!;
     expect(bad.state).toBe('rejected');
-    expect(bad.conditions.find((c) => c.type === 'gatehouse.dev/Programmed')!.message).toMatch(/Envoy rejected .*:-prefixed or host headers may not be removed/);
+    expect(bad.conditions.find((c) => c.type === 'gatehouse.dev/Programmed')!.message).toMatch(
+      /Envoy rejected .*:-prefixed or host headers may not be removed/,
+    );
     const gw = (await status('Gateway', 'gw'))!;
     expect(gw.conditions.find((c) => c.type === 'Programmed')).toMatchObject({ status: 'False', message: expect.stringContaining('HTTPRoute default/bad') });
     await waitFor('ACK without it', () => gh.output.includes('ACKed the configuration without HTTPRoute default/bad'));
@@ -93,7 +122,9 @@ describe.each([
 
   it('a listener that cannot bind is left out; the other listeners keep serving', async () => {
     writeYaml(dir, 'gateway.yaml', [gatewayClass, gatewayDoc([{ name: 'busy', protocol: 'HTTP', port: busyPort }])]);
-    await waitFor('listener quarantined', async () => (await status('Gateway', 'gw'))?.conditions.some((c) => c.type === 'gatehouse.dev/Programmed' && /cannot bind/.test(c.message)));
+    await waitFor('listener quarantined', async () =>
+      (await status('Gateway', 'gw'))?.conditions.some((c) => c.type === 'gatehouse.dev/Programmed' && /cannot bind/.test(c.message)),
+    );
     expect((await get('x', '/', port2)).backend).toBe('app');
     writeYaml(dir, 'gateway.yaml', [gatewayClass, gatewayDoc()]);
     await waitFor('released', async () => !(await status('Gateway', 'gw'))?.conditions.some((c) => c.type === 'gatehouse.dev/Programmed'));
@@ -104,7 +135,10 @@ describe.each([
     ['throw', 'PluginError', /plugin "misbehave" failed on route .*misbehave plugin was asked to throw/],
     ['slow', 'PluginTimeout', /plugin "misbehave" took \d+ ms on route .*budget 150 ms/],
   ])('a plugin that %ss rejects only the route it was processing', async (mode, _reason, message) => {
-    writeYaml(dir, `plugin-${mode}.yaml`, [route(`plugin-${mode}`, `${mode}.test`, { 'test.gatehouse.dev/misbehave': mode }), route(`plugin-${mode}-ok`, `${mode}-ok.test`)]);
+    writeYaml(dir, `plugin-${mode}.yaml`, [
+      route(`plugin-${mode}`, `${mode}.test`, { 'test.gatehouse.dev/misbehave': mode }),
+      route(`plugin-${mode}-ok`, `${mode}-ok.test`),
+    ]);
     await waitFor('sibling served', async () => (await get(`${mode}-ok.test`)).backend === 'app');
     const s = (await status('HTTPRoute', `plugin-${mode}`))!;
     expect(s.state).toBe('rejected');
@@ -117,7 +151,9 @@ describe.each([
     writeYaml(dir, 'edit.yaml', [route('edited', 'edited.test')]);
     await waitFor('edited served', async () => (await get('edited.test')).backend === 'app');
     writeFileSync(join(dir, 'edit.yaml'), 'apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: { name: edited\nspec: [oops\n');
-    await waitFor('warning', async () => (await status('HTTPRoute', 'edited'))?.messages.some((m) => /edit\.yaml no longer parses .*serving its last good version/.test(m)));
+    await waitFor('warning', async () =>
+      (await status('HTTPRoute', 'edited'))?.messages.some((m) => /edit\.yaml no longer parses .*serving its last good version/.test(m)),
+    );
     expect((await get('edited.test')).backend).toBe('app');
     writeYaml(dir, 'edit.yaml', [route('edited', 'edited.test', undefined, 'other')]);
     await waitFor('resumed', async () => (await get('edited.test')).backend === 'other');
@@ -126,7 +162,9 @@ describe.each([
 
   it('a duplicate keeps the accepted copy and names both files', async () => {
     writeYaml(dir, 'zz-duplicate.yaml', [route('good', 'good.test', undefined, 'other')]);
-    await waitFor('duplicate reported', async () => (await status('HTTPRoute', 'good'))?.messages.some((m) => m.includes('already defined in good.yaml:1; this copy in zz-duplicate.yaml:1 is ignored')));
+    await waitFor('duplicate reported', async () =>
+      (await status('HTTPRoute', 'good'))?.messages.some((m) => m.includes('already defined in good.yaml:1; this copy in zz-duplicate.yaml:1 is ignored')),
+    );
     expect((await get('good.test')).backend).toBe('app');
     unrelatedKeptServing();
   });

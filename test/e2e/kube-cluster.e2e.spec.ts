@@ -77,7 +77,11 @@ describeInNetworkNamespace('a real local Kubernetes control plane', fileURLToPat
 
   it(`serves the Gateway API ${VERSIONS.GATEWAY_API_VERSION} CRDs of the experimental channel, Established`, async () => {
     const { stdout } = await cluster.kubectl(['get', 'crd', '-o', 'json', ...cluster.gatewayApiCrds]);
-    const crds = (JSON.parse(stdout) as { items: Array<{ metadata: { name: string; annotations: Record<string, string> }; status: { conditions: Array<{ type: string; status: string }> } }> }).items;
+    const crds = (
+      JSON.parse(stdout) as {
+        items: Array<{ metadata: { name: string; annotations: Record<string, string> }; status: { conditions: Array<{ type: string; status: string }> } }>;
+      }
+    ).items;
     expect(crds.length).toBe(cluster.gatewayApiCrds.length);
     for (const crd of crds) {
       expect(crd.metadata.annotations['gateway.networking.k8s.io/bundle-version'], crd.metadata.name).toBe(VERSIONS.GATEWAY_API_VERSION);
@@ -85,12 +89,25 @@ describeInNetworkNamespace('a real local Kubernetes control plane', fileURLToPat
       expect(crd.status.conditions.find((c) => c.type === 'Established')?.status, crd.metadata.name).toBe('True');
     }
     const names = crds.map((c) => c.metadata.name);
-    for (const kind of ['gatewayclasses', 'gateways', 'httproutes', 'grpcroutes', 'referencegrants', 'backendtlspolicies', 'listenersets', 'tlsroutes', 'tcproutes', 'udproutes']) {
+    for (const kind of [
+      'gatewayclasses',
+      'gateways',
+      'httproutes',
+      'grpcroutes',
+      'referencegrants',
+      'backendtlspolicies',
+      'listenersets',
+      'tlsroutes',
+      'tcproutes',
+      'udproutes',
+    ]) {
       expect(names).toContain(`${kind}.gateway.networking.k8s.io`);
     }
     const group = await cluster.api('GET', '/apis/gateway.networking.k8s.io/v1');
     expect(group.status).toBe(200);
-    expect((group.json as { resources: Array<{ name: string }> }).resources.map((r) => r.name)).toEqual(expect.arrayContaining(['gateways', 'gateways/status', 'httproutes', 'httproutes/status']));
+    expect((group.json as { resources: Array<{ name: string }> }).resources.map((r) => r.name)).toEqual(
+      expect.arrayContaining(['gateways', 'gateways/status', 'httproutes', 'httproutes/status']),
+    );
   });
 
   it('accepts a GatewayClass, Gateway and HTTPRoute (server-side dry run)', async () => {
@@ -105,7 +122,9 @@ describeInNetworkNamespace('a real local Kubernetes control plane', fileURLToPat
   it("refuses an invalid HTTPRoute with the apiserver's message", async () => {
     const r = await cluster.kubectl(['apply', '--dry-run=server', '-f', '-'], { input: INVALID_ROUTE, allowFailure: true });
     expect(r.code).not.toBe(0);
-    expect(r.stderr).toContain(`The HTTPRoute "bad-path" is invalid: spec.rules[0].matches[0].path: Invalid value: "object": value must be an absolute path and start with '/' when type one of ['Exact', 'PathPrefix']`);
+    expect(r.stderr).toContain(
+      `The HTTPRoute "bad-path" is invalid: spec.rules[0].matches[0].path: Invalid value: "object": value must be an absolute path and start with '/' when type one of ['Exact', 'PathPrefix']`,
+    );
   });
 
   it('accepts an EndpointSlice with a private address of the namespace, refuses a loopback one', async () => {
@@ -127,7 +146,9 @@ describeInNetworkNamespace('a real local Kubernetes control plane', fileURLToPat
     const token = await cluster.serviceAccountToken('default', 'nobody');
     const denied = await cluster.kubectl(['get', 'secrets', '-n', 'default'], { token, allowFailure: true });
     expect(denied.code).not.toBe(0);
-    expect(denied.stderr).toContain('secrets is forbidden: User "system:serviceaccount:default:nobody" cannot list resource "secrets" in API group "" in the namespace "default"');
+    expect(denied.stderr).toContain(
+      'secrets is forbidden: User "system:serviceaccount:default:nobody" cannot list resource "secrets" in API group "" in the namespace "default"',
+    );
     const api = await cluster.api('GET', '/api/v1/namespaces/default/secrets', undefined, { token });
     expect(api.status).toBe(403);
     expect(api.json).toMatchObject({ kind: 'Status', reason: 'Forbidden', code: 403 });
@@ -141,10 +162,19 @@ describeInNetworkNamespace('a real local Kubernetes control plane', fileURLToPat
     await cluster.kubectl(['create', 'configmap', 'owner', '-n', 'default']);
     const { stdout: uid } = await cluster.kubectl(['get', 'configmap', 'owner', '-n', 'default', '-o', 'jsonpath={.metadata.uid}']);
     await cluster.kubectl(['apply', '-f', '-'], {
-      input: JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'dependent', namespace: 'default', ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid }] } }),
+      input: JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'dependent', namespace: 'default', ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid }] },
+      }),
     });
     await cluster.kubectl(['delete', 'configmap', 'owner', '-n', 'default', '--wait=false']);
-    await waitFor('the garbage collector to delete the dependent', async () => (await cluster.api('GET', '/api/v1/namespaces/default/configmaps/dependent')).status === 404, 30_000, 200);
+    await waitFor(
+      'the garbage collector to delete the dependent',
+      async () => (await cluster.api('GET', '/api/v1/namespaces/default/configmaps/dependent')).status === 404,
+      30_000,
+      200,
+    );
   });
 
   it("finishes deleting a namespace with objects in it (kube-controller-manager's namespace controller)", async () => {

@@ -10,7 +10,15 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { BUILD_SCRIPT, gatehouseVersion, readClaims, runSuite, startEnvironment, suiteArgs, type ConformanceEnvironment } from '../../scripts/conformance/environment.mjs';
+import {
+  BUILD_SCRIPT,
+  gatehouseVersion,
+  readClaims,
+  runSuite,
+  startEnvironment,
+  suiteArgs,
+  type ConformanceEnvironment,
+} from '../../scripts/conformance/environment.mjs';
 import { failureCauses } from '../../scripts/conformance/report.mjs';
 import { BUILD_TIMEOUT_MS, describeInNetworkNamespace, inNetworkNamespace } from '../harness/kube.js';
 
@@ -24,9 +32,13 @@ interface Report {
 // The suite is compiled outside the namespace (a new namespace reaches no module proxy): once, then one cached line.
 if (!inNetworkNamespace()) {
   describe('the conformance suite binary', () => {
-    it('is built (scripts/conformance/build.sh)', async () => {
-      await promisify(execFile)('bash', [BUILD_SCRIPT], { timeout: BUILD_TIMEOUT_MS, maxBuffer: 16 << 20 });
-    }, BUILD_TIMEOUT_MS + 60_000);
+    it(
+      'is built (scripts/conformance/build.sh)',
+      async () => {
+        await promisify(execFile)('bash', [BUILD_SCRIPT], { timeout: BUILD_TIMEOUT_MS, maxBuffer: 16 << 20 });
+      },
+      BUILD_TIMEOUT_MS + 60_000,
+    );
   });
 }
 
@@ -42,17 +54,26 @@ describeInNetworkNamespace('Gateway API conformance smoke (a few core tests of t
     await env?.stop();
   });
 
-  it(`passes ${SMOKE.join(', ')}`, async () => {
-    const reportFile = join(dir, 'report.yaml');
-    const logFile = join(dir, 'go-test.log');
-    const claims = { ...readClaims(), profiles: ['GATEWAY-HTTP'], supportedFeatures: ['Gateway', 'HTTPRoute', 'ReferenceGrant'] };
-    const code = await runSuite({ env, args: suiteArgs({ claims, version: await gatehouseVersion(), reportFile, tests: SMOKE }), logFile, timeoutMs: 8 * 60_000 });
-    const log = readFileSync(logFile, 'utf8');
-    const causes = [...failureCauses(log)].map(([t, lines]) => `${t}:\n  ${lines.join('\n  ')}`).join('\n');
-    expect(code, `the suite failed:\n${causes || log.slice(-4000)}`).toBe(0);
-    const report = parse(readFileSync(reportFile, 'utf8')) as Report;
-    const http = report.profiles.find((p) => p.name === 'GATEWAY-HTTP')!;
-    expect(http.core.statistics.Passed).toBe(SMOKE.length);
-    expect(http.core.statistics.Failed).toBe(0);
-  }, 9 * 60_000);
+  it(
+    `passes ${SMOKE.join(', ')}`,
+    async () => {
+      const reportFile = join(dir, 'report.yaml');
+      const logFile = join(dir, 'go-test.log');
+      const claims = { ...readClaims(), profiles: ['GATEWAY-HTTP'], supportedFeatures: ['Gateway', 'HTTPRoute', 'ReferenceGrant'] };
+      const code = await runSuite({
+        env,
+        args: suiteArgs({ claims, version: await gatehouseVersion(), reportFile, tests: SMOKE }),
+        logFile,
+        timeoutMs: 8 * 60_000,
+      });
+      const log = readFileSync(logFile, 'utf8');
+      const causes = [...failureCauses(log)].map(([t, lines]) => `${t}:\n  ${lines.join('\n  ')}`).join('\n');
+      expect(code, `the suite failed:\n${causes || log.slice(-4000)}`).toBe(0);
+      const report = parse(readFileSync(reportFile, 'utf8')) as Report;
+      const http = report.profiles.find((p) => p.name === 'GATEWAY-HTTP')!;
+      expect(http.core.statistics.Passed).toBe(SMOKE.length);
+      expect(http.core.statistics.Failed).toBe(0);
+    },
+    9 * 60_000,
+  );
 });

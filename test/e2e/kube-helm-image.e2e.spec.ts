@@ -31,15 +31,31 @@ describe('The image, run as the chart runs it (read-only root, non-root, in-clus
   let pod: Proc | undefined;
   let digest: string;
   const dir = tempDir('kube-helm-image');
-  const helmEnv = { ...process.env, HELM_CACHE_HOME: join(dir, 'helm/cache'), HELM_CONFIG_HOME: join(dir, 'helm/config'), HELM_DATA_HOME: join(dir, 'helm/data') };
+  const helmEnv = {
+    ...process.env,
+    HELM_CACHE_HOME: join(dir, 'helm/cache'),
+    HELM_CONFIG_HOME: join(dir, 'helm/config'),
+    HELM_DATA_HOME: join(dir, 'helm/data'),
+  };
   const get = async (path: string) => {
     const r = await cluster.api('GET', path);
-    return r.status === 200 ? (r.json as { metadata: { name: string }; spec?: Record<string, unknown>; data?: Record<string, string>; status?: { conditions?: Array<{ type: string; status: string }> } }) : undefined;
+    return r.status === 200
+      ? (r.json as {
+          metadata: { name: string };
+          spec?: Record<string, unknown>;
+          data?: Record<string, string>;
+          status?: { conditions?: Array<{ type: string; status: string }> };
+        })
+      : undefined;
   };
 
   beforeAll(async () => {
     // make image (the build is cached by content: an unchanged tree rebuilds nothing; the smoke test is this file).
-    execFileSync('bash', [join(ROOT, 'scripts/image/build.sh')], { env: { ...process.env, GATEHOUSE_IMAGE_SKIP_SMOKE: '1' }, stdio: ['ignore', 'pipe', 'inherit'], timeout: 600_000 });
+    execFileSync('bash', [join(ROOT, 'scripts/image/build.sh')], {
+      env: { ...process.env, GATEHOUSE_IMAGE_SKIP_SMOKE: '1' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+      timeout: 600_000,
+    });
     digest = readFileSync(join(CACHE, `${VERSION}.digest`), 'utf8').trim();
     cluster = await startCluster({ gatewayApi: true });
   }, 660_000);
@@ -53,15 +69,36 @@ describe('The image, run as the chart runs it (read-only root, non-root, in-clus
     const inspect = JSON.parse(execFileSync('skopeo', ['inspect', `oci:${IMAGE}`], { encoding: 'utf8' })) as { Digest: string; Layers: string[] };
     expect(inspect.Digest).toBe(digest);
     expect(inspect.Layers).toHaveLength(2);
-    const config = JSON.parse(execFileSync('skopeo', ['inspect', '--config', `oci:${IMAGE}`], { encoding: 'utf8' })) as { config: { User: string; Entrypoint: string[] } };
+    const config = JSON.parse(execFileSync('skopeo', ['inspect', '--config', `oci:${IMAGE}`], { encoding: 'utf8' })) as {
+      config: { User: string; Entrypoint: string[] };
+    };
     expect(config.config.User).toBe('65532:65532');
     expect(config.config.Entrypoint).toEqual(['/usr/local/bin/node', '--max-semi-space-size=64', '/app/apps/cli/dist/main.js']);
   });
 
   it("starts as the chart's pod with the chart's ServiceAccount, becomes ready and does its job", async () => {
-    await run(HELM, ['install', 'gatehouse', join(ROOT, 'charts/gatehouse'), '-n', NS, '--create-namespace', '--kubeconfig', cluster.kubeconfig, '--set', `image.tag=${VERSION}`, '--set', `image.digest=${digest}`], { env: helmEnv, timeoutMs: 120_000 }).then((r) => expect(r.code, r.stderr).toBe(0));
+    await run(
+      HELM,
+      [
+        'install',
+        'gatehouse',
+        join(ROOT, 'charts/gatehouse'),
+        '-n',
+        NS,
+        '--create-namespace',
+        '--kubeconfig',
+        cluster.kubeconfig,
+        '--set',
+        `image.tag=${VERSION}`,
+        '--set',
+        `image.digest=${digest}`,
+      ],
+      { env: helmEnv, timeoutMs: 120_000 },
+    ).then((r) => expect(r.code, r.stderr).toBe(0));
     const manifest = (await run(HELM, ['get', 'manifest', 'gatehouse', '-n', NS, '--kubeconfig', cluster.kubeconfig], { env: helmEnv })).stdout;
-    const deployment = parseAllDocuments(manifest).map((d) => d.toJSON() as { kind: string; spec: { template: { spec: { containers: Container[] } } } }).find((m) => m?.kind === 'Deployment')!;
+    const deployment = parseAllDocuments(manifest)
+      .map((d) => d.toJSON() as { kind: string; spec: { template: { spec: { containers: Container[] } } } })
+      .find((m) => m?.kind === 'Deployment')!;
     const container = deployment.spec.template.spec.containers[0]!;
     expect(container.image).toBe(`gatehouse:${VERSION}@${digest}`);
 
@@ -73,7 +110,9 @@ describe('The image, run as the chart runs it (read-only root, non-root, in-clus
     writeFileSync(join(sa, 'namespace'), NS);
     execFileSync('chmod', ['-R', 'a+rX', sa]);
     execFileSync('umoci', ['unpack', '--image', IMAGE, join(dir, 'bundle')], { stdio: 'pipe' });
-    const imageConfig = JSON.parse(readFileSync(join(dir, 'bundle/config.json'), 'utf8')) as { process: { user: { uid: number; gid: number }; env: string[]; args: string[] } };
+    const imageConfig = JSON.parse(readFileSync(join(dir, 'bundle/config.json'), 'utf8')) as {
+      process: { user: { uid: number; gid: number }; env: string[]; args: string[] };
+    };
     const adminToken = Buffer.from((await get(`/api/v1/namespaces/${NS}/secrets/gatehouse-admin-token`))!.data!['token']!, 'base64').toString();
     const adminPort = await freePort();
     const xdsPort = await freePort();
@@ -89,23 +128,41 @@ describe('The image, run as the chart runs it (read-only root, non-root, in-clus
     expect(container.env.map((e) => e.name)).toEqual(['POD_NAMESPACE', 'GATEHOUSE_ADMIN_TOKEN']);
     const entrypoint = imageConfig.process.args.filter((a) => a !== '--help');
     pod = startProcess('gatehouse-image', 'bash', [
-      join(ROOT, 'scripts/image/run-rootfs.sh'), join(dir, 'bundle/rootfs'), `${imageConfig.process.user.uid}:${imageConfig.process.user.gid}`,
-      '--mount', `${sa}:/var/run/secrets/kubernetes.io/serviceaccount`,
+      join(ROOT, 'scripts/image/run-rootfs.sh'),
+      join(dir, 'bundle/rootfs'),
+      `${imageConfig.process.user.uid}:${imageConfig.process.user.gid}`,
+      '--mount',
+      `${sa}:/var/run/secrets/kubernetes.io/serviceaccount`,
       ...env.flatMap((e) => ['--env', e]),
-      '--', ...entrypoint, ...args,
+      '--',
+      ...entrypoint,
+      ...args,
     ]);
-    await waitFor('/readyz of the image', async () => {
-      if (pod!.exited) throw new Error(`the image's entrypoint exited (${pod!.code}):\n${pod!.output}`);
-      return (await fetch(`http://127.0.0.1:${adminPort}/readyz`)).ok;
-    }, 60_000);
+    await waitFor(
+      '/readyz of the image',
+      async () => {
+        if (pod!.exited) throw new Error(`the image's entrypoint exited (${pod!.code}):\n${pod!.output}`);
+        return (await fetch(`http://127.0.0.1:${adminPort}/readyz`)).ok;
+      },
+      60_000,
+    );
     expect(pod.output).toContain(`config from the Kubernetes API at https://127.0.0.1:${cluster.port}`);
     // /api needs the chart's admin token (the admin API binds beyond loopback in the pod).
     expect((await fetch(`http://127.0.0.1:${adminPort}/api/v1/resources`)).status).toBe(401);
     expect((await fetch(`http://127.0.0.1:${adminPort}/api/v1/resources`, { headers: { authorization: `Bearer ${adminToken}` } })).status).toBe(200);
 
-    await waitFor('GatewayClass gatehouse Accepted', async () => (await get(`/apis/${GW}/v1/gatewayclasses/gatehouse`))?.status?.conditions?.some((c) => c.type === 'Accepted' && c.status === 'True'), 30_000);
+    await waitFor(
+      'GatewayClass gatehouse Accepted',
+      async () => (await get(`/apis/${GW}/v1/gatewayclasses/gatehouse`))?.status?.conditions?.some((c) => c.type === 'Accepted' && c.status === 'True'),
+      30_000,
+    );
     await cluster.kubectl(['apply', '--server-side', '-f', '-'], {
-      input: stringify({ apiVersion: `${GW}/v1`, kind: 'Gateway', metadata: { name: 'edge', namespace: 'default' }, spec: { gatewayClassName: 'gatehouse', listeners: [{ name: 'http', protocol: 'HTTP', port: 80 }] } }),
+      input: stringify({
+        apiVersion: `${GW}/v1`,
+        kind: 'Gateway',
+        metadata: { name: 'edge', namespace: 'default' },
+        spec: { gatewayClassName: 'gatehouse', listeners: [{ name: 'http', protocol: 'HTTP', port: 80 }] },
+      }),
     });
     await waitFor('the Envoy Deployment provisioned by the image', () => get('/apis/apps/v1/namespaces/default/deployments/gatehouse-edge'), 30_000);
     expect((await get(`/apis/coordination.k8s.io/v1/namespaces/${NS}/leases/gatehouse-leader`))?.spec?.['holderIdentity']).toBeTruthy();
@@ -113,6 +170,10 @@ describe('The image, run as the chart runs it (read-only root, non-root, in-clus
 
   it('stops on SIGTERM as a kubelet stops it: the leader hands its Lease back', async () => {
     await pod!.stop('SIGTERM', 15_000);
-    await waitFor('the Lease released', async () => !(await get(`/apis/coordination.k8s.io/v1/namespaces/${NS}/leases/gatehouse-leader`))?.spec?.['holderIdentity'], 15_000);
+    await waitFor(
+      'the Lease released',
+      async () => !(await get(`/apis/coordination.k8s.io/v1/namespaces/${NS}/leases/gatehouse-leader`))?.spec?.['holderIdentity'],
+      15_000,
+    );
   }, 30_000);
 });

@@ -25,7 +25,8 @@ describeInNetworkNamespace('Kubernetes mode', fileURLToPath(import.meta.url), ()
   let blue: Backend, green: Backend;
   let gwAddress: string;
   const dir = tempDir('kube-mode');
-  const apply = (...objects: unknown[]) => cluster.kubectl(['apply', '--server-side', '--force-conflicts', '--field-manager', 'test', '-f', '-'], { input: yaml(...objects) });
+  const apply = (...objects: unknown[]) =>
+    cluster.kubectl(['apply', '--server-side', '--force-conflicts', '--field-manager', 'test', '-f', '-'], { input: yaml(...objects) });
   const get = async <T>(path: string) => (await cluster.api('GET', path)).json as T;
   const http = (host: string, path = '/') => request(`http://${gwAddress}:8080${path}`, { host, timeoutMs: 3000 });
 
@@ -37,7 +38,12 @@ describeInNetworkNamespace('Kubernetes mode', fileURLToPath(import.meta.url), ()
     ports: [{ name: 'http', port: backends[0]!.port, protocol: 'TCP' }],
     endpoints: backends.map((b) => ({ addresses: [b.host], conditions: { ready: true } })),
   });
-  const service = (name: string) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: 'default' }, spec: { ports: [{ name: 'http', port: 80, protocol: 'TCP' }] } });
+  const service = (name: string) => ({
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name, namespace: 'default' },
+    spec: { ports: [{ name: 'http', port: 80, protocol: 'TCP' }] },
+  });
   const route = (name: string, host: string, backend: string, generationNote = '') => ({
     apiVersion: `${GW}/v1`,
     kind: 'HTTPRoute',
@@ -46,12 +52,19 @@ describeInNetworkNamespace('Kubernetes mode', fileURLToPath(import.meta.url), ()
   });
   const tls = (host: string) => {
     const { crt, key } = fixtureCert(host);
-    return { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'cert', namespace: 'default' }, type: 'kubernetes.io/tls', data: { 'tls.crt': Buffer.from(crt).toString('base64'), 'tls.key': Buffer.from(key).toString('base64') } };
+    return {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'cert', namespace: 'default' },
+      type: 'kubernetes.io/tls',
+      data: { 'tls.crt': Buffer.from(crt).toString('base64'), 'tls.key': Buffer.from(key).toString('base64') },
+    };
   };
 
   beforeAll(async () => {
     cluster = await startCluster({ gatewayApi: true });
-    for (const f of readdirSync(join(ROOT, 'charts/gatehouse/crds'))) await cluster.kubectl(['apply', '--server-side', '-f', join(ROOT, 'charts/gatehouse/crds', f)]);
+    for (const f of readdirSync(join(ROOT, 'charts/gatehouse/crds')))
+      await cluster.kubectl(['apply', '--server-side', '-f', join(ROOT, 'charts/gatehouse/crds', f)]);
     gwAddress = addAddress();
     blue = await startBackend('blue', { host: addAddress() });
     green = await startBackend('green', { host: addAddress() });
@@ -97,18 +110,40 @@ describeInNetworkNamespace('Kubernetes mode', fileURLToPath(import.meta.url), ()
 
   it('writes status as the spec says: GatewayClass, Gateway (addresses, listeners), route parents', async () => {
     type Cond = { type: string; status: string; reason: string; observedGeneration?: number; lastTransitionTime?: string };
-    await waitFor('Gateway programmed', async () => (await get<{ status?: { conditions?: Cond[] } }>(`/apis/${GW}/v1/namespaces/default/gateways/gw`)).status?.conditions?.some((c) => c.type === 'Programmed' && c.status === 'True'), 20_000);
+    await waitFor(
+      'Gateway programmed',
+      async () =>
+        (await get<{ status?: { conditions?: Cond[] } }>(`/apis/${GW}/v1/namespaces/default/gateways/gw`)).status?.conditions?.some(
+          (c) => c.type === 'Programmed' && c.status === 'True',
+        ),
+      20_000,
+    );
     const gc = await get<{ status: { conditions: Cond[] } }>(`/apis/${GW}/v1/gatewayclasses/gatehouse`);
     expect(gc.status.conditions.map((c) => `${c.type}=${c.status}`)).toEqual(expect.arrayContaining(['Accepted=True', 'SupportedVersion=True']));
-    const gw = await get<{ metadata: { generation: number }; status: { addresses: unknown[]; conditions: Cond[]; listeners: Array<{ name: string; attachedRoutes: number; conditions: Cond[]; supportedKinds: unknown[] }> } }>(`/apis/${GW}/v1/namespaces/default/gateways/gw`);
+    const gw = await get<{
+      metadata: { generation: number };
+      status: {
+        addresses: unknown[];
+        conditions: Cond[];
+        listeners: Array<{ name: string; attachedRoutes: number; conditions: Cond[]; supportedKinds: unknown[] }>;
+      };
+    }>(`/apis/${GW}/v1/namespaces/default/gateways/gw`);
     expect(gw.status.addresses).toEqual([{ type: 'IPAddress', value: gwAddress }]);
     expect(gw.status.conditions.find((c) => c.type === 'Accepted')).toMatchObject({ status: 'True', observedGeneration: gw.metadata.generation });
     const http = gw.status.listeners.find((l) => l.name === 'http')!;
     expect(http.attachedRoutes).toBe(1);
     expect(http.supportedKinds).toEqual(expect.arrayContaining([{ group: GW, kind: 'HTTPRoute' }]));
-    expect(http.conditions.map((c) => `${c.type}=${c.status}`)).toEqual(expect.arrayContaining(['Accepted=True', 'ResolvedRefs=True', 'Programmed=True', 'Conflicted=False']));
-    await waitFor('route status', async () => (await get<{ status?: { parents?: unknown[] } }>(`/apis/${GW}/v1/namespaces/default/httproutes/app`)).status?.parents?.length);
-    const r = await get<{ metadata: { generation: number }; status: { parents: Array<{ controllerName: string; parentRef: { name: string }; conditions: Cond[] }> } }>(`/apis/${GW}/v1/namespaces/default/httproutes/app`);
+    expect(http.conditions.map((c) => `${c.type}=${c.status}`)).toEqual(
+      expect.arrayContaining(['Accepted=True', 'ResolvedRefs=True', 'Programmed=True', 'Conflicted=False']),
+    );
+    await waitFor(
+      'route status',
+      async () => (await get<{ status?: { parents?: unknown[] } }>(`/apis/${GW}/v1/namespaces/default/httproutes/app`)).status?.parents?.length,
+    );
+    const r = await get<{
+      metadata: { generation: number };
+      status: { parents: Array<{ controllerName: string; parentRef: { name: string }; conditions: Cond[] }> };
+    }>(`/apis/${GW}/v1/namespaces/default/httproutes/app`);
     expect(r.status.parents).toHaveLength(1);
     expect(r.status.parents[0]).toMatchObject({ controllerName: 'gatehouse.dev/gateway-controller', parentRef: { name: 'gw' } });
     expect(r.status.parents[0]!.conditions.find((c) => c.type === 'Accepted')).toMatchObject({ status: 'True', observedGeneration: r.metadata.generation });
@@ -129,10 +164,16 @@ describeInNetworkNamespace('Kubernetes mode', fileURLToPath(import.meta.url), ()
     await apply(route('app', 'app.example.com', 'green'));
     await waitFor('app served by green', async () => (await http('app.example.com')).backend === 'green', 20_000);
     await apply(route('app', 'app.example.com', 'missing'));
-    await waitFor('ResolvedRefs=False/BackendNotFound', async () => {
-      const r = await get<{ status?: { parents?: Array<{ conditions: Array<{ type: string; status: string; reason: string }> }> } }>(`/apis/${GW}/v1/namespaces/default/httproutes/app`);
-      return r.status?.parents?.[0]?.conditions.some((c) => c.type === 'ResolvedRefs' && c.status === 'False' && c.reason === 'BackendNotFound');
-    }, 20_000);
+    await waitFor(
+      'ResolvedRefs=False/BackendNotFound',
+      async () => {
+        const r = await get<{ status?: { parents?: Array<{ conditions: Array<{ type: string; status: string; reason: string }> }> } }>(
+          `/apis/${GW}/v1/namespaces/default/httproutes/app`,
+        );
+        return r.status?.parents?.[0]?.conditions.some((c) => c.type === 'ResolvedRefs' && c.status === 'False' && c.reason === 'BackendNotFound');
+      },
+      20_000,
+    );
     expect((await http('app.example.com')).status).toBe(500);
     await cluster.kubectl(['delete', 'httproute', 'app', '-n', 'default']);
     await waitFor('404 after delete', async () => (await http('app.example.com')).status === 404, 20_000);
@@ -152,22 +193,51 @@ describeInNetworkNamespace('Kubernetes mode', fileURLToPath(import.meta.url), ()
 
   it('a rotated TLS Secret is served over SDS without a restart', async () => {
     const ca = (host: string) => fixtureCert(host).crt;
-    await waitFor('secure.test certificate', async () => (await httpsGet(gwAddress, 8443, 'secure.test', '/', ca('secure.test'), false)).peerCN === 'secure.test', 20_000);
+    await waitFor(
+      'secure.test certificate',
+      async () => (await httpsGet(gwAddress, 8443, 'secure.test', '/', ca('secure.test'), false)).peerCN === 'secure.test',
+      20_000,
+    );
     await apply(tls('other.test'));
-    await waitFor('rotated certificate', async () => (await httpsGet(gwAddress, 8443, 'secure.test', '/', ca('other.test'), false).catch(() => ({ peerCN: '' }))).peerCN === 'other.test', 20_000);
+    await waitFor(
+      'rotated certificate',
+      async () => (await httpsGet(gwAddress, 8443, 'secure.test', '/', ca('other.test'), false).catch(() => ({ peerCN: '' }))).peerCN === 'other.test',
+      20_000,
+    );
     // A broken certificate: the listener says InvalidCertificateRef.
-    await apply({ ...tls('other.test'), data: { 'tls.crt': Buffer.from('not a certificate').toString('base64'), 'tls.key': Buffer.from('nope').toString('base64') } });
-    await waitFor('InvalidCertificateRef on the listener', async () => {
-      const gw = await get<{ status?: { listeners?: Array<{ name: string; conditions: Array<{ type: string; status: string; reason: string }> }> } }>(`/apis/${GW}/v1/namespaces/default/gateways/gw`);
-      return gw.status?.listeners?.find((l) => l.name === 'https')?.conditions.some((c) => c.type === 'ResolvedRefs' && c.status === 'False' && c.reason === 'InvalidCertificateRef');
-    }, 20_000);
+    await apply({
+      ...tls('other.test'),
+      data: { 'tls.crt': Buffer.from('not a certificate').toString('base64'), 'tls.key': Buffer.from('nope').toString('base64') },
+    });
+    await waitFor(
+      'InvalidCertificateRef on the listener',
+      async () => {
+        const gw = await get<{ status?: { listeners?: Array<{ name: string; conditions: Array<{ type: string; status: string; reason: string }> }> } }>(
+          `/apis/${GW}/v1/namespaces/default/gateways/gw`,
+        );
+        return gw.status?.listeners
+          ?.find((l) => l.name === 'https')
+          ?.conditions.some((c) => c.type === 'ResolvedRefs' && c.status === 'False' && c.reason === 'InvalidCertificateRef');
+      },
+      20_000,
+    );
     expect((await http('app.example.com')).backend).toBe('blue');
   });
 
   it('holds TLS Secrets and Secrets labelled gatehouse.dev/credentials, and no other Secret', async () => {
-    const opaque = (name: string, labels: Record<string, string> = {}) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: 'default', labels }, type: 'Opaque', stringData: { accessKeyId: 'AKIA-TEST', secretAccessKey: 'not-for-anyone' } });
+    const opaque = (name: string, labels: Record<string, string> = {}) => ({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name, namespace: 'default', labels },
+      type: 'Opaque',
+      stringData: { accessKeyId: 'AKIA-TEST', secretAccessKey: 'not-for-anyone' },
+    });
     await apply(opaque('aws-creds', { 'gatehouse.dev/credentials': 'true' }), opaque('unrelated'));
-    const names = async () => ((await (await fetch(`${gh.admin}/api/v1/resources`)).json()) as { items: Array<{ kind: string; name: string }> }).items.filter((i) => i.kind === 'Secret').map((i) => i.name).sort();
+    const names = async () =>
+      ((await (await fetch(`${gh.admin}/api/v1/resources`)).json()) as { items: Array<{ kind: string; name: string }> }).items
+        .filter((i) => i.kind === 'Secret')
+        .map((i) => i.name)
+        .sort();
     await waitFor('labelled credentials held', async () => (await names()).includes('aws-creds'));
     expect(await names()).toEqual(['aws-creds', 'cert']);
     // Unlabelled: no longer held, though it still exists.
@@ -188,7 +258,11 @@ describeInNetworkNamespace('Kubernetes mode', fileURLToPath(import.meta.url), ()
   it('a second replica takes over status within 15 s when the leader is killed; traffic never stops', async () => {
     // The standby keeps its reports in PostgreSQL (as replicas do in HA), for the database outage below.
     pg = await startPostgres();
-    standby = await startGatehouse({ kubeconfig: cluster.kubeconfig, dataDir: join(dir, 'b'), args: ['--leader-election-namespace', 'default', '--db', await pg.createDatabase('gatehouse')] });
+    standby = await startGatehouse({
+      kubeconfig: cluster.kubeconfig,
+      dataDir: join(dir, 'b'),
+      args: ['--leader-election-namespace', 'default', '--db', await pg.createDatabase('gatehouse')],
+    });
     const failures: number[] = [];
     let probing = true;
     const probe = (async () => {
@@ -203,7 +277,11 @@ describeInNetworkNamespace('Kubernetes mode', fileURLToPath(import.meta.url), ()
     await gh.done;
     // Status keeps converging: a new route gets its status from the new leader.
     await apply(route('late', 'late.example.com', 'blue'));
-    await waitFor('the standby leads and writes status', async () => (await get<{ status?: { parents?: unknown[] } }>(`/apis/${GW}/v1/namespaces/default/httproutes/late`)).status?.parents?.length, 30_000);
+    await waitFor(
+      'the standby leads and writes status',
+      async () => (await get<{ status?: { parents?: unknown[] } }>(`/apis/${GW}/v1/namespaces/default/httproutes/late`)).status?.parents?.length,
+      30_000,
+    );
     const took = Date.now() - killedAt;
     probing = false;
     await probe;
@@ -216,11 +294,18 @@ describeInNetworkNamespace('Kubernetes mode', fileURLToPath(import.meta.url), ()
     const admin = standby!.admin;
     const res = (await (await fetch(`${admin}/api/v1/resources`)).json()) as { items: Array<{ kind: string; name: string; state: string }> };
     expect(res.items.find((i) => i.kind === 'HTTPRoute' && i.name === 'app')).toMatchObject({ state: 'accepted' });
-    const reported = async (name: string) => ((await (await fetch(`${admin}/api/v1/reports?kind=HTTPRoute&limit=1000`)).json()) as { items?: Array<{ name: string }> }).items?.some((i) => i.name === name);
+    const reported = async (name: string) =>
+      ((await (await fetch(`${admin}/api/v1/reports?kind=HTTPRoute&limit=1000`)).json()) as { items?: Array<{ name: string }> }).items?.some(
+        (i) => i.name === name,
+      );
     await waitFor('reports in PostgreSQL', () => reported('late'));
     pg!.stop('immediate');
     await apply(route('dbdown', 'dbdown.example.com', 'blue'));
-    await waitFor('status written while the database is down', async () => (await get<{ status?: { parents?: unknown[] } }>(`/apis/${GW}/v1/namespaces/default/httproutes/dbdown`)).status?.parents?.length, 20_000);
+    await waitFor(
+      'status written while the database is down',
+      async () => (await get<{ status?: { parents?: unknown[] } }>(`/apis/${GW}/v1/namespaces/default/httproutes/dbdown`)).status?.parents?.length,
+      20_000,
+    );
     expect((await http('app.example.com')).backend).toBe('blue');
     expect((await fetch(`${admin}/api/v1/reports`)).status).toBe(503);
     await pg!.start();

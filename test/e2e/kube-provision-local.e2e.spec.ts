@@ -25,7 +25,8 @@ describeInNetworkNamespace('Provisioning in local mode: the Envoy runs on this m
   let backend: Backend;
   let pinned: string;
   const dir = tempDir('kube-provision-local');
-  const apply = (...objects: unknown[]) => cluster.kubectl(['apply', '--server-side', '--force-conflicts', '--field-manager', 'test', '-f', '-'], { input: yaml(...objects) });
+  const apply = (...objects: unknown[]) =>
+    cluster.kubectl(['apply', '--server-side', '--force-conflicts', '--field-manager', 'test', '-f', '-'], { input: yaml(...objects) });
   const get = async (path: string): Promise<Obj | undefined> => {
     const r = await cluster.api('GET', path);
     return r.status === 200 ? (r.json as Obj) : undefined;
@@ -34,7 +35,11 @@ describeInNetworkNamespace('Provisioning in local mode: the Envoy runs on this m
     apiVersion: `${GW}/v1`,
     kind: 'Gateway',
     metadata: { name, namespace: 'default' },
-    spec: { gatewayClassName: 'gatehouse', ...(addresses ? { addresses: [{ type: 'IPAddress', value: addresses }] } : {}), listeners: [{ name: 'http', protocol: 'HTTP', port }] },
+    spec: {
+      gatewayClassName: 'gatehouse',
+      ...(addresses ? { addresses: [{ type: 'IPAddress', value: addresses }] } : {}),
+      listeners: [{ name: 'http', protocol: 'HTTP', port }],
+    },
   });
   const route = (name: string, parent: string, host: string) => ({
     apiVersion: `${GW}/v1`,
@@ -47,7 +52,11 @@ describeInNetworkNamespace('Provisioning in local mode: the Envoy runs on this m
     cluster = await startCluster({ gatewayApi: true });
     backend = await startBackend('echo', { host: addAddress() });
     pinned = addAddress();
-    gh = await startGatehouse({ kubeconfig: cluster.kubeconfig, dataDir: join(dir, 'data'), args: ['--leader-election-namespace', 'default', '--xds-tls', '--provision', 'local'] });
+    gh = await startGatehouse({
+      kubeconfig: cluster.kubeconfig,
+      dataDir: join(dir, 'data'),
+      args: ['--leader-election-namespace', 'default', '--xds-tls', '--provision', 'local'],
+    });
     await apply(
       { apiVersion: `${GW}/v1`, kind: 'GatewayClass', metadata: { name: 'gatehouse' }, spec: { controllerName: 'gatehouse.dev/gateway-controller' } },
       { apiVersion: 'v1', kind: 'Service', metadata: { name: 'echo', namespace: 'default' }, spec: { ports: [{ name: 'http', port: 80, protocol: 'TCP' }] } },
@@ -73,7 +82,11 @@ describeInNetworkNamespace('Provisioning in local mode: the Envoy runs on this m
   });
 
   it('serves traffic through the local Envoy it started, and reports its loopback address', async () => {
-    await waitFor('traffic through the local Envoy', async () => (await request('http://127.0.0.1:18080/', { host: 'local.example.com', timeoutMs: 2000 })).backend === 'echo', 30_000);
+    await waitFor(
+      'traffic through the local Envoy',
+      async () => (await request('http://127.0.0.1:18080/', { host: 'local.example.com', timeoutMs: 2000 })).backend === 'echo',
+      30_000,
+    );
     await waitFor('status.addresses: loopback', async () => (await get(`/apis/${GW}/v1/namespaces/default/gateways/local`))?.status?.addresses?.length, 20_000);
     expect((await get(`/apis/${GW}/v1/namespaces/default/gateways/local`))!.status!.addresses).toEqual([{ type: 'IPAddress', value: '127.0.0.1' }]);
   });
@@ -91,9 +104,17 @@ describeInNetworkNamespace('Provisioning in local mode: the Envoy runs on this m
     expect(proxies.items.filter((p) => p.nodeGroup === 'default/local').map((p) => p.identity)).toEqual(['default/local']);
   });
 
-  it("a Gateway with spec.addresses is served and reported there", async () => {
-    await waitFor('traffic at the pinned address', async () => (await request(`http://${pinned}:18081/`, { host: 'pinned.example.com', timeoutMs: 2000 })).backend === 'echo', 30_000);
-    await waitFor('status.addresses: the pinned address', async () => (await get(`/apis/${GW}/v1/namespaces/default/gateways/pinned`))?.status?.addresses?.[0]?.value === pinned, 20_000);
+  it('a Gateway with spec.addresses is served and reported there', async () => {
+    await waitFor(
+      'traffic at the pinned address',
+      async () => (await request(`http://${pinned}:18081/`, { host: 'pinned.example.com', timeoutMs: 2000 })).backend === 'echo',
+      30_000,
+    );
+    await waitFor(
+      'status.addresses: the pinned address',
+      async () => (await get(`/apis/${GW}/v1/namespaces/default/gateways/pinned`))?.status?.addresses?.[0]?.value === pinned,
+      20_000,
+    );
   });
 
   it("a deleted Gateway's local Envoy is stopped", async () => {

@@ -36,11 +36,20 @@ function fuzzDocuments(n: number, seed: number): Json[] {
   return out;
 }
 
-it('validation agrees with a real kube-apiserver on the corpus, random mutations and the fuzz suite\'s documents', async () => {
-  await ensureBuilt({ components: ['kube'], timeoutMs: BUILD_TIMEOUT_MS });
-  const extra = join(tempDir('agreement'), 'fuzz.json');
-  writeFileSync(extra, JSON.stringify(fuzzDocuments(FUZZ_DOCS, 7)));
-  const r = await run(process.execPath, [join(ROOT, 'test/validation/apiserver-agreement.mjs'), String(MUTATIONS), '11'], { cwd: ROOT, env: { ...process.env, GATEHOUSE_AGREEMENT_EXTRA: extra }, timeout: 300_000, maxBuffer: 64 * 1024 * 1024 }).catch((e: { code: number; stdout: string; stderr: string }) => e);
-  const out = `${r.stdout}\n${r.stderr}`;
-  expect(out, out.slice(-6000)).toMatch(/\d+ documents judged by both, 0 verdict differences/);
-}, BUILD_TIMEOUT_MS + 360_000);
+it(
+  "validation agrees with a real kube-apiserver on the corpus, random mutations and the fuzz suite's documents",
+  async () => {
+    await ensureBuilt({ components: ['kube'], timeoutMs: BUILD_TIMEOUT_MS });
+    const extra = join(tempDir('agreement'), 'fuzz.json');
+    writeFileSync(extra, JSON.stringify(fuzzDocuments(FUZZ_DOCS, 7)));
+    const r = await run(process.execPath, [join(ROOT, 'test/validation/apiserver-agreement.mjs'), String(MUTATIONS), '11'], {
+      cwd: ROOT,
+      env: { ...process.env, GATEHOUSE_AGREEMENT_EXTRA: extra },
+      timeout: 300_000,
+      maxBuffer: 64 * 1024 * 1024,
+    }).catch((e: { code: number; stdout: string; stderr: string }) => e);
+    const out = `${r.stdout}\n${r.stderr}`;
+    expect(out, out.slice(-6000)).toMatch(/\d+ documents judged by both, 0 verdict differences/);
+  },
+  BUILD_TIMEOUT_MS + 360_000,
+);

@@ -31,7 +31,13 @@ beforeAll(async () => {
   // A backend that only talks to clients with a certificate clientCa issued.
   mtlsBackend = await startHttpsBackend('mtls-backend', '127.0.0.153', issue(ca, 'backend.test', { dns: ['backend.test'] }), { clientCa: clientCa.crt });
   [httpPort, httpsPort, mtlsPort, fallbackPort] = [await freePort(address), await freePort(address), await freePort(address), await freePort(address)];
-  const https = (name: string, port: number, hostname?: string) => ({ name, protocol: 'HTTPS', port, ...(hostname ? { hostname } : {}), tls: { certificateRefs: [{ name: 'server-cert' }] } });
+  const https = (name: string, port: number, hostname?: string) => ({
+    name,
+    protocol: 'HTTPS',
+    port,
+    ...(hostname ? { hostname } : {}),
+    tls: { certificateRefs: [{ name: 'server-cert' }] },
+  });
   writeYaml(dir, 'gateway.yaml', [
     gatewayClass,
     secretOf('server-cert', 'default', serverCert),
@@ -44,7 +50,10 @@ beforeAll(async () => {
       metadata: { name: 'gw', namespace: 'default' },
       spec: {
         gatewayClassName: 'gatehouse',
-        addresses: [{ type: 'IPAddress', value: address }, { type: 'IPAddress', value: second }],
+        addresses: [
+          { type: 'IPAddress', value: address },
+          { type: 'IPAddress', value: second },
+        ],
         listeners: [
           { name: 'empty-hostname', protocol: 'HTTP', port: httpPort },
           { name: 'wildcard-example-com', protocol: 'HTTP', port: httpPort, hostname: '*.example.com' },
@@ -63,7 +72,10 @@ beforeAll(async () => {
             default: { validation: { caCertificateRefs: [{ group: '', kind: 'ConfigMap', name: 'client-ca' }] } },
             perPort: [
               { port: httpsPort, tls: {} },
-              { port: fallbackPort, tls: { validation: { caCertificateRefs: [{ group: '', kind: 'ConfigMap', name: 'client-ca' }], mode: 'AllowInsecureFallback' } } },
+              {
+                port: fallbackPort,
+                tls: { validation: { caCertificateRefs: [{ group: '', kind: 'ConfigMap', name: 'client-ca' }], mode: 'AllowInsecureFallback' } },
+              },
             ],
           },
           backend: { clientCertificateRef: { name: 'gateway-client' } },
@@ -71,11 +83,20 @@ beforeAll(async () => {
       },
     },
   ]);
-  const section = (name: string, sectionName: string, path: string, backendRefs: unknown[] = to) => httpRoute(name, { parentRefs: [{ name: 'gw', sectionName }], rules: [{ matches: [{ path: { value: path } }], backendRefs }] });
+  const section = (name: string, sectionName: string, path: string, backendRefs: unknown[] = to) =>
+    httpRoute(name, { parentRefs: [{ name: 'gw', sectionName }], rules: [{ matches: [{ path: { value: path } }], backendRefs }] });
   writeYaml(dir, 'routes.yaml', [
     ...serviceWith('app', { addresses: [app.host], targetPort: app.port }),
     ...serviceWith('mtls-backend', { addresses: [mtlsBackend.host], targetPort: mtlsBackend.port, port: 443 }),
-    { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'BackendTLSPolicy', metadata: { name: 'mtls-backend', namespace: 'default' }, spec: { targetRefs: [{ group: '', kind: 'Service', name: 'mtls-backend' }], validation: { hostname: 'backend.test', caCertificateRefs: [{ group: '', kind: 'ConfigMap', name: 'backend-ca' }] } } },
+    {
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'BackendTLSPolicy',
+      metadata: { name: 'mtls-backend', namespace: 'default' },
+      spec: {
+        targetRefs: [{ group: '', kind: 'Service', name: 'mtls-backend' }],
+        validation: { hostname: 'backend.test', caCertificateRefs: [{ group: '', kind: 'ConfigMap', name: 'backend-ca' }] },
+      },
+    },
     section('attaches-to-empty-hostname', 'empty-hostname', '/empty-hostname'),
     section('attaches-to-wildcard-example-com', 'wildcard-example-com', '/wildcard-example-com'),
     section('attaches-to-wildcard-foo-example-com', 'wildcard-foo-example-com', '/wildcard-foo-example-com'),
@@ -99,7 +120,7 @@ afterAll(async () => {
   await Promise.all([app?.close(), mtlsBackend?.close()]);
 });
 
-describe('HTTP listener isolation: a request is served by the most specific listener\'s routes only', () => {
+describe("HTTP listener isolation: a request is served by the most specific listener's routes only", () => {
   const paths = ['/empty-hostname', '/wildcard-example-com', '/wildcard-foo-example-com', '/abc-foo-example-com'];
   it.each([
     ['bar.com', '/empty-hostname'],
@@ -129,8 +150,9 @@ describe('misdirected HTTPS requests', () => {
 });
 
 describe('client certificate validation', () => {
-  const on = (port: number, cert?: Pem) => httpsRequest({ address, port, servername: 'gateway.test', ca: ca.crt, ...(cert ? { cert: cert.crt, key: cert.key } : {}) });
-  it('AllowValidOnly: a certificate the CA issued gets through; none, or another CA\'s, does not', async () => {
+  const on = (port: number, cert?: Pem) =>
+    httpsRequest({ address, port, servername: 'gateway.test', ca: ca.crt, ...(cert ? { cert: cert.crt, key: cert.key } : {}) });
+  it("AllowValidOnly: a certificate the CA issued gets through; none, or another CA's, does not", async () => {
     expect((await on(mtlsPort, client)).status).toBe(200);
     await expect(on(mtlsPort)).rejects.toThrow();
     await expect(on(mtlsPort, stranger)).rejects.toThrow();
@@ -143,7 +165,7 @@ describe('client certificate validation', () => {
   });
 });
 
-it('presents the Gateway\'s client certificate to a TLS backend that requires one', async () => {
+it("presents the Gateway's client certificate to a TLS backend that requires one", async () => {
   const r = await request(`http://${address}:${httpPort}/to-mtls-backend`, { host: 'bar.com' });
   expect(r.status).toBe(200);
   expect(r.json).toMatchObject({ backend: 'mtls-backend', sni: 'backend.test', clientCN: 'gatehouse-gateway' });
@@ -159,11 +181,13 @@ it('binds every listener on each static address, port 8080 included', async () =
 it('reports the Gateway as the spec says', async () => {
   const out = await promisify(execFile)(process.execPath, [CLI, 'translate', '-f', dir, '--show', 'status', '-o', 'json']).catch((e: { stdout: string }) => e);
   const gw = (JSON.parse(out.stdout) as { reports: ResourceReport[] }).reports.find((r) => r.ref.kind === 'Gateway')!;
-  expect(gw.conditions).toEqual(expect.arrayContaining([
-    expect.objectContaining({ type: 'Accepted', status: 'True' }),
-    expect.objectContaining({ type: 'Programmed', status: 'True' }),
-    expect.objectContaining({ type: 'InsecureFrontendValidationMode', status: 'True', reason: 'ConfigurationChanged' }),
-    expect.objectContaining({ type: 'ResolvedRefs', status: 'True' }),
-  ]));
+  expect(gw.conditions).toEqual(
+    expect.arrayContaining([
+      expect.objectContaining({ type: 'Accepted', status: 'True' }),
+      expect.objectContaining({ type: 'Programmed', status: 'True' }),
+      expect.objectContaining({ type: 'InsecureFrontendValidationMode', status: 'True', reason: 'ConfigurationChanged' }),
+      expect.objectContaining({ type: 'ResolvedRefs', status: 'True' }),
+    ]),
+  );
   expect(gw.listeners!.every((l) => l.conditions.some((c) => c.type === 'Programmed' && c.status === 'True'))).toBe(true);
 });

@@ -46,7 +46,10 @@ let csrf = '';
 let headers = '';
 
 beforeAll(() => {
-  tarball = run(process.execPath, [join(ROOT, 'scripts/sdk/pack.mjs'), '--print'], ROOT).trim().split('\n').pop()!;
+  tarball = run(process.execPath, [join(ROOT, 'scripts/sdk/pack.mjs'), '--print'], ROOT)
+    .trim()
+    .split('\n')
+    .pop()!;
   csrf = installExample('csrf-guard');
   headers = installExample('response-header');
 }, 300_000);
@@ -102,19 +105,29 @@ describe('loaded into the control plane, through a real Envoy', () => {
     writeYaml(config, 'gateway.yaml', [gatewayClass, gateway('gw', ADDRESS, [{ name: 'http', port }]), ...service('app', backend)]);
     const rule = (extra: Record<string, unknown> = {}) => ({ ...extra, backendRefs: [{ name: 'app', port: 80 }] });
     writeYaml(config, 'routes.yaml', [
-      httpRoute('shop', { parentRefs: [{ name: 'gw' }], hostnames: ['shop.test'], rules: [rule({ name: 'checkout', matches: [{ path: { type: 'PathPrefix', value: '/checkout' } }] }), rule()] }),
+      httpRoute('shop', {
+        parentRefs: [{ name: 'gw' }],
+        hostnames: ['shop.test'],
+        rules: [rule({ name: 'checkout', matches: [{ path: { type: 'PathPrefix', value: '/checkout' } }] }), rule()],
+      }),
       httpRoute('docs', { parentRefs: [{ name: 'gw' }], hostnames: ['docs.test'], rules: [rule()] }),
       policy('everywhere', { kind: 'Gateway', name: 'gw' }, [{ name: 'x-served-by', value: 'gatehouse' }]),
       policy('shop', { kind: 'HTTPRoute', name: 'shop' }, [{ name: 'x-served-by', value: 'shop' }]),
-      policy('checkout', { kind: 'HTTPRoute', name: 'shop', sectionName: 'checkout' }, [{ name: 'x-served-by', value: 'checkout' }, { name: 'cache-control', value: 'no-store' }]),
+      policy('checkout', { kind: 'HTTPRoute', name: 'shop', sectionName: 'checkout' }, [
+        { name: 'x-served-by', value: 'checkout' },
+        { name: 'cache-control', value: 'no-store' },
+      ]),
     ]);
     // Two that fail: a missing file, and a plugin declaring a proto that is not in Envoy's API set.
-    writeFileSync(join(work, 'bad-protos.mjs'), "export default { name: 'bad-protos', sdkVersion: '0.2.0', protos: { envoy: ['envoy/extensions/filters/http/nope/v3/nope.proto'] } };");
+    writeFileSync(
+      join(work, 'bad-protos.mjs'),
+      "export default { name: 'bad-protos', sdkVersion: '0.2.0', protos: { envoy: ['envoy/extensions/filters/http/nope/v3/nope.proto'] } };",
+    );
     const plugins = [csrf, 'gatehouse-plugin-response-header', join(work, 'not-there.mjs'), join(work, 'bad-protos.mjs')];
     gh = await startGatehouse({ configDir: config, dataDir: join(work, '.data'), args: plugins.flatMap((p) => ['--plugin', p]) });
     envoy = await startEnvoy({ gateway: 'default/gw', xdsPort: gh.xdsPort, workDir: join(work, '.work') });
     try {
-      await waitFor('the plugins\' effects served', async () => (await get('shop.test', '/')).headers['x-served-by'] === 'shop', 30_000);
+      await waitFor("the plugins' effects served", async () => (await get('shop.test', '/')).headers['x-served-by'] === 'shop', 30_000);
     } catch (err) {
       throw new Error(`${(err as Error).message}\n--- gatehouse output (tail)\n${gh.output.slice(-4000)}`, { cause: err });
     }
@@ -147,7 +160,12 @@ describe('loaded into the control plane, through a real Envoy', () => {
   });
 
   it('GET /api/v1/plugins lists both as loaded and the two that failed, with the reasons', async () => {
-    const r = (await (await fetch(`${gh.admin}/api/v1/plugins`)).json()) as { sdkVersion: string; builtin: string[]; loaded: Array<{ name: string; module: string; origin: string }>; failed: Array<{ module: string; reason: string }> };
+    const r = (await (await fetch(`${gh.admin}/api/v1/plugins`)).json()) as {
+      sdkVersion: string;
+      builtin: string[];
+      loaded: Array<{ name: string; module: string; origin: string }>;
+      failed: Array<{ module: string; reason: string }>;
+    };
     expect(r.sdkVersion).toBe('0.2.0');
     expect(r.builtin).toContain('router');
     expect(r.loaded.map((p) => [p.name, p.module, p.origin])).toEqual([
@@ -156,7 +174,11 @@ describe('loaded into the control plane, through a real Envoy', () => {
     ]);
     expect(r.failed).toEqual([
       expect.objectContaining({ module: join(work, 'not-there.mjs'), reason: `cannot load: no such file or folder: ${join(work, 'not-there.mjs')}` }),
-      expect.objectContaining({ module: join(work, 'bad-protos.mjs'), name: 'bad-protos', reason: expect.stringMatching(/^its declared protos do not load: envoy\/extensions\/filters\/http\/nope\/v3\/nope.proto: /) }),
+      expect.objectContaining({
+        module: join(work, 'bad-protos.mjs'),
+        name: 'bad-protos',
+        reason: expect.stringMatching(/^its declared protos do not load: envoy\/extensions\/filters\/http\/nope\/v3\/nope.proto: /),
+      }),
     ]);
     expect(gh.output).toMatch(/plugin .*not-there\.mjs \(--plugin .*\) not loaded: cannot load: no such file or folder.*running without it/);
   });

@@ -14,7 +14,14 @@ const root = tempDir('plugin-policy');
 const dir = join(root, 'config');
 let app: Backend, gh: Gatehouse, envoy: Envoy, port: number;
 
-type Item = { kind: string; namespace?: string; name: string; state: string; messages: string[]; ancestors?: Array<{ ancestorRef: { name: string }; conditions: Array<{ type: string; status: string; reason: string; message: string }> }> };
+type Item = {
+  kind: string;
+  namespace?: string;
+  name: string;
+  state: string;
+  messages: string[];
+  ancestors?: Array<{ ancestorRef: { name: string }; conditions: Array<{ type: string; status: string; reason: string; message: string }> }>;
+};
 const resources = async () => ((await (await fetch(`${gh.admin}/api/v1/resources`)).json()) as { items: Item[] }).items;
 const item = async (name: string) => (await resources()).find((i) => i.kind === 'HeaderPolicy' && i.name === name);
 
@@ -44,7 +51,10 @@ beforeAll(async () => {
   ]);
   writeYaml(dir, 'policies.yaml', [
     onGateway('gateway'),
-    policy('on-rule', { kind: 'HTTPRoute', name: 'app', sectionName: 'special' }, [{ name: 'x-policy', value: 'rule' }, { name: 'x-rule-only', value: 'yes' }]),
+    policy('on-rule', { kind: 'HTTPRoute', name: 'app', sectionName: 'special' }, [
+      { name: 'x-policy', value: 'rule' },
+      { name: 'x-rule-only', value: 'yes' },
+    ]),
     // The same target as on-gateway, newer: Conflicted.
     policy('newer', { kind: 'Gateway', name: 'gw' }, [{ name: 'x-policy', value: 'newer' }], '2026-06-01T00:00:00Z'),
     // Invalid: the CRD's CEL rule refuses Envoy's own headers; the other an unknown field.
@@ -75,15 +85,31 @@ describe('a plugin-owned policy kind', () => {
   });
 
   it('invalid policies are refused with the field path; the winners are Accepted, the newer one Conflicted', async () => {
-    expect(await item('envoy-header')).toMatchObject({ state: 'rejected', messages: [expect.stringContaining('HeaderPolicy default/envoy-header is invalid: spec: Invalid value: "object": headers starting with x-envoy- are Envoy\'s own')] });
-    expect(await item('typo')).toMatchObject({ state: 'rejected', messages: [expect.stringContaining('spec.headers[0].valeu: Invalid value: unknown field "spec.headers[0].valeu"')] });
+    expect(await item('envoy-header')).toMatchObject({
+      state: 'rejected',
+      messages: [
+        expect.stringContaining('HeaderPolicy default/envoy-header is invalid: spec: Invalid value: "object": headers starting with x-envoy- are Envoy\'s own'),
+      ],
+    });
+    expect(await item('typo')).toMatchObject({
+      state: 'rejected',
+      messages: [expect.stringContaining('spec.headers[0].valeu: Invalid value: unknown field "spec.headers[0].valeu"')],
+    });
     expect(await item('on-gateway')).toMatchObject({ state: 'accepted' });
     expect(await item('on-rule')).toMatchObject({ state: 'accepted' });
-    expect(await item('newer')).toMatchObject({ state: 'rejected', messages: ['HeaderPolicy default/newer: spec.targetRefs[0]: HeaderPolicy default/on-gateway applies to the same target and takes precedence (older, or first by namespace/name)'] });
+    expect(await item('newer')).toMatchObject({
+      state: 'rejected',
+      messages: [
+        'HeaderPolicy default/newer: spec.targetRefs[0]: HeaderPolicy default/on-gateway applies to the same target and takes precedence (older, or first by namespace/name)',
+      ],
+    });
   });
 
   it('a policy edit is served without a restart', async () => {
-    writeYaml(dir, 'policies.yaml', [onGateway('edited'), policy('on-rule', { kind: 'HTTPRoute', name: 'app', sectionName: 'special' }, [{ name: 'x-policy', value: 'rule' }])]);
+    writeYaml(dir, 'policies.yaml', [
+      onGateway('edited'),
+      policy('on-rule', { kind: 'HTTPRoute', name: 'app', sectionName: 'special' }, [{ name: 'x-policy', value: 'rule' }]),
+    ]);
     await waitFor('the edited Gateway policy', async () => (await get('/')).headers['x-policy'] === 'edited');
     expect((await get('/special')).headers['x-policy']).toBe('rule');
   });

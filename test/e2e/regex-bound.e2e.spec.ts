@@ -9,11 +9,39 @@ import { tempDir } from '../harness/config.js';
 import { envoyBinary } from '../harness/peers.js';
 
 const CORPUS = [
-  '/a', '.*', '/api/v[0-9]+/items', '^/users/[^/]+/orders/[0-9]{1,8}$', '(foo|bar|baz)+/qux', '[a-z]{1,30}',
-  '(a|b|c|d|e|f|g)*x{2,5}', '(?i)/case', '\\d+\\.\\d+', '[[:alpha:]]+', 'x{90}', '(abc){5,10}', '[^a-f0-9]*end',
-  '^[a-f0-9]{8}$', '/items/[0-9]+', '(?:ab|cd)*ef', '^/(en|fr|de)/docs(/.*)?$', '\\w+@\\w+\\.com', '[0-9]{2,4}-[0-9]{2}',
-  '(?s)a.b', 'é+', '^$', 'a|b|c|d|e|f|g|h|i|j', '[a-zA-Z0-9_-]{3,16}', '/api/.*/v[0-9]/.*', '[^a-z]+', '(?i)[a-z]+[0-9]',
-  '\\p{Greek}+', '[α-ω]{2}', '(?i)hello world', '[^/]+/[^/]+', 'a{2,6}b{1,3}', '(x|yz)?w+',
+  '/a',
+  '.*',
+  '/api/v[0-9]+/items',
+  '^/users/[^/]+/orders/[0-9]{1,8}$',
+  '(foo|bar|baz)+/qux',
+  '[a-z]{1,30}',
+  '(a|b|c|d|e|f|g)*x{2,5}',
+  '(?i)/case',
+  '\\d+\\.\\d+',
+  '[[:alpha:]]+',
+  'x{90}',
+  '(abc){5,10}',
+  '[^a-f0-9]*end',
+  '^[a-f0-9]{8}$',
+  '/items/[0-9]+',
+  '(?:ab|cd)*ef',
+  '^/(en|fr|de)/docs(/.*)?$',
+  '\\w+@\\w+\\.com',
+  '[0-9]{2,4}-[0-9]{2}',
+  '(?s)a.b',
+  'é+',
+  '^$',
+  'a|b|c|d|e|f|g|h|i|j',
+  '[a-zA-Z0-9_-]{3,16}',
+  '/api/.*/v[0-9]/.*',
+  '[^a-z]+',
+  '(?i)[a-z]+[0-9]',
+  '\\p{Greek}+',
+  '[α-ω]{2}',
+  '(?i)hello world',
+  '[^/]+/[^/]+',
+  'a{2,6}b{1,3}',
+  '(x|yz)?w+',
 ];
 
 function envoyProgramSize(dir: string, regex: string): number {
@@ -24,11 +52,18 @@ function envoyProgramSize(dir: string, regex: string): number {
     httpFilters: [{ name: 'envoy.filters.http.router', typedConfig: { '@type': 'type.googleapis.com/envoy.extensions.filters.http.router.v3.Router' } }],
     routeConfig: { virtualHosts: [{ name: 'v', domains: ['*'], routes: [{ match: { safeRegex: { regex } }, directResponse: { status: 200 } }] }] },
   };
-  writeFileSync(file, JSON.stringify({
-    // error level 0: Envoy refuses every regex and says how big it is
-    layeredRuntime: { layers: [{ name: 'r', staticLayer: { 're2.max_program_size.error_level': 0 } }] },
-    staticResources: { listeners: [{ name: 'l', address: { socketAddress: { address: '127.0.0.1', portValue: 1 } }, filterChains: [{ filters: [{ name: 'h', typedConfig: hcm }] }] }] },
-  }));
+  writeFileSync(
+    file,
+    JSON.stringify({
+      // error level 0: Envoy refuses every regex and says how big it is
+      layeredRuntime: { layers: [{ name: 'r', staticLayer: { 're2.max_program_size.error_level': 0 } }] },
+      staticResources: {
+        listeners: [
+          { name: 'l', address: { socketAddress: { address: '127.0.0.1', portValue: 1 } }, filterChains: [{ filters: [{ name: 'h', typedConfig: hcm }] }] },
+        ],
+      },
+    }),
+  );
   try {
     execFileSync(envoyBinary(), ['--mode', 'validate', '-c', file, '--use-dynamic-base-id', '-l', 'critical'], { stdio: 'pipe' });
   } catch (err) {
@@ -47,6 +82,6 @@ describe('RE2 program-size bound', () => {
     const estimate = estimateProgramSize(regex);
     console.log(`${regex.padEnd(28)} envoy ${String(envoy).padStart(4)}  estimate ${String(estimate).padStart(4)}`);
     expect(estimate).toBeGreaterThanOrEqual(envoy);
-    expect(checkRegex(regex, envoy - 1).ok, 'refused when the bound is below Envoy\'s count').toBe(false);
+    expect(checkRegex(regex, envoy - 1).ok, "refused when the bound is below Envoy's count").toBe(false);
   });
 });

@@ -13,14 +13,27 @@ beforeAll(async () => {
 afterAll(() => pg?.stop('immediate'));
 
 const status = (name: string, state = 'accepted', hash = 'h1', messages: string[] = []): StatusInput => ({
-  key: `HTTPRoute/default/${name}`, kind: 'HTTPRoute', namespace: 'default', name, contentHash: hash, state, conditions: [{ type: 'Accepted', status: state === 'rejected' ? 'False' : 'True' }], messages,
+  key: `HTTPRoute/default/${name}`,
+  kind: 'HTTPRoute',
+  namespace: 'default',
+  name,
+  contentHash: hash,
+  state,
+  conditions: [{ type: 'Accepted', status: state === 'rejected' ? 'False' : 'True' }],
+  messages,
 });
 
 describe.each(['sqlite', 'postgres'])('reporter on %s', (db) => {
   const sqlitePath = join(tempDir(`reporter-${db}`), 'gatehouse.db');
   let clock = 0;
   const make = (retention = 100) =>
-    new Reporter({ ...(db === 'postgres' ? { db: pg.url } : {}), sqlitePath, historyRetention: retention, flushIntervalMs: 20, now: () => new Date(Date.UTC(2026, 0, 1, 0, 0, clock++)).toISOString() });
+    new Reporter({
+      ...(db === 'postgres' ? { db: pg.url } : {}),
+      sqlitePath,
+      historyRetention: retention,
+      flushIntervalMs: 20,
+      now: () => new Date(Date.UTC(2026, 0, 1, 0, 0, clock++)).toISOString(),
+    });
 
   it('persists statuses and history, with filters and paging', async () => {
     const r = make();

@@ -34,10 +34,7 @@ describe.each([
     httpRoute('header', {
       parentRefs: [{ name: 'gw', sectionName: 'main' }],
       hostnames: ['header.test'],
-      rules: [
-        { matches: [{ headers: [{ name: 'X-Env', value: 'canary' }] }], backendRefs: [toService('c')] },
-        { backendRefs: [toService('a')] },
-      ],
+      rules: [{ matches: [{ headers: [{ name: 'X-Env', value: 'canary' }] }], backendRefs: [toService('c')] }, { backendRefs: [toService('a')] }],
     }),
     httpRoute('weights', {
       parentRefs: [{ name: 'gw', sectionName: 'main' }],
@@ -56,9 +53,19 @@ describe.each([
   ];
 
   beforeAll(async () => {
-    [a, b, c] = await Promise.all([startBackend('a', { host: '127.0.0.21' }), startBackend('b', { host: '127.0.0.22' }), startBackend('c', { host: '127.0.0.23' })]);
+    [a, b, c] = await Promise.all([
+      startBackend('a', { host: '127.0.0.21' }),
+      startBackend('b', { host: '127.0.0.22' }),
+      startBackend('c', { host: '127.0.0.23' }),
+    ]);
     [port, port2] = [await freePort(address), await freePort(address)];
-    writeYaml(dir, 'gateway.yaml', [gatewayClass, gateway('gw', address, [{ name: 'main', port }, { name: 'second', port: port2 }])]);
+    writeYaml(dir, 'gateway.yaml', [
+      gatewayClass,
+      gateway('gw', address, [
+        { name: 'main', port },
+        { name: 'second', port: port2 },
+      ]),
+    ]);
     writeYaml(dir, 'services.yaml', [...service('a', a), ...service('b', b), ...service('c', c)]);
     writeYaml(dir, 'routes.yaml', routes('b'));
     gh = await startGatehouse({ configDir: dir, dataDir: join(work, 'data') });

@@ -10,7 +10,10 @@ import { gateway, gatewayClass, httpRoute, service, tempDir, toService, writeYam
 import { request, sleep, startBackend, startEnvoy, startGatehouse, waitFor, freePort, type Backend, type Envoy, type Gatehouse } from '../harness/peers.js';
 
 const ADDRESS = '127.0.0.41';
-type Listed = { items: Array<{ kind: string; name: string; state: string; origin: { file?: string; line?: number }; messages: string[] }>; problems: Array<{ file?: string; line?: number; message: string }> };
+type Listed = {
+  items: Array<{ kind: string; name: string; state: string; origin: { file?: string; line?: number }; messages: string[] }>;
+  problems: Array<{ file?: string; line?: number; message: string }>;
+};
 
 describe('the directory source under in-place rewrites and hostile files', () => {
   const root = tempDir('source-rewrite');
@@ -25,7 +28,8 @@ describe('the directory source under in-place rewrites and hostile files', () =>
   const get = (host: string) => request(`http://${ADDRESS}:${port}/`, { host, timeoutMs: 2000 });
   const resources = async (): Promise<Listed> => (await (await fetch(`${gh.admin}/api/v1/resources`)).json()) as Listed;
   const gatewayDocs = () => [gatewayClass, gateway('gw', ADDRESS, [{ name: 'http', port }])];
-  const routeDoc = (name: string, host: string) => httpRoute(name, { parentRefs: [{ name: 'gw' }], hostnames: [host], rules: [{ backendRefs: [toService('app')] }] });
+  const routeDoc = (name: string, host: string) =>
+    httpRoute(name, { parentRefs: [{ name: 'gw' }], hostnames: [host], rules: [{ backendRefs: [toService('app')] }] });
 
   /** Rewrites `file` in place (the same inode, as many editors and `>` do): truncate, then `parts` writes, `gapMs` apart. */
   async function rewriteInPlace(file: string, parts: number, gapMs: () => number) {
@@ -56,7 +60,10 @@ describe('the directory source under in-place rewrites and hostile files', () =>
     writeYaml(dir, 'services.yaml', service('app', app));
     writeYaml(dir, 'route.yaml', [routeDoc('probed', 'probed.test')]);
     // Present at startup: a kind and a name that are Object.prototype members used to kill it.
-    writeFileSync(join(dir, 'evil-at-start.yaml'), 'apiVersion: v1\nkind: constructor\nmetadata: { name: toString }\n---\napiVersion: v1\nkind: __proto__\nmetadata: { name: a }\n');
+    writeFileSync(
+      join(dir, 'evil-at-start.yaml'),
+      'apiVersion: v1\nkind: constructor\nmetadata: { name: toString }\n---\napiVersion: v1\nkind: __proto__\nmetadata: { name: a }\n',
+    );
     gh = await startGatehouse({ configDir: dir, dataDir: join(root, 'data') });
     envoy = await startEnvoy({ gateway: 'default/gw', xdsPort: gh.xdsPort, workDir: join(root, 'work') });
     await waitFor('the probed route served', async () => (await get('probed.test').catch(() => ({ backend: undefined }))).backend === 'app');
@@ -104,10 +111,17 @@ describe('the directory source under in-place rewrites and hostile files', () =>
   it('hostile files change nothing for what is served, and each is reported with its file', async () => {
     const names = 'abcdefghij';
     const bomb = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
-    for (let i = 1; i < 10; i++) bomb.push(`${names[i]}: &${names[i]} [${Array(9).fill(`*${names[i - 1]}`).join(',')}]`);
+    for (let i = 1; i < 10; i++)
+      bomb.push(
+        `${names[i]}: &${names[i]} [${Array(9)
+          .fill(`*${names[i - 1]}`)
+          .join(',')}]`,
+      );
     const hostile: Record<string, string | Buffer> = {
       'alias-bomb.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: bomb }\n${bomb.join('\n')}\n`,
-      'prototype-kinds.yaml': ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf'].map((k) => `apiVersion: v1\nkind: ${k}\nmetadata: { name: ${k.toLowerCase().replace(/_/g, 'x')} }\n`).join('---\n'),
+      'prototype-kinds.yaml': ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf']
+        .map((k) => `apiVersion: v1\nkind: ${k}\nmetadata: { name: ${k.toLowerCase().replace(/_/g, 'x')} }\n`)
+        .join('---\n'),
       'prototype-names.yaml': `apiVersion: ${'constructor'}\nkind: Service\nmetadata: { name: valueof, namespace: constructor }\nspec: { ports: [{ port: 80 }] }\n`,
       'list.yaml': 'apiVersion: v1\nkind: List\nitems:\n  - 5\n  - null\n  - { apiVersion: v1, kind: List, items: 7 }\n',
       'scalar.yaml': 'just words\n',
@@ -123,10 +137,14 @@ describe('the directory source under in-place rewrites and hostile files', () =>
     symlinkSync(join(root, 'nowhere.yaml'), join(dir, 'dangling.yaml'));
     const reported = ['fifo.yaml', 'outside-link.yaml', 'dangling.yaml', ...Object.keys(hostile)];
     const named = (l: Listed) => new Set([...l.problems.map((p) => p.file), ...l.items.filter((i) => i.state !== 'accepted').map((i) => i.origin.file)]);
-    await waitFor('every hostile file reported', async () => {
-      const l = await resources();
-      return reported.every((f) => named(l).has(f));
-    }, 30_000);
+    await waitFor(
+      'every hostile file reported',
+      async () => {
+        const l = await resources();
+        return reported.every((f) => named(l).has(f));
+      },
+      30_000,
+    );
     const l = await resources();
     for (const p of l.problems) {
       expect(p.line, p.message).toBeGreaterThanOrEqual(1);

@@ -16,20 +16,39 @@ const address = '127.0.0.130';
 const dir = tempDir('stream-routes');
 const GW = 'gateway.networking.k8s.io/v1';
 let ca: Pem, gatewayCert: Pem;
-let passA: StreamBackend, passB: StreamBackend, plain: StreamBackend, tcpA: StreamBackend, tcpB: StreamBackend, tcpNew: StreamBackend, udpA: StreamBackend, udpB: StreamBackend;
+let passA: StreamBackend,
+  passB: StreamBackend,
+  plain: StreamBackend,
+  tcpA: StreamBackend,
+  tcpB: StreamBackend,
+  tcpNew: StreamBackend,
+  udpA: StreamBackend,
+  udpB: StreamBackend;
 let gh: Gatehouse, envoy: Envoy, tlsPort: number, l4Port: number;
 const route = (kind: string, name: string, sectionName: string, backends: Array<[string, number]>, hostnames?: string[]) => ({
   apiVersion: GW,
   kind,
   metadata: { name, namespace: 'default' },
-  spec: { parentRefs: [{ name: 'gw', sectionName }], ...(hostnames ? { hostnames } : {}), rules: [{ backendRefs: backends.map(([n, weight]) => ({ name: n, port: 80, weight })) }] },
+  spec: {
+    parentRefs: [{ name: 'gw', sectionName }],
+    ...(hostnames ? { hostnames } : {}),
+    rules: [{ backendRefs: backends.map(([n, weight]) => ({ name: n, port: 80, weight })) }],
+  },
 });
 
 beforeAll(async () => {
   ca = makeCa('stream-ca');
   gatewayCert = issue(ca, 'term.test', { dns: ['term.test'] });
-  [passA, passB] = await Promise.all([startTlsEcho('pass-a', '127.0.0.131', issue(ca, 'a.pass.test', { dns: ['a.pass.test'] })), startTlsEcho('pass-b', '127.0.0.132', issue(ca, 'b.pass.test', { dns: ['b.pass.test', '*.pass.test'] }))]);
-  [plain, tcpA, tcpB, tcpNew] = await Promise.all([startTcpEcho('plain', '127.0.0.133'), startTcpEcho('tcp-a', '127.0.0.134'), startTcpEcho('tcp-b', '127.0.0.135'), startTcpEcho('tcp-new', '127.0.0.136')]);
+  [passA, passB] = await Promise.all([
+    startTlsEcho('pass-a', '127.0.0.131', issue(ca, 'a.pass.test', { dns: ['a.pass.test'] })),
+    startTlsEcho('pass-b', '127.0.0.132', issue(ca, 'b.pass.test', { dns: ['b.pass.test', '*.pass.test'] })),
+  ]);
+  [plain, tcpA, tcpB, tcpNew] = await Promise.all([
+    startTcpEcho('plain', '127.0.0.133'),
+    startTcpEcho('tcp-a', '127.0.0.134'),
+    startTcpEcho('tcp-b', '127.0.0.135'),
+    startTcpEcho('tcp-new', '127.0.0.136'),
+  ]);
   [udpA, udpB] = await Promise.all([startUdpEcho('udp-a', '127.0.0.137'), startUdpEcho('udp-b', '127.0.0.138')]);
   [tlsPort, l4Port] = [await freePort(address), await freePort(address)];
   writeYaml(dir, 'gateway.yaml', [
@@ -60,8 +79,14 @@ beforeAll(async () => {
     route('TLSRoute', 'a', 'pass', [['pass-a', 1]], ['a.pass.test']),
     route('TLSRoute', 'others', 'pass', [['pass-b', 1]], ['*.pass.test']),
     route('TLSRoute', 'terminated', 'term', [['plain', 1]], ['term.test']),
-    route('TCPRoute', 'tcp', 'tcp', [['tcp-a', 3], ['tcp-b', 1]]),
-    route('UDPRoute', 'udp', 'udp', [['udp-a', 1], ['udp-b', 3]]),
+    route('TCPRoute', 'tcp', 'tcp', [
+      ['tcp-a', 3],
+      ['tcp-b', 1],
+    ]),
+    route('UDPRoute', 'udp', 'udp', [
+      ['udp-a', 1],
+      ['udp-b', 3],
+    ]),
   ]);
   gh = await startGatehouse({ configDir: dir, dataDir: join(dir, '.data') });
   envoy = await startEnvoy({ gateway: 'default/gw', xdsPort: gh.xdsPort, workDir: join(dir, '.work') });
@@ -72,7 +97,9 @@ beforeAll(async () => {
   });
   // A second TCPRoute on the same listener, created later: accepted, never bound.
   writeYaml(dir, 'newer.yaml', [route('TCPRoute', 'aaa-newer', 'tcp', [['tcp-new', 1]])]);
-  await waitFor('the newer route reported', async () => ((await (await fetch(`${gh.admin}/api/v1/resources`)).json()) as { items: Array<{ name: string }> }).items.some((i) => i.name === 'aaa-newer'));
+  await waitFor('the newer route reported', async () =>
+    ((await (await fetch(`${gh.admin}/api/v1/resources`)).json()) as { items: Array<{ name: string }> }).items.some((i) => i.name === 'aaa-newer'),
+  );
 });
 
 afterAll(async () => {
@@ -86,7 +113,7 @@ describe('TLSRoute', () => {
     expect(await tlsExchange(address, tlsPort, 'a.pass.test', ca.crt, 'hi')).toEqual({ reply: 'pass-a:hi', peerCN: 'a.pass.test' });
     expect(await tlsExchange(address, tlsPort, 'zzz.pass.test', ca.crt, 'hi')).toEqual({ reply: 'pass-b:hi', peerCN: 'b.pass.test' });
   });
-  it('terminates TLS with the listener\'s certificate and forwards plain TCP, on the same port', async () => {
+  it("terminates TLS with the listener's certificate and forwards plain TCP, on the same port", async () => {
     expect(await tlsExchange(address, tlsPort, 'term.test', ca.crt, 'hi')).toEqual({ reply: 'plain:hi', peerCN: 'term.test' });
     expect(plain.count).toBeGreaterThan(0);
   });
@@ -127,6 +154,9 @@ it('reports both TCPRoutes accepted and attached, as the spec says', async () =>
     expect(r.parents![0]!.conditions).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'Accepted', status: 'True' })]));
   }
   const gw = reports.find((x) => x.ref.kind === 'Gateway')!;
-  expect(gw.listeners!.find((l) => l.name === 'tcp')).toMatchObject({ attachedRoutes: 2, supportedKinds: [{ group: 'gateway.networking.k8s.io', kind: 'TCPRoute' }] });
+  expect(gw.listeners!.find((l) => l.name === 'tcp')).toMatchObject({
+    attachedRoutes: 2,
+    supportedKinds: [{ group: 'gateway.networking.k8s.io', kind: 'TCPRoute' }],
+  });
   expect(gw.listeners!.find((l) => l.name === 'pass')!.attachedRoutes).toBe(2);
 });

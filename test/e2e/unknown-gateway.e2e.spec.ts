@@ -16,7 +16,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const proxies = async () => ((await (await fetch(`${gh!.admin}/api/v1/proxies`)).json()) as { items: Array<{ nodeGroup: string; knownGateway: boolean }> }).items;
+const proxies = async () =>
+  ((await (await fetch(`${gh!.admin}/api/v1/proxies`)).json()) as { items: Array<{ nodeGroup: string; knownGateway: boolean }> }).items;
 
 it('holds a proxy for an unknown gateway, visible in the log and the admin API, and serves it once the Gateway exists; a deleted Gateway is served empty', async () => {
   writeYaml(dir, 'gw.yaml', [gatewayClass, gateway('real', '127.0.0.31', [{ name: 'http', port: await freePort('127.0.0.31') }])]);
@@ -26,7 +27,9 @@ it('holds a proxy for an unknown gateway, visible in the log and the admin API, 
   await waitFor('the held proxy in the admin API', async () => (await proxies()).some((p) => p.nodeGroup === 'default/nope'));
   expect(await proxies()).toEqual([expect.objectContaining({ nodeGroup: 'default/nope', knownGateway: false })]);
   await waitFor('the warning in the log', () =>
-    /WARN +proxy connected: node=\S+ names gateway "default\/nope", which Gatehouse has no configuration for \(yet\); its requests are held until it has one/.test(gh!.output),
+    /WARN +proxy connected: node=\S+ names gateway "default\/nope", which Gatehouse has no configuration for \(yet\); its requests are held until it has one/.test(
+      gh!.output,
+    ),
   );
   // Held: no answer at all (an empty one would be applied, and after a restart would withdraw every listener).
   await sleep(1000);

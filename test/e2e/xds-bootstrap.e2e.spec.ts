@@ -24,7 +24,10 @@ async function validate(file: string): Promise<string> {
   return (stdout + stderr).trim();
 }
 
-type Cluster = { type: string; loadAssignment: { endpoints: Array<{ lbEndpoints: Array<{ endpoint: { address: { socketAddress: { address: string } } } }> }> } };
+type Cluster = {
+  type: string;
+  loadAssignment: { endpoints: Array<{ lbEndpoints: Array<{ endpoint: { address: { socketAddress: { address: string } } } }> }> };
+};
 const xdsCluster = (b: Record<string, unknown>) => (b['staticResources'] as { clusters: Cluster[] }).clusters[0]!;
 
 describe('gatehouse bootstrap', () => {
@@ -42,7 +45,15 @@ describe('gatehouse bootstrap', () => {
   });
 
   it('an mTLS bootstrap is accepted by Envoy and written with mode 0600', async () => {
-    const { file } = await gatehouseBootstrap(join(dir, 'tls.json'), ['--gateway', 'default/web', '--xds-tls', '--data-dir', join(dir, '.data'), '--xds-address', 'localhost:9977']);
+    const { file } = await gatehouseBootstrap(join(dir, 'tls.json'), [
+      '--gateway',
+      'default/web',
+      '--xds-tls',
+      '--data-dir',
+      join(dir, '.data'),
+      '--xds-address',
+      'localhost:9977',
+    ]);
     expect(await validate(file)).toContain('OK');
     expect(statSync(file).mode & 0o777).toBe(0o600);
   });

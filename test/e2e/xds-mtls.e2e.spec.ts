@@ -25,7 +25,10 @@ beforeAll(async () => {
   writeYaml(dir, 'gateways.yaml', [gatewayClass, gateway('a', '127.0.0.61', [{ name: 'http', port }]), gwB, tlsSecret('b-cert', 'secure.test')]);
   // Envoy answers these itself (a redirect): what is served comes from xDS alone, no backend involved.
   const redirect = { filters: [{ type: 'RequestRedirect', requestRedirect: { hostname: 'moved.test', statusCode: 302 } }] };
-  writeYaml(dir, 'routes.yaml', [httpRoute('a', { parentRefs: [{ name: 'a' }], rules: [redirect] }), httpRoute('b', { parentRefs: [{ name: 'b' }], rules: [redirect] })]);
+  writeYaml(dir, 'routes.yaml', [
+    httpRoute('a', { parentRefs: [{ name: 'a' }], rules: [redirect] }),
+    httpRoute('b', { parentRefs: [{ name: 'b' }], rules: [redirect] }),
+  ]);
   gh = await startGatehouse({ configDir: dir, dataDir, args: ['--xds-tls'] });
   xds = `127.0.0.1:${gh.xdsPort}`;
   const a = await gatehouseBootstrap(join(work, 'a.json'), ['--gateway', 'default/a', '--xds-tls', '--data-dir', dataDir, '--xds-address', xds]);
@@ -51,7 +54,14 @@ describe('xDS over mTLS', () => {
   });
 
   it('refuses a client without a certificate (and one speaking plaintext)', async () => {
-    const tlsOnly = rawXdsClient(xds, { tls: { caPem: bootstrapClientTls((await gatehouseBootstrap(join(work, 'ca-only.json'), ['--gateway', 'default/a', '--xds-tls', '--data-dir', dataDir, '--xds-address', xds])).bootstrap).caPem } });
+    const tlsOnly = rawXdsClient(xds, {
+      tls: {
+        caPem: bootstrapClientTls(
+          (await gatehouseBootstrap(join(work, 'ca-only.json'), ['--gateway', 'default/a', '--xds-tls', '--data-dir', dataDir, '--xds-address', xds]))
+            .bootstrap,
+        ).caPem,
+      },
+    });
     tlsOnly.send({ node: nodeFor('default/a'), typeUrl: CDS });
     expect((await tlsOnly.ended).code).toBe(status.UNAVAILABLE);
     expect(tlsOnly.responses).toEqual([]);
@@ -65,7 +75,9 @@ describe('xDS over mTLS', () => {
   });
 
   it("a client holding gateway A's certificate that asks as gateway B is refused (PERMISSION_DENIED) and gets none of B's secrets", async () => {
-    const certA = bootstrapClientTls((await gatehouseBootstrap(join(work, 'a2.json'), ['--gateway', 'default/a', '--xds-tls', '--data-dir', dataDir, '--xds-address', xds])).bootstrap);
+    const certA = bootstrapClientTls(
+      (await gatehouseBootstrap(join(work, 'a2.json'), ['--gateway', 'default/a', '--xds-tls', '--data-dir', dataDir, '--xds-address', xds])).bootstrap,
+    );
     for (const delta of [false, true]) {
       const c = rawXdsClient(xds, { tls: certA, delta });
       c.send(delta ? { node: nodeFor('default/b'), typeUrl: SDS, resourceNamesSubscribe: ['*'] } : { node: nodeFor('default/b'), typeUrl: SDS });
@@ -75,10 +87,16 @@ describe('xDS over mTLS', () => {
       expect(c.responses).toEqual([]);
       c.close();
     }
-    await waitFor('the refusal in the log', () => /WARN +xDS stream from .* refused \(PERMISSION_DENIED\): node "raw-default-b" asks for gateway "default\/b" but its client certificate is for gateway default\/a/.test(gh.output));
+    await waitFor('the refusal in the log', () =>
+      /WARN +xDS stream from .* refused \(PERMISSION_DENIED\): node "raw-default-b" asks for gateway "default\/b" but its client certificate is for gateway default\/a/.test(
+        gh.output,
+      ),
+    );
 
     // The same request with B's own certificate is served B's secret: the refusal above is what kept it away.
-    const certB = bootstrapClientTls((await gatehouseBootstrap(join(work, 'b.json'), ['--gateway', 'default/b', '--xds-tls', '--data-dir', dataDir, '--xds-address', xds])).bootstrap);
+    const certB = bootstrapClientTls(
+      (await gatehouseBootstrap(join(work, 'b.json'), ['--gateway', 'default/b', '--xds-tls', '--data-dir', dataDir, '--xds-address', xds])).bootstrap,
+    );
     const b = rawXdsClient(xds, { tls: certB });
     b.send({ node: nodeFor('default/b'), typeUrl: SDS });
     const secrets = await b.next();
@@ -90,7 +108,19 @@ describe('xDS over mTLS', () => {
 
 describe('xDS address policy', () => {
   it('a non-loopback --xds-address without mTLS refuses to start, naming the flags', async () => {
-    const r = await gatehouseCli(['serve', '--config-dir', dir, '--data-dir', join(dir, '.policy'), '--xds-address', '0.0.0.0', '--xds-port', '0', '--admin-port', '0']);
+    const r = await gatehouseCli([
+      'serve',
+      '--config-dir',
+      dir,
+      '--data-dir',
+      join(dir, '.policy'),
+      '--xds-address',
+      '0.0.0.0',
+      '--xds-port',
+      '0',
+      '--admin-port',
+      '0',
+    ]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--xds-address 0.0.0.0 is not loopback');
     expect(r.stderr).toContain('--xds-tls');

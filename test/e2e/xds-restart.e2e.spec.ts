@@ -25,12 +25,18 @@ beforeAll(async () => {
     gatewayClass,
     ...proxies.map((p, i) => gateway(p.gw, p.address, [{ name: 'http', port: ports[i]! }])),
     // Envoy answers these itself (a redirect): what is served depends on xDS alone.
-    ...proxies.map((p) => httpRoute(p.gw, { parentRefs: [{ name: p.gw }], rules: [{ filters: [{ type: 'RequestRedirect', requestRedirect: { hostname: 'moved.test', statusCode: 302 } }] }] })),
+    ...proxies.map((p) =>
+      httpRoute(p.gw, {
+        parentRefs: [{ name: p.gw }],
+        rules: [{ filters: [{ type: 'RequestRedirect', requestRedirect: { hostname: 'moved.test', statusCode: 302 } }] }],
+      }),
+    ),
   ]);
   xdsPort = await freePort();
   gh = await startGatehouse({ configDir: dir, dataDir, xdsPort });
   for (const p of proxies) envoys.push(await startEnvoy({ gateway: `default/${p.gw}`, xdsPort, delta: p.delta, workDir: join(dir, '.work') }));
-  for (const [i, p] of proxies.entries()) await waitFor(`traffic through ${p.gw}`, async () => (await request(`http://${p.address}:${ports[i]}/`)).status === 302);
+  for (const [i, p] of proxies.entries())
+    await waitFor(`traffic through ${p.gw}`, async () => (await request(`http://${p.address}:${ports[i]}/`)).status === 302);
 });
 
 afterAll(async () => {
@@ -79,8 +85,14 @@ it('Envoys keep serving through a restart and are re-served within about a secon
   await waitFor(
     'every Envoy re-served',
     async () => {
-      const items = ((await (await fetch(`${gh.admin}/api/v1/proxies`)).json()) as { items: Array<{ nodeGroup: string; knownGateway: boolean; types: Record<string, { ackedVersion?: string }> }> }).items;
-      const served = proxies.every((p) => items.some((it) => it.nodeGroup === `default/${p.gw}` && it.knownGateway && Object.values(it.types).some((t) => t.ackedVersion)));
+      const items = (
+        (await (await fetch(`${gh.admin}/api/v1/proxies`)).json()) as {
+          items: Array<{ nodeGroup: string; knownGateway: boolean; types: Record<string, { ackedVersion?: string }> }>;
+        }
+      ).items;
+      const served = proxies.every((p) =>
+        items.some((it) => it.nodeGroup === `default/${p.gw}` && it.knownGateway && Object.values(it.types).some((t) => t.ackedVersion)),
+      );
       if (!served) return false;
       for (const e of envoys) if ((await e.stats())['control_plane.connected_state'] !== 1) return false;
       return true;

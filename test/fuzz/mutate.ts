@@ -13,7 +13,31 @@ const nestedList = (depth: number): Json => (depth === 0 ? [] : [nestedList(dept
 
 /** Values that have broken parsers, validators and translators before. */
 export const hostileValue: fc.Arbitrary<Json> = fc.oneof(
-  fc.constantFrom<Json>(null, '', 0, -1, 1.5, 1e308, -0, true, false, [], {}, 'null', '*', '.', '..', '/', '\u0000', '\u202e', '\n', '%', '%25', '${x}', '{{x}}'),
+  fc.constantFrom<Json>(
+    null,
+    '',
+    0,
+    -1,
+    1.5,
+    1e308,
+    -0,
+    true,
+    false,
+    [],
+    {},
+    'null',
+    '*',
+    '.',
+    '..',
+    '/',
+    '\u0000',
+    '\u202e',
+    '\n',
+    '%',
+    '%25',
+    '${x}',
+    '{{x}}',
+  ),
   fc.constantFrom<Json>(...PROTO_NAMES),
   fc.nat({ max: 300_000 }).map((n) => 'x'.repeat(n)),
   fc.nat({ max: 5_000 }).map((n) => '(a+)+$'.repeat(1 + (n % 50)) + 'a'.repeat(n)),
@@ -24,7 +48,10 @@ export const hostileValue: fc.Arbitrary<Json> = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 200 }),
 );
 
-export const hostileKey: fc.Arbitrary<string> = fc.oneof(fc.constantFrom(...PROTO_NAMES, 'status', 'metadata', 'spec', 'kind', 'apiVersion', 'rules', 'name', 'x-unknown'), fc.string({ maxLength: 40 }));
+export const hostileKey: fc.Arbitrary<string> = fc.oneof(
+  fc.constantFrom(...PROTO_NAMES, 'status', 'metadata', 'spec', 'kind', 'apiVersion', 'rules', 'name', 'x-unknown'),
+  fc.string({ maxLength: 40 }),
+);
 
 export type Op =
   | { op: 'set'; at: number; value: Json }
@@ -38,7 +65,25 @@ export const operation: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ op: fc.constant('delete' as const), at: fc.nat() }),
   fc.record({ op: fc.constant('add' as const), at: fc.nat(), key: hostileKey, value: hostileValue }),
   fc.record({ op: fc.constant('duplicate' as const), at: fc.nat(), times: fc.integer({ min: 1, max: 70 }) }),
-  fc.record({ op: fc.constant('kind' as const), value: fc.oneof(fc.constantFrom(...PROTO_NAMES, 'List', 'Gateway', 'HTTPRoute', 'Service', 'Secret', 'GatewayClass', 'EndpointSlice', 'Upstream', 'ReferenceGrant', 'Namespace'), fc.string({ maxLength: 20 })) }),
+  fc.record({
+    op: fc.constant('kind' as const),
+    value: fc.oneof(
+      fc.constantFrom(
+        ...PROTO_NAMES,
+        'List',
+        'Gateway',
+        'HTTPRoute',
+        'Service',
+        'Secret',
+        'GatewayClass',
+        'EndpointSlice',
+        'Upstream',
+        'ReferenceGrant',
+        'Namespace',
+      ),
+      fc.string({ maxLength: 20 }),
+    ),
+  }),
 );
 
 export type TextOp = { op: 'truncate'; at: number } | { op: 'insert'; at: number; text: string } | { op: 'alias-bomb' } | { op: 'none' };
@@ -46,7 +91,14 @@ export type TextOp = { op: 'truncate'; at: number } | { op: 'insert'; at: number
 export const textOperation: fc.Arbitrary<TextOp> = fc.oneof(
   { weight: 6, arbitrary: fc.constant({ op: 'none' as const }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('truncate' as const), at: fc.nat() }) },
-  { weight: 2, arbitrary: fc.record({ op: fc.constant('insert' as const), at: fc.nat(), text: fc.oneof(fc.constantFrom(':', '- ', '{', '[', '"', "'", '\t', '&a', '*a', '!!binary', '---\n', '\n  x: y', '<<: *a'), fc.string({ maxLength: 10 })) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      op: fc.constant('insert' as const),
+      at: fc.nat(),
+      text: fc.oneof(fc.constantFrom(':', '- ', '{', '[', '"', "'", '\t', '&a', '*a', '!!binary', '---\n', '\n  x: y', '<<: *a'), fc.string({ maxLength: 10 })),
+    }),
+  },
   { weight: 1, arbitrary: fc.constant({ op: 'alias-bomb' as const }) },
 );
 
@@ -114,7 +166,12 @@ export function render(docs: readonly Json[], text: TextOp): string {
     yaml = yaml.slice(0, at) + text.text + yaml.slice(at);
   } else if (text.op === 'alias-bomb') {
     const levels = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
-    for (let i = 1; i < 9; i++) levels.push(`${'abcdefghi'[i]}: &${'abcdefghi'[i]} [${Array(9).fill(`*${'abcdefghi'[i - 1]}`).join(',')}]`);
+    for (let i = 1; i < 9; i++)
+      levels.push(
+        `${'abcdefghi'[i]}: &${'abcdefghi'[i]} [${Array(9)
+          .fill(`*${'abcdefghi'[i - 1]}`)
+          .join(',')}]`,
+      );
     yaml += `---\napiVersion: v1\nkind: ConfigMap\nmetadata: { name: bomb }\ndata:\n  ${levels.join('\n  ')}\n`;
   }
   return yaml;

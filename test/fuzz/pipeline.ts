@@ -12,7 +12,8 @@ import { Snapshot, StrictEncoder, checkConsistency, pluginProtoRoot } from '@gat
 const encoder = new StrictEncoder(pluginProtoRoot(BUILTIN_PLUGINS).root);
 const MAX_MESSAGE = 4000;
 /** Messages that mean a crash was caught, not an input understood. */
-const INTERNAL = /could not be translated|is not a function|Cannot read propert|Maximum call stack|is not iterable|undefined \(reading|Invalid array length|out of memory/;
+const INTERNAL =
+  /could not be translated|is not a function|Cannot read propert|Maximum call stack|is not iterable|undefined \(reading|Invalid array length|out of memory/;
 
 export interface Outcome {
   ms: number;

@@ -43,7 +43,12 @@ interface CheckRequest {
 
 /** A gRPC envoy.service.auth.v3.Authorization service on `host` (h2c). */
 export async function startGrpcAuthService(host: string, user: string): Promise<AuthService> {
-  const definition = protoLoader.loadSync('envoy/service/auth/v3/external_auth.proto', { includeDirs: protoIncludeDirs(), keepCase: false, defaults: false, oneofs: true });
+  const definition = protoLoader.loadSync('envoy/service/auth/v3/external_auth.proto', {
+    includeDirs: protoIncludeDirs(),
+    keepCase: false,
+    defaults: false,
+    oneofs: true,
+  });
   const pkg = grpc.loadPackageDefinition(definition) as unknown as { envoy: { service: { auth: { v3: { Authorization: grpc.ServiceClientConstructor } } } } };
   const checked: string[] = [];
   const server = new grpc.Server();
@@ -54,7 +59,10 @@ export async function startGrpcAuthService(host: string, user: string): Promise<
       if (req?.headers?.['x-token'] === ALLOW_TOKEN) {
         callback(null, { status: { code: grpc.status.OK }, okResponse: { headers: [{ header: { key: 'x-user', value: user } }] } });
       } else {
-        callback(null, { status: { code: grpc.status.PERMISSION_DENIED }, deniedResponse: { status: { code: 'Forbidden' }, body: 'denied by the grpc auth service' } });
+        callback(null, {
+          status: { code: grpc.status.PERMISSION_DENIED },
+          deniedResponse: { status: { code: 'Forbidden' }, body: 'denied by the grpc auth service' },
+        });
       }
     },
   });

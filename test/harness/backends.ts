@@ -36,8 +36,12 @@ export async function startWsEchoBackend(name: string, host: string): Promise<{ 
       socket.end('HTTP/1.1 400 Bad Request\r\n\r\n');
       return;
     }
-    const accept = createHash('sha1').update(key + WS_GUID).digest('base64');
-    socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\nx-backend: ${name}\r\n\r\n`);
+    const accept = createHash('sha1')
+      .update(key + WS_GUID)
+      .digest('base64');
+    socket.write(
+      `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\nx-backend: ${name}\r\n\r\n`,
+    );
     let buf = Buffer.alloc(0);
     socket.on('data', (chunk: Buffer) => {
       buf = Buffer.concat([buf, chunk]);
@@ -62,7 +66,8 @@ export async function startWsEchoBackend(name: string, host: string): Promise<{ 
 /** One WebSocket frame (FIN set); client frames are masked, as RFC 6455 requires. */
 function frame(opcode: number, payload: Buffer, masked: boolean): Buffer {
   const len = payload.length;
-  const head = len < 126 ? Buffer.from([0x80 | opcode, (masked ? 0x80 : 0) | len]) : Buffer.from([0x80 | opcode, (masked ? 0x80 : 0) | 126, len >> 8, len & 0xff]);
+  const head =
+    len < 126 ? Buffer.from([0x80 | opcode, (masked ? 0x80 : 0) | len]) : Buffer.from([0x80 | opcode, (masked ? 0x80 : 0) | 126, len >> 8, len & 0xff]);
   if (!masked) return Buffer.concat([head, payload]);
   const mask = Buffer.from([1, 2, 3, 4]);
   return Buffer.concat([head, mask, Buffer.from(payload.map((b, i) => b ^ mask[i % 4]!))]);
@@ -105,7 +110,11 @@ export function wsExchange(address: string, port: number, host: string, path: st
       if (err) reject(err);
       else resolve({ status, answers });
     };
-    socket.on('connect', () => socket.write(`GET ${path} HTTP/1.1\r\nHost: ${host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`));
+    socket.on('connect', () =>
+      socket.write(
+        `GET ${path} HTTP/1.1\r\nHost: ${host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+      ),
+    );
     socket.on('data', (chunk: Buffer) => {
       buf = Buffer.concat([buf, chunk]);
       if (!status) {
@@ -146,7 +155,12 @@ export async function startBackendsOnOnePort(names: string[], hosts: string[]): 
 export function serviceWith(name: string, o: { namespace?: string; addresses: string[]; targetPort: number; port?: number; appProtocol?: string }) {
   const namespace = o.namespace ?? 'default';
   return [
-    { apiVersion: 'v1', kind: 'Service', metadata: { name, namespace }, spec: { ports: [{ name: 'p', port: o.port ?? 80, ...(o.appProtocol ? { appProtocol: o.appProtocol } : {}) }] } },
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name, namespace },
+      spec: { ports: [{ name: 'p', port: o.port ?? 80, ...(o.appProtocol ? { appProtocol: o.appProtocol } : {}) }] },
+    },
     {
       apiVersion: 'discovery.k8s.io/v1',
       kind: 'EndpointSlice',
@@ -159,13 +173,28 @@ export function serviceWith(name: string, o: { namespace?: string; addresses: st
 }
 
 /** An HTTPS server presenting `pem`, answering who it is, the SNI it was asked for and the request, as JSON. */
-export async function startHttpsBackend(name: string, host: string, pem: { crt: string; key: string }, o: { h2?: boolean; clientCa?: string } = {}): Promise<{ host: string; port: number; close: () => Promise<void> }> {
+export async function startHttpsBackend(
+  name: string,
+  host: string,
+  pem: { crt: string; key: string },
+  o: { h2?: boolean; clientCa?: string } = {},
+): Promise<{ host: string; port: number; close: () => Promise<void> }> {
   const handler = (req: http.IncomingMessage | http2.Http2ServerRequest, res: http.ServerResponse | http2.Http2ServerResponse) => {
     const socket = req.socket as TLSSocket;
     const clientCN = o.clientCa ? String(socket.getPeerCertificate()?.subject?.CN ?? '') : undefined;
     res.setHeader('content-type', 'application/json');
     res.setHeader('x-backend', name);
-    res.end(JSON.stringify({ backend: name, sni: socket.servername, alpn: socket.alpnProtocol, clientCN, httpVersion: req.httpVersion, url: req.url, headers: req.headers }));
+    res.end(
+      JSON.stringify({
+        backend: name,
+        sni: socket.servername,
+        alpn: socket.alpnProtocol,
+        clientCN,
+        httpVersion: req.httpVersion,
+        url: req.url,
+        headers: req.headers,
+      }),
+    );
   };
   // clientCa: only clients with a certificate it issued get through (mutual TLS).
   const tlsOptions = { cert: pem.crt, key: pem.key, ...(o.clientCa ? { ca: o.clientCa, requestCert: true, rejectUnauthorized: true } : {}) };

@@ -19,7 +19,23 @@ const EC = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
 /** A self-signed CA. */
 export function makeCa(cn: string): Pem {
   const base = join(work(), `ca-${++n}`);
-  openssl(['req', '-x509', ...EC, '-keyout', `${base}.key`, '-out', `${base}.crt`, '-subj', `/CN=${cn}`, '-days', '3650', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
+  openssl([
+    'req',
+    '-x509',
+    ...EC,
+    '-keyout',
+    `${base}.key`,
+    '-out',
+    `${base}.crt`,
+    '-subj',
+    `/CN=${cn}`,
+    '-days',
+    '3650',
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
+  ]);
   return { crt: readFileSync(`${base}.crt`, 'utf8'), key: readFileSync(`${base}.key`, 'utf8') };
 }
 
@@ -29,10 +45,31 @@ export function issue(ca: Pem, cn: string, o: { dns?: string[]; uris?: string[];
   writeFileSync(`${base}.ca.crt`, ca.crt);
   writeFileSync(`${base}.ca.key`, ca.key);
   const sans = [...(o.dns ?? []).map((d) => `DNS:${d}`), ...(o.uris ?? []).map((u) => `URI:${u}`)];
-  const ext = ['basicConstraints=CA:FALSE', `extendedKeyUsage=${o.client ? 'clientAuth' : 'serverAuth'}`, ...(sans.length ? [`subjectAltName=${sans.join(',')}`] : [])];
+  const ext = [
+    'basicConstraints=CA:FALSE',
+    `extendedKeyUsage=${o.client ? 'clientAuth' : 'serverAuth'}`,
+    ...(sans.length ? [`subjectAltName=${sans.join(',')}`] : []),
+  ];
   writeFileSync(`${base}.ext`, ext.join('\n') + '\n');
   openssl(['req', ...EC, '-keyout', `${base}.key`, '-out', `${base}.csr`, '-subj', `/CN=${cn}`]);
-  openssl(['x509', '-req', '-in', `${base}.csr`, '-CA', `${base}.ca.crt`, '-CAkey', `${base}.ca.key`, '-set_serial', String(1000 + n), '-days', '3650', '-extfile', `${base}.ext`, '-out', `${base}.crt`]);
+  openssl([
+    'x509',
+    '-req',
+    '-in',
+    `${base}.csr`,
+    '-CA',
+    `${base}.ca.crt`,
+    '-CAkey',
+    `${base}.ca.key`,
+    '-set_serial',
+    String(1000 + n),
+    '-days',
+    '3650',
+    '-extfile',
+    `${base}.ext`,
+    '-out',
+    `${base}.crt`,
+  ]);
   return { crt: readFileSync(`${base}.crt`, 'utf8'), key: readFileSync(`${base}.key`, 'utf8') };
 }
 

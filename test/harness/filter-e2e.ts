@@ -28,7 +28,16 @@ export interface SendOptions {
 export function send(address: string, port: number, host: string, path: string, o: SendOptions = {}): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: address, port, path, method: o.method ?? 'GET', headers: { host, ...o.headers }, agent: false, timeout: o.timeoutMs ?? 5000, ...(o.localAddress ? { localAddress: o.localAddress } : {}) },
+      {
+        host: address,
+        port,
+        path,
+        method: o.method ?? 'GET',
+        headers: { host, ...o.headers },
+        agent: false,
+        timeout: o.timeoutMs ?? 5000,
+        ...(o.localAddress ? { localAddress: o.localAddress } : {}),
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -83,7 +92,13 @@ export interface FilterRig {
  * Starts the echo backend on `backendHost`, Gatehouse with Gateway `default/gw` on `address` plus `objects`, and an
  * Envoy; resolves once `ready` holds (e.g. a policy's effect is visible).
  */
-export async function startFilterRig(name: string, address: string, backendHost: string, objects: unknown[], ready: (rig: FilterRig) => Promise<boolean>): Promise<FilterRig> {
+export async function startFilterRig(
+  name: string,
+  address: string,
+  backendHost: string,
+  objects: unknown[],
+  ready: (rig: FilterRig) => Promise<boolean>,
+): Promise<FilterRig> {
   const dir = tempDir(name);
   const backend = await startBackend('app', { host: backendHost });
   const port = await freePort(address);

@@ -7,7 +7,16 @@ export interface HttpsResult {
   json?: unknown;
 }
 
-export function httpsRequest(o: { address: string; port: number; servername: string; host?: string; path?: string; ca: string; cert?: string; key?: string }): Promise<HttpsResult> {
+export function httpsRequest(o: {
+  address: string;
+  port: number;
+  servername: string;
+  host?: string;
+  path?: string;
+  ca: string;
+  cert?: string;
+  key?: string;
+}): Promise<HttpsResult> {
   return new Promise((resolve, reject) => {
     const req = https.request(
       {
@@ -25,15 +34,18 @@ export function httpsRequest(o: { address: string; port: number; servername: str
       },
       (res) => {
         let text = '';
-        res.setEncoding('utf8').on('data', (c: string) => (text += c)).on('end', () => {
-          let json: unknown;
-          try {
-            json = JSON.parse(text);
-          } catch {
-            json = undefined;
-          }
-          resolve({ status: res.statusCode ?? 0, backend: res.headers['x-backend'] as string | undefined, json });
-        });
+        res
+          .setEncoding('utf8')
+          .on('data', (c: string) => (text += c))
+          .on('end', () => {
+            let json: unknown;
+            try {
+              json = JSON.parse(text);
+            } catch {
+              json = undefined;
+            }
+            resolve({ status: res.statusCode ?? 0, backend: res.headers['x-backend'] as string | undefined, json });
+          });
       },
     );
     req.on('timeout', () => req.destroy(new Error('timeout')));

@@ -31,7 +31,10 @@ export function signJwt(key: SigningKey, claims: Record<string, unknown>): strin
 }
 
 /** Serves `GET <path>` → `{ keys: [...] }` for each path; counts fetches. */
-export async function startJwksServer(host: string, sets: Record<string, SigningKey[]>): Promise<{ url: (path: string) => string; fetches: number; close: () => Promise<void> }> {
+export async function startJwksServer(
+  host: string,
+  sets: Record<string, SigningKey[]>,
+): Promise<{ url: (path: string) => string; fetches: number; close: () => Promise<void> }> {
   const state = { fetches: 0 };
   const server = http.createServer((req, res) => {
     const keys = sets[req.url ?? ''];

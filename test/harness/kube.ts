@@ -30,9 +30,17 @@ const RUN_TIMEOUT_MS = Number(process.env.GATEHOUSE_KUBE_RUN_TIMEOUT_MS || 10 * 
  */
 async function runInNamespace(file: string): Promise<{ code: number | string | null; output: string }> {
   const scratch = mkdtempSync(join(tmpdir(), 'gatehouse-kube-run-'));
-  const env = { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST') && k !== 'TEST' && k !== 'NODE_ENV')), TMPDIR: scratch };
+  const env = {
+    ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST') && k !== 'TEST' && k !== 'NODE_ENV')),
+    TMPDIR: scratch,
+  };
   const vitest = join(ROOT, 'node_modules/vitest/vitest.mjs');
-  const child = spawn('bash', [IN_NETNS, process.execPath, vitest, 'run', '--project', 'e2e', relative(ROOT, file)], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn('bash', [IN_NETNS, process.execPath, vitest, 'run', '--project', 'e2e', relative(ROOT, file)], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   let output = '';
   const keep = (chunk: string) => {
     output = (output + chunk).slice(-30_000);
@@ -79,10 +87,14 @@ export function describeInNetworkNamespace(name: string, file: string, define: (
     return;
   }
   describe(name, () => {
-    it(`runs inside a network namespace of its own (scripts/kube/in-netns.sh ${relative(ROOT, file)})`, async () => {
-      await ensureBuilt({ timeoutMs: BUILD_TIMEOUT_MS });
-      const { code, output } = await runInNamespace(file);
-      expect(code, `the run inside the namespace failed:\n${output.slice(-8000)}`).toBe(0);
-    }, BUILD_TIMEOUT_MS + RUN_TIMEOUT_MS + 60_000);
+    it(
+      `runs inside a network namespace of its own (scripts/kube/in-netns.sh ${relative(ROOT, file)})`,
+      async () => {
+        await ensureBuilt({ timeoutMs: BUILD_TIMEOUT_MS });
+        const { code, output } = await runInNamespace(file);
+        expect(code, `the run inside the namespace failed:\n${output.slice(-8000)}`).toBe(0);
+      },
+      BUILD_TIMEOUT_MS + RUN_TIMEOUT_MS + 60_000,
+    );
   });
 }

@@ -32,14 +32,25 @@ export async function startMoto(): Promise<Moto> {
   if (!existsSync(bin)) throw new Error(`moto_server not found at ${bin}: run scripts/provision.sh (make setup)`);
   const port = await freePort();
   // The setup's four IAM actions (user, policy, attachment, keys) are the only unauthenticated ones.
-  const proc = startProcess('moto', bin, ['-H', '127.0.0.1', '-p', String(port)], { env: { ...process.env, INITIAL_NO_AUTH_ACTION_COUNT: '4', MOTO_ALLOW_NONEXISTENT_REGION: 'true' } });
+  const proc = startProcess('moto', bin, ['-H', '127.0.0.1', '-p', String(port)], {
+    env: { ...process.env, INITIAL_NO_AUTH_ACTION_COUNT: '4', MOTO_ALLOW_NONEXISTENT_REGION: 'true' },
+  });
   const endpoint = `http://127.0.0.1:${port}`;
-  await waitFor('moto to answer', async () => {
-    if (proc.exited) throw new Error(`moto exited (${proc.code}):\n${proc.output}`);
-    return (await fetch(`${endpoint}/moto-api/`)).ok;
-  }, 60_000, 200);
+  await waitFor(
+    'moto to answer',
+    async () => {
+      if (proc.exited) throw new Error(`moto exited (${proc.code}):\n${proc.output}`);
+      return (await fetch(`${endpoint}/moto-api/`)).ok;
+    },
+    60_000,
+    200,
+  );
   // Lambda invokes without Docker (a stub returning the payload or queued results): set before any function exists.
-  const cfg = await fetch(`${endpoint}/moto-api/config`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ lambda: { use_docker: false } }) });
+  const cfg = await fetch(`${endpoint}/moto-api/config`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ lambda: { use_docker: false } }),
+  });
   if (!cfg.ok) throw new Error(`moto config: ${cfg.status} ${await cfg.text()}`);
   const ctl = async (...args: string[]) => (await run(join(VENV, 'python'), [CTL, ...args], { maxBuffer: 10 * 1024 * 1024 })).stdout.trim();
   const setup = JSON.parse(await ctl('setup', endpoint)) as { accessKeyId: string; secretAccessKey: string; roleArn: string; readerRoleArn: string };
@@ -50,7 +61,11 @@ export async function startMoto(): Promise<Moto> {
     createFunctions: async (names) => void (await ctl('create', endpoint, ...keys, setup.roleArn, ...names)),
     // boto3's DELETE fails moto's signature check; the JavaScript SDK's passes.
     deleteFunction: async (name) => {
-      const lambda = new LambdaClient({ region: 'us-east-1', endpoint, credentials: { accessKeyId: setup.accessKeyId, secretAccessKey: setup.secretAccessKey } });
+      const lambda = new LambdaClient({
+        region: 'us-east-1',
+        endpoint,
+        credentials: { accessKeyId: setup.accessKeyId, secretAccessKey: setup.secretAccessKey },
+      });
       await lambda.send(new DeleteFunctionCommand({ FunctionName: name }));
       lambda.destroy();
     },

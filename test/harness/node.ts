@@ -14,6 +14,17 @@ export function podLog(node: TestNode, namespace: string, pod: string, container
   const dir = readdirSync(join(node.dir, 'pods')).find((d) => d.startsWith(`${namespace}_${pod}_`));
   const logs = dir && join(node.dir, 'pods', dir, 'logs', container);
   if (!logs || !existsSync(logs)) return '';
-  const runs = readdirSync(logs).filter((f) => /^\d+\.log$/.test(f)).sort((a, b) => parseInt(a) - parseInt(b));
-  return runs.map((f) => readFileSync(join(logs, f), 'utf8').split('\n').map((l) => /^\S+ (?:stdout|stderr) ([FP]) (.*)$/.exec(l)).filter((m) => !!m).map((m) => `${m[2]}${m[1] === 'F' ? '\n' : ''}`).join('')).join('');
+  const runs = readdirSync(logs)
+    .filter((f) => /^\d+\.log$/.test(f))
+    .sort((a, b) => parseInt(a) - parseInt(b));
+  return runs
+    .map((f) =>
+      readFileSync(join(logs, f), 'utf8')
+        .split('\n')
+        .map((l) => /^\S+ (?:stdout|stderr) ([FP]) (.*)$/.exec(l))
+        .filter((m) => !!m)
+        .map((m) => `${m[2]}${m[1] === 'F' ? '\n' : ''}`)
+        .join(''),
+    )
+    .join('');
 }

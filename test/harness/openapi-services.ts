@@ -21,17 +21,25 @@ export function openApi3Document(extra: Record<string, unknown> = {}): Record<st
     info: { title: 'pets', version: '1' },
     paths: {
       '/pets': {
-        get: { operationId: 'listPets', responses: { '200': { description: 'ok', content: { 'application/json': { schema: { $ref: '#/components/schemas/Pets' } } } } } },
+        get: {
+          operationId: 'listPets',
+          responses: { '200': { description: 'ok', content: { 'application/json': { schema: { $ref: '#/components/schemas/Pets' } } } } },
+        },
         post: { operationId: 'createPet', responses: { '201': { description: 'made' } } },
       },
       '/pets/{petId}': {
         parameters: [{ name: 'petId', in: 'path', required: true, schema: { type: 'string' } }],
-        get: { operationId: 'getPet', responses: { '200': { description: 'ok', content: { 'application/json': { schema: { $ref: '#/components/schemas/Pet' } } } } } },
+        get: {
+          operationId: 'getPet',
+          responses: { '200': { description: 'ok', content: { 'application/json': { schema: { $ref: '#/components/schemas/Pet' } } } } },
+        },
         delete: { responses: { '204': { description: 'gone' } } },
       },
       ...extra,
     },
-    components: { schemas: { Pet: { type: 'object', properties: { id: { type: 'string' } } }, Pets: { type: 'array', items: { $ref: '#/components/schemas/Pet' } } } },
+    components: {
+      schemas: { Pet: { type: 'object', properties: { id: { type: 'string' } } }, Pets: { type: 'array', items: { $ref: '#/components/schemas/Pet' } } },
+    },
   };
 }
 
@@ -43,7 +51,13 @@ export function swagger2Document(): Record<string, unknown> {
     basePath: '/v1',
     paths: {
       '/orders': { post: { operationId: 'placeOrder', responses: { '200': { description: 'ok', schema: { $ref: '#/definitions/Order' } } } } },
-      '/orders/{orderId}': { get: { operationId: 'getOrder', parameters: [{ name: 'orderId', in: 'path', required: true, type: 'string' }], responses: { '200': { description: 'ok' } } } },
+      '/orders/{orderId}': {
+        get: {
+          operationId: 'getOrder',
+          parameters: [{ name: 'orderId', in: 'path', required: true, type: 'string' }],
+          responses: { '200': { description: 'ok' } },
+        },
+      },
     },
     definitions: { Order: { type: 'object', properties: { id: { type: 'string' } } } },
   };
@@ -69,7 +83,11 @@ export async function startOpenApiService(name: string, o: { host?: string; docP
     }
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString()));
-    req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ service: name, method: req.method, path: url.pathname, query: url.search, body })));
+    req.on('end', () =>
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ service: name, method: req.method, path: url.pathname, query: url.search, body })),
+    );
   });
   await new Promise<void>((r) => server.listen(0, o.host ?? '127.0.0.1', r));
   const addr = server.address() as AddressInfo;

@@ -1,6 +1,17 @@
 // Runs a filter plugin's hooks on a small hand-made IR (one listener, one virtual host, one route), with policies
 // placed where the engine puts them: what each hook adds, without the rest of translation.
-import type { AttachedPolicy, EnvoyMessage, KubeObject, HttpListenerIR, PluginContext, PolicyScope, RouteIR, StagedHttpFilter, TranslatorPlugin, VirtualHostIR } from '@gatehouse/plugin-sdk';
+import type {
+  AttachedPolicy,
+  EnvoyMessage,
+  KubeObject,
+  HttpListenerIR,
+  PluginContext,
+  PolicyScope,
+  RouteIR,
+  StagedHttpFilter,
+  TranslatorPlugin,
+  VirtualHostIR,
+} from '@gatehouse/plugin-sdk';
 import { NO_MEMO, XdsType, policyKey, sortHttpFilters, typed } from '@gatehouse/plugin-sdk';
 import { validateWithEnvoy, type GatewayXds } from '@gatehouse/plugin-sdk/testing';
 import { StrictEncoder, pluginProtoRoot } from '@gatehouse/xds';
@@ -14,19 +25,30 @@ export interface Reported {
 
 /** A context whose snapshot holds `objects` (namespaced; keyed as the engine keys them). */
 export function pluginContext(reported: Reported[] = [], objects: KubeObject[] = []): PluginContext {
-  const resources = new Map(objects.map((o) => {
-    const ref = { kind: o.kind, namespace: o.metadata.namespace ?? 'default', name: o.metadata.name ?? '' };
-    return [`${ref.kind}/${ref.namespace}/${ref.name}`, { ref, object: o }];
-  }));
+  const resources = new Map(
+    objects.map((o) => {
+      const ref = { kind: o.kind, namespace: o.metadata.namespace ?? 'default', name: o.metadata.name ?? '' };
+      return [`${ref.kind}/${ref.namespace}/${ref.name}`, { ref, object: o }];
+    }),
+  );
   return {
     snapshot: { resources } as unknown as PluginContext['snapshot'],
-    reports: { reject: (_r, reason, message) => reported.push({ kind: 'reject', reason, message }), warn: (_r, reason, message) => reported.push({ kind: 'warn', reason, message }) },
+    reports: {
+      reject: (_r, reason, message) => reported.push({ kind: 'reject', reason, message }),
+      warn: (_r, reason, message) => reported.push({ kind: 'warn', reason, message }),
+    },
     memo: NO_MEMO,
   };
 }
 
 /** An AttachedPolicy of `kind` named `name` (namespace default) at `scope`. */
-export function attached<Spec>(kind: string, name: string, spec: Spec, scope: PolicyScope = 'route', merged: AttachedPolicy<Spec>['merged'] = []): AttachedPolicy<Spec> {
+export function attached<Spec>(
+  kind: string,
+  name: string,
+  spec: Spec,
+  scope: PolicyScope = 'route',
+  merged: AttachedPolicy<Spec>['merged'] = [],
+): AttachedPolicy<Spec> {
   const source = { kind, namespace: 'default', name };
   return { spec, source, scope, merged: merged.length ? merged : [{ spec, source, scope }] };
 }
@@ -74,18 +96,37 @@ export function runHooks(plugin: TranslatorPlugin, l: HttpListenerIR, ctx = plug
  */
 export function envoyAccepts(plugin: TranslatorPlugin, l: HttpListenerIR, ctx = pluginContext()): GatewayXds {
   const { filters, routes } = runHooks(plugin, l, ctx);
-  const httpFilters = [...sortHttpFilters(filters).map((f) => f.filter), { name: 'envoy.filters.http.router', typedConfig: typed('envoy.extensions.filters.http.router.v3.Router') }];
+  const httpFilters = [
+    ...sortHttpFilters(filters).map((f) => f.filter),
+    { name: 'envoy.filters.http.router', typedConfig: typed('envoy.extensions.filters.http.router.v3.Router') },
+  ];
   const hcm = typed('envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager', {
     statPrefix: 'test',
     rds: { routeConfigName: 'rc', configSource: { ads: {}, resourceApiVersion: 'V3' } },
     httpFilters,
   });
-  const listenerRes = { name: l.name, address: { socketAddress: { address: '127.0.0.1', portValue: 10000 } }, filterChains: [{ filters: [{ name: 'envoy.filters.network.http_connection_manager', typedConfig: hcm }] }] };
+  const listenerRes = {
+    name: l.name,
+    address: { socketAddress: { address: '127.0.0.1', portValue: 10000 } },
+    filterChains: [{ filters: [{ name: 'envoy.filters.network.http_connection_manager', typedConfig: hcm }] }],
+  };
   const routeConfig = { name: 'rc', virtualHosts: [{ name: 'vh', domains: ['*'], routes }] };
-  const app = { name: 'app', connectTimeout: '1s', type: 'STATIC', loadAssignment: { clusterName: 'app', endpoints: [{ lbEndpoints: [{ endpoint: { address: { socketAddress: { address: '127.0.0.1', portValue: 9 } } } }] }] } };
+  const app = {
+    name: 'app',
+    connectTimeout: '1s',
+    type: 'STATIC',
+    loadAssignment: {
+      clusterName: 'app',
+      endpoints: [{ lbEndpoints: [{ endpoint: { address: { socketAddress: { address: '127.0.0.1', portValue: 9 } } } }] }],
+    },
+  };
   const ir = { gateways: [{ key: 'default/gw', ref: { kind: 'Gateway', namespace: 'default', name: 'gw' }, listeners: [l] }], upstreams: {}, secrets: {} };
   const generated = plugin.resources?.(ctx, ir, 'default/gw') ?? [];
-  const x: GatewayXds = { listeners: [listenerRes], routes: [routeConfig], clusters: [app, ...generated.filter((g) => g.typeUrl === XdsType.Cluster).map((g) => g.resource)] };
+  const x: GatewayXds = {
+    listeners: [listenerRes],
+    routes: [routeConfig],
+    clusters: [app, ...generated.filter((g) => g.typeUrl === XdsType.Cluster).map((g) => g.resource)],
+  };
   const encoder = new StrictEncoder(pluginProtoRoot([plugin]).root);
   for (const r of x.listeners!) encoder.encode(XdsType.Listener, r);
   for (const r of x.routes!) encoder.encode(XdsType.Route, r);

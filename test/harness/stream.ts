@@ -84,7 +84,14 @@ export function tcpExchange(address: string, port: number, message: string, time
 }
 
 /** One TLS connection with SNI `servername`, trusting `ca`: the answer and the certificate's CN. */
-export function tlsExchange(address: string, port: number, servername: string, ca: string, message: string, timeoutMs = 3000): Promise<{ reply: string; peerCN: string }> {
+export function tlsExchange(
+  address: string,
+  port: number,
+  servername: string,
+  ca: string,
+  message: string,
+  timeoutMs = 3000,
+): Promise<{ reply: string; peerCN: string }> {
   return new Promise((resolve, reject) => {
     const s = tls.connect({ host: address, port, servername, ca }, () => s.write(message));
     const timer = setTimeout(() => s.destroy(new Error('tls exchange timed out')), timeoutMs);

@@ -22,12 +22,33 @@ export function tlsSecret(name: string, host: string) {
 }
 
 /** GET over TLS with SNI `servername`, trusting `ca`; resolves with status, backend and the peer certificate's CN. */
-export function httpsGet(address: string, port: number, servername: string, path: string, ca: string, checkHostname = true): Promise<{ status: number; backend?: string; peerCN?: string }> {
+export function httpsGet(
+  address: string,
+  port: number,
+  servername: string,
+  path: string,
+  ca: string,
+  checkHostname = true,
+): Promise<{ status: number; backend?: string; peerCN?: string }> {
   return new Promise((resolve, reject) => {
-    const opts = { host: address, port, path, servername, ca, headers: { host: servername }, agent: false, timeout: 5000, ...(checkHostname ? {} : { checkServerIdentity: () => undefined }) };
+    const opts = {
+      host: address,
+      port,
+      path,
+      servername,
+      ca,
+      headers: { host: servername },
+      agent: false,
+      timeout: 5000,
+      ...(checkHostname ? {} : { checkServerIdentity: () => undefined }),
+    };
     const req = https.request(opts, (res) => {
       const cert = (res.socket as TLSSocket).getPeerCertificate();
-      res.resume().on('end', () => resolve({ status: res.statusCode ?? 0, backend: res.headers['x-backend'] as string | undefined, peerCN: String(cert?.subject?.CN ?? '') }));
+      res
+        .resume()
+        .on('end', () =>
+          resolve({ status: res.statusCode ?? 0, backend: res.headers['x-backend'] as string | undefined, peerCN: String(cert?.subject?.CN ?? '') }),
+        );
     });
     req.on('timeout', () => req.destroy(new Error('timeout')));
     req.on('error', reject);

@@ -32,8 +32,19 @@ export async function startEnvoyFrom(bootstrapFile: string, workDir: string, log
   mkdirSync(workDir, { recursive: true });
   const adminPath = join(workDir, `envoy-${process.pid}-${++n}.admin`);
   const proc = startProcess('envoy', envoyBinary(), [
-    '-c', bootstrapFile, '--concurrency', '1', '--use-dynamic-base-id', '--admin-address-path', adminPath,
-    '-l', logLevel, '--drain-time-s', '1', '--parent-shutdown-time-s', '2',
+    '-c',
+    bootstrapFile,
+    '--concurrency',
+    '1',
+    '--use-dynamic-base-id',
+    '--admin-address-path',
+    adminPath,
+    '-l',
+    logLevel,
+    '--drain-time-s',
+    '1',
+    '--parent-shutdown-time-s',
+    '2',
   ]);
   const admin = await waitFor('envoy admin', () => {
     if (proc.exited) throw new Error(`envoy exited (${proc.code}):\n${proc.output}`);

@@ -17,7 +17,12 @@ function snapshot(objects: Array<Record<string, unknown>>): ResourceSnapshot {
 
 const objects = [
   { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GatewayClass', metadata: { name: 'gc' }, spec: { controllerName: 'gatehouse.dev/gateway-controller' } },
-  { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'gw', namespace: 'default' }, spec: { gatewayClassName: 'gc', addresses: [{ type: 'IPAddress', value: '192.0.2.5' }], listeners: [{ name: 'http', protocol: 'HTTP', port: 80 }] } },
+  {
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'Gateway',
+    metadata: { name: 'gw', namespace: 'default' },
+    spec: { gatewayClassName: 'gc', addresses: [{ type: 'IPAddress', value: '192.0.2.5' }], listeners: [{ name: 'http', protocol: 'HTTP', port: 80 }] },
+  },
 ];
 
 it('binds spec.addresses by default, and the default address when Envoy is provisioned behind a Service', () => {

@@ -17,13 +17,22 @@ function stored(o: KubeObject): StoredResource {
   return { key, ref: { kind: o.kind, namespace: namespace ?? '', name }, object: o, origin: { source: 'kubernetes' }, createdAt: '2026-01-01T00:00:00Z' };
 }
 
-const obj = (apiVersion: string, kind: string, name: string, rest: Record<string, unknown>, namespace: string | undefined = NS): KubeObject => ({ apiVersion, kind, metadata: { name, ...(namespace ? { namespace } : {}) }, ...rest }) as KubeObject;
+const obj = (apiVersion: string, kind: string, name: string, rest: Record<string, unknown>, namespace: string | undefined = NS): KubeObject =>
+  ({ apiVersion, kind, metadata: { name, ...(namespace ? { namespace } : {}) }, ...rest }) as KubeObject;
 const gatewayClass = obj(`${GW}/v1`, 'GatewayClass', 'gatehouse', { spec: { controllerName: 'gatehouse.dev/gateway-controller' } }, undefined);
 const httpGateway = obj(`${GW}/v1`, 'Gateway', 'all', { spec: { gatewayClassName: 'gatehouse', listeners: [{ name: 'http', protocol: 'HTTP', port: 80 }] } });
-const tcpGateway = obj(`${GW}/v1`, 'Gateway', 'tcp', { spec: { gatewayClassName: 'gatehouse', listeners: [{ name: 'tcp', protocol: 'TCP', port: 9300, allowedRoutes: { kinds: [{ kind: 'TCPRoute' }] } }] } });
-const route = obj(`${GW}/v1alpha2`, 'TCPRoute', 'r', { spec: { parentRefs: [{ name: 'tcp', sectionName: 'tcp' }], rules: [{ backendRefs: [{ name: 'svc', port: 3000 }] }] } });
+const tcpGateway = obj(`${GW}/v1`, 'Gateway', 'tcp', {
+  spec: { gatewayClassName: 'gatehouse', listeners: [{ name: 'tcp', protocol: 'TCP', port: 9300, allowedRoutes: { kinds: [{ kind: 'TCPRoute' }] } }] },
+});
+const route = obj(`${GW}/v1alpha2`, 'TCPRoute', 'r', {
+  spec: { parentRefs: [{ name: 'tcp', sectionName: 'tcp' }], rules: [{ backendRefs: [{ name: 'svc', port: 3000 }] }] },
+});
 const service = obj('v1', 'Service', 'svc', { spec: { ports: [{ name: 'tcp', protocol: 'TCP', port: 3000 }] } });
-const slice = obj('discovery.k8s.io/v1', 'EndpointSlice', 'svc-1', { addressType: 'IPv4', ports: [{ name: 'tcp', port: 3000 }], endpoints: [{ addresses: ['10.1.0.5'], conditions: { ready: true } }] });
+const slice = obj('discovery.k8s.io/v1', 'EndpointSlice', 'svc-1', {
+  addressType: 'IPv4',
+  ports: [{ name: 'tcp', port: 3000 }],
+  endpoints: [{ addresses: ['10.1.0.5'], conditions: { ready: true } }],
+});
 (slice.metadata as { labels?: Record<string, string> }).labels = { 'kubernetes.io/service-name': 'svc' };
 
 /** Reads the whole IR on every translation, as a `resources` hook may. */

@@ -29,7 +29,13 @@ function crds() {
   for (const [key, ks] of [...Object.entries(BUNDLE.schemas), ...Object.entries(GATEHOUSE_SCHEMAS)]) {
     const [group, version, kind] = key.split('/');
     const entry = byKind.get(`${group}/${kind}`) ?? { group, kind, scope: ks.scope, versions: [] };
-    entry.versions.push({ name: version, served: true, storage: false, schema: { openAPIV3Schema: ks.schema }, ...(ks.statusSubresource ? { subresources: { status: {} } } : {}) });
+    entry.versions.push({
+      name: version,
+      served: true,
+      storage: false,
+      schema: { openAPIV3Schema: ks.schema },
+      ...(ks.statusSubresource ? { subresources: { status: {} } } : {}),
+    });
     byKind.set(`${group}/${kind}`, entry);
   }
   return [...byKind.values()].map(({ group, kind, scope, versions }) => {
@@ -38,7 +44,12 @@ function crds() {
     const plural = singular.endsWith('y') ? `${singular.slice(0, -1)}ies` : singular.endsWith('s') ? `${singular}es` : `${singular}s`;
     // *.k8s.io groups are protected: the official CRDs carry this approval annotation too.
     const annotations = group.endsWith('.k8s.io') ? { 'api-approved.kubernetes.io': 'https://github.com/kubernetes-sigs/gateway-api/pull/3328' } : {};
-    return { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: `${plural}.${group}`, annotations }, spec: { group, scope, names: { kind, plural, singular, listKind: `${kind}List` }, versions } };
+    return {
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: `${plural}.${group}`, annotations },
+      spec: { group, scope, names: { kind, plural, singular, listKind: `${kind}List` }, versions },
+    };
   });
 }
 
@@ -70,7 +81,10 @@ async function installCrds(api) {
     const r = await api('POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', crd);
     if (r.status === 409) {
       const current = await api('GET', `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${crd.metadata.name}`);
-      const put = await api('PUT', `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${crd.metadata.name}`, { ...crd, metadata: { ...crd.metadata, resourceVersion: current.json.metadata.resourceVersion } });
+      const put = await api('PUT', `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${crd.metadata.name}`, {
+        ...crd,
+        metadata: { ...crd.metadata, resourceVersion: current.json.metadata.resourceVersion },
+      });
       if (put.status >= 300) throw new Error(`updating ${crd.metadata.name}: ${put.text}`);
     } else if (r.status >= 300) throw new Error(`creating ${crd.metadata.name}: ${r.text}`);
   }
@@ -89,7 +103,8 @@ async function discover(api) {
   const paths = ['/api/v1', ...groups.flatMap((g) => g.versions.map((v) => `/apis/${v.groupVersion}`))];
   for (const path of paths) {
     const r = await api('GET', path);
-    for (const res of r.json?.resources ?? []) if (!res.name.includes('/')) resources.set(`${r.json.groupVersion}/${res.kind}`, { path, plural: res.name, namespaced: res.namespaced });
+    for (const res of r.json?.resources ?? [])
+      if (!res.name.includes('/')) resources.set(`${r.json.groupVersion}/${res.kind}`, { path, plural: res.name, namespaced: res.namespaced });
   }
   return resources;
 }
@@ -120,7 +135,12 @@ function gatehouseVerdict(obj) {
 }
 
 function seeds() {
-  const files = [join(ROOT, 'test/validation/corpus.yaml'), ...readdirSync(join(ROOT, 'test/golden/testdata')).filter((f) => f.endsWith('.in.yaml')).map((f) => join(ROOT, 'test/golden/testdata', f))];
+  const files = [
+    join(ROOT, 'test/validation/corpus.yaml'),
+    ...readdirSync(join(ROOT, 'test/golden/testdata'))
+      .filter((f) => f.endsWith('.in.yaml'))
+      .map((f) => join(ROOT, 'test/golden/testdata', f)),
+  ];
   const out = [];
   for (const f of files) {
     for (const d of parseAllDocuments(readFileSync(f, 'utf8'))) {
@@ -131,9 +151,59 @@ function seeds() {
   return out;
 }
 
-const WEIRD = ['', 'not-an-ip', '10.0.0.1', '::1', '010.1.1.1', 'fe80::1%eth0', 'a_b', '-x-', 'UPPER', 'x'.repeat(300), '*', '*.example.com', '/', '/a/../b', 'http://x', '1s', '10 seconds', 'PathPrefix', 'Exact', 'RegularExpression', 'TCP', 'HTTP', 'HTTPS', 'Same', 'All', 'Service', 'IPAddress', 'Hostname', '2024-01-01T00:00:00Z', 'yesterday', 'null', 'é'];
+const WEIRD = [
+  '',
+  'not-an-ip',
+  '10.0.0.1',
+  '::1',
+  '010.1.1.1',
+  'fe80::1%eth0',
+  'a_b',
+  '-x-',
+  'UPPER',
+  'x'.repeat(300),
+  '*',
+  '*.example.com',
+  '/',
+  '/a/../b',
+  'http://x',
+  '1s',
+  '10 seconds',
+  'PathPrefix',
+  'Exact',
+  'RegularExpression',
+  'TCP',
+  'HTTP',
+  'HTTPS',
+  'Same',
+  'All',
+  'Service',
+  'IPAddress',
+  'Hostname',
+  '2024-01-01T00:00:00Z',
+  'yesterday',
+  'null',
+  'é',
+];
 const NUMBERS = [0, -1, 1, 80, 65535, 65536, 1.5, 1e12, 2 ** 31, 100];
-const METADATA = [{ labels: { a: '-b' } }, { labels: { a: 'x'.repeat(64) } }, { labels: { a: 5 } }, { annotations: { 'A b': 'v' } }, { annotations: { 'a/b/c': 'v' } }, { creationTimestamp: 'yesterday' }, { creationTimestamp: null }, { creationTimestamp: '2024-02-30T00:00:00Z' }, { finalizers: ['x'] }, { finalizers: ['a.b/c'] }, { ownerReferences: [{ apiVersion: 'v1', kind: 'X', name: 'n', uid: '' }] }, { foo: 1 }, { generation: -1 }, { uid: 5 }, { name: 'Bad' }, { name: '1abc' }];
+const METADATA = [
+  { labels: { a: '-b' } },
+  { labels: { a: 'x'.repeat(64) } },
+  { labels: { a: 5 } },
+  { annotations: { 'A b': 'v' } },
+  { annotations: { 'a/b/c': 'v' } },
+  { creationTimestamp: 'yesterday' },
+  { creationTimestamp: null },
+  { creationTimestamp: '2024-02-30T00:00:00Z' },
+  { finalizers: ['x'] },
+  { finalizers: ['a.b/c'] },
+  { ownerReferences: [{ apiVersion: 'v1', kind: 'X', name: 'n', uid: '' }] },
+  { foo: 1 },
+  { generation: -1 },
+  { uid: 5 },
+  { name: 'Bad' },
+  { name: '1abc' },
+];
 
 function paths(v, p = []) {
   const out = [p];
@@ -152,18 +222,49 @@ function mutate(original) {
     const key = p.at(-1);
     const cur = parent[key];
     switch (Math.floor(random() * 12)) {
-      case 0: parent[key] = null; break;
-      case 1: if (Array.isArray(parent)) parent.splice(key, 1); else delete parent[key]; break;
-      case 2: parent[key] = pick(WEIRD); break;
-      case 3: parent[key] = pick(NUMBERS); break;
-      case 4: parent[key] = pick([true, false, [], {}, [null], { a: 1 }]); break;
-      case 5: if (cur && typeof cur === 'object' && !Array.isArray(cur)) Object.defineProperty(cur, pick(['bogus', '__proto__', 'constructor', 'toString', 'Name']), { value: pick([1, 'x', {}]), enumerable: true, writable: true, configurable: true }); break;
-      case 6: if (Array.isArray(cur) && cur.length) cur.push(structuredClone(cur[0])); break;
-      case 7: if (typeof cur === 'string') parent[key] = cur.toUpperCase(); break;
-      case 8: if (typeof cur === 'number') parent[key] = cur + pick([-1, 1, 1000, 0.5]); break;
-      case 9: o.metadata = { ...o.metadata, ...pick(METADATA) }; break;
-      case 10: if (typeof o.apiVersion === 'string') o.apiVersion = pick([o.apiVersion, o.apiVersion.replace(/v1$/, 'v1beta1'), o.apiVersion.replace(/\/v.*$/, '/v1alpha2'), 'v1']); break;
-      default: o.status = pick([{}, { bogus: 1 }, 'x', { conditions: 'x' }]);
+      case 0:
+        parent[key] = null;
+        break;
+      case 1:
+        if (Array.isArray(parent)) parent.splice(key, 1);
+        else delete parent[key];
+        break;
+      case 2:
+        parent[key] = pick(WEIRD);
+        break;
+      case 3:
+        parent[key] = pick(NUMBERS);
+        break;
+      case 4:
+        parent[key] = pick([true, false, [], {}, [null], { a: 1 }]);
+        break;
+      case 5:
+        if (cur && typeof cur === 'object' && !Array.isArray(cur))
+          Object.defineProperty(cur, pick(['bogus', '__proto__', 'constructor', 'toString', 'Name']), {
+            value: pick([1, 'x', {}]),
+            enumerable: true,
+            writable: true,
+            configurable: true,
+          });
+        break;
+      case 6:
+        if (Array.isArray(cur) && cur.length) cur.push(structuredClone(cur[0]));
+        break;
+      case 7:
+        if (typeof cur === 'string') parent[key] = cur.toUpperCase();
+        break;
+      case 8:
+        if (typeof cur === 'number') parent[key] = cur + pick([-1, 1, 1000, 0.5]);
+        break;
+      case 9:
+        o.metadata = { ...o.metadata, ...pick(METADATA) };
+        break;
+      case 10:
+        if (typeof o.apiVersion === 'string')
+          o.apiVersion = pick([o.apiVersion, o.apiVersion.replace(/v1$/, 'v1beta1'), o.apiVersion.replace(/\/v.*$/, '/v1alpha2'), 'v1']);
+        break;
+      default:
+        o.status = pick([{}, { bogus: 1 }, 'x', { conditions: 'x' }]);
     }
   }
   return o;
@@ -180,7 +281,15 @@ try {
   const extra = process.env.GATEHOUSE_AGREEMENT_EXTRA ? JSON.parse(readFileSync(process.env.GATEHOUSE_AGREEMENT_EXTRA, 'utf8')) : [];
   const docs = [...base, ...Array.from({ length: count }, () => mutate(pick(base))), ...extra];
   for (const doc of docs) {
-    if (!doc.metadata || typeof doc.metadata !== 'object' || typeof doc.metadata.name !== 'string' || !doc.metadata.name || typeof doc.kind !== 'string' || typeof doc.apiVersion !== 'string') continue;
+    if (
+      !doc.metadata ||
+      typeof doc.metadata !== 'object' ||
+      typeof doc.metadata.name !== 'string' ||
+      !doc.metadata.name ||
+      typeof doc.kind !== 'string' ||
+      typeof doc.apiVersion !== 'string'
+    )
+      continue;
     // As the directory source does: a namespaced object without a namespace is in `default`.
     if (resources.get(`${doc.apiVersion}/${doc.kind}`)?.namespaced !== false && !doc.metadata.namespace) doc.metadata.namespace = 'default';
     const kube = await apiserverVerdict(api, resources, doc);
@@ -189,7 +298,9 @@ try {
     const gh = gatehouseVerdict(doc);
     if (gh.verdict !== kube.verdict) {
       differences++;
-      console.log(`DIFFERENT ${doc.kind} ${JSON.stringify(doc).slice(0, 600)}\n  apiserver: ${kube.verdict} ${String(kube.message ?? '').slice(0, 400)}\n  gatehouse: ${gh.verdict} ${String(gh.message ?? '').slice(0, 400)}`);
+      console.log(
+        `DIFFERENT ${doc.kind} ${JSON.stringify(doc).slice(0, 600)}\n  apiserver: ${kube.verdict} ${String(kube.message ?? '').slice(0, 400)}\n  gatehouse: ${gh.verdict} ${String(gh.message ?? '').slice(0, 400)}`,
+      );
     }
   }
 } finally {

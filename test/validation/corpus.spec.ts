@@ -12,7 +12,10 @@ const docs = parseAllDocuments(readFileSync(join(import.meta.dirname, 'corpus.ya
 const ann = (o: KubeObject, k: string) => o.metadata.annotations?.[`test.gatehouse.dev/${k}`];
 
 function get(obj: unknown, path: string): unknown {
-  return path.split(/\.|\[(\d+)\]/).filter(Boolean).reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], obj);
+  return path
+    .split(/\.|\[(\d+)\]/)
+    .filter(Boolean)
+    .reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], obj);
 }
 
 describe('validation corpus', () => {
@@ -29,7 +32,13 @@ describe('validation corpus', () => {
   it.each(docs.filter((d) => ann(d, 'layer') === 'translator').map((d) => [d.metadata.name, d] as const))('%s (translator)', (_name, doc) => {
     const valid = validateObject(doc, { loopbackEndpoints: false });
     expect(describeErrors(valid.errors), 'the apiserver accepts it').toBe('');
-    const stored: StoredResource = { key: `HTTPRoute/corpus/${doc.metadata.name}`, ref: { kind: 'HTTPRoute', namespace: 'corpus', name: doc.metadata.name }, object: valid.object, origin: { source: 'inline' }, createdAt: '2026-01-01T00:00:00Z' };
+    const stored: StoredResource = {
+      key: `HTTPRoute/corpus/${doc.metadata.name}`,
+      ref: { kind: 'HTTPRoute', namespace: 'corpus', name: doc.metadata.name },
+      object: valid.object,
+      origin: { source: 'inline' },
+      createdAt: '2026-01-01T00:00:00Z',
+    };
     const t = translate({ resources: new Map([[stored.key, stored]]), problems: [] }, { plugins: BUILTIN_PLUGINS });
     const messages = t.reports.find((r) => r.ref.name === doc.metadata.name)?.messages.join('\n') ?? '';
     expect(messages).toContain(ann(doc, 'expect')!);

@@ -24,7 +24,9 @@ export async function adminGet<T>(target: AdminTarget, path: string): Promise<T>
   try {
     res = await fetch(new URL(path, target.url), { headers: target.token ? { authorization: `Bearer ${target.token}` } : {} });
   } catch (err) {
-    throw new AdminError(`cannot reach the admin API at ${target.url} (${(err as Error).cause ?? (err as Error).message}); is "gatehouse serve" running? (--admin URL)`);
+    throw new AdminError(
+      `cannot reach the admin API at ${target.url} (${(err as Error).cause ?? (err as Error).message}); is "gatehouse serve" running? (--admin URL)`,
+    );
   }
   const body = (await res.json().catch(() => ({}))) as T & { message?: string };
   if (!res.ok) throw new AdminError(`${res.status} from ${path}: ${body.message ?? res.statusText}`);

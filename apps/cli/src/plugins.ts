@@ -12,7 +12,11 @@ export async function loadOfflinePlugins(modules: readonly string[], file: strin
   const dir = statSync(path, { throwIfNoEntry: false })?.isDirectory() ? path : dirname(path);
   const settings = pluginsOfSettings(await settingsInDirectory(dir), dir);
   registerPluginKinds(BUILTIN_PLUGINS);
-  const { plugins, report } = await loadPlugins([...commandLineSpecs(modules), ...settings.specs], { builtin: BUILTIN_PLUGINS, searchDirs: [dir, process.cwd()], registerKinds: (p) => registerPluginKinds([p]) });
+  const { plugins, report } = await loadPlugins([...commandLineSpecs(modules), ...settings.specs], {
+    builtin: BUILTIN_PLUGINS,
+    searchDirs: [dir, process.cwd()],
+    registerKinds: (p) => registerPluginKinds([p]),
+  });
   const lines = describeLoad(report);
   for (const w of lines.warn) process.stderr.write(`gatehouse: warning: ${w}\n`);
   const errors = [...settings.problems, ...lines.error];
@@ -22,5 +26,8 @@ export async function loadOfflinePlugins(modules: readonly string[], file: strin
 
 /** `$GATEHOUSE_PLUGINS`: more plugin modules, comma-separated (e.g. `GATEHOUSE_PLUGINS=$PWD make quickstart`). */
 export function pluginsFromEnv(env: NodeJS.ProcessEnv = process.env): string[] {
-  return (env['GATEHOUSE_PLUGINS'] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  return (env['GATEHOUSE_PLUGINS'] ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }

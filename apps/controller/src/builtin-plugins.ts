@@ -22,6 +22,25 @@ import { transformationPlugin } from '@gatehouse/plugin-transformation';
 const upstreams = upstreamVariants('upstream-variants', [kubeUpstreamVariant, awsUpstreamVariant], [kubernetesServicePlugin, staticUpstreamPlugin]);
 
 // The filter plugins, each configured by its own policy kind (gatehouse.dev, attached by targetRefs).
-const filters = [faultPlugin, luaPlugin, localRateLimitPlugin, rbacPlugin, bufferPlugin, compressionPlugin, jwtAuthnPlugin, extAuthzPlugin, transformationPlugin];
+const filters = [
+  faultPlugin,
+  luaPlugin,
+  localRateLimitPlugin,
+  rbacPlugin,
+  bufferPlugin,
+  compressionPlugin,
+  jwtAuthnPlugin,
+  extAuthzPlugin,
+  transformationPlugin,
+];
 
-export const BUILTIN_PLUGINS: readonly TranslatorPlugin[] = [kubernetesServicePlugin, staticUpstreamPlugin, upstreams, awsLambdaPlugin, openApiFunctionsPlugin, routeFiltersPlugin, ...filters, routerPlugin];
+export const BUILTIN_PLUGINS: readonly TranslatorPlugin[] = [
+  kubernetesServicePlugin,
+  staticUpstreamPlugin,
+  upstreams,
+  awsLambdaPlugin,
+  openApiFunctionsPlugin,
+  routeFiltersPlugin,
+  ...filters,
+  routerPlugin,
+];

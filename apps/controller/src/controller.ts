@@ -41,10 +41,12 @@ export async function startController(given: ControllerOptions): Promise<Running
   const adminAddress = options.adminAddress ?? '127.0.0.1';
   const app: INestApplication = await NestFactory.create(ControlPlaneModule.forRoot(options), { logger: ['error', 'warn'] });
   const settingsBase = options.configDir ? resolve(options.configDir) : process.cwd();
-  app.get(TranslationService).onSource(settingsChangeWatcher(loaded.settings, settingsBase, app.get(Log), (pending) => {
-    if (pending) pluginState.restartPending = pending;
-    else delete pluginState.restartPending;
-  }));
+  app.get(TranslationService).onSource(
+    settingsChangeWatcher(loaded.settings, settingsBase, app.get(Log), (pending) => {
+      if (pending) pluginState.restartPending = pending;
+      else delete pluginState.restartPending;
+    }),
+  );
   setupApiDocs(app, '0.1.0');
   // listen() runs the lifecycle: the database starts, xDS listens, the first snapshot is translated and published.
   await app.listen(options.adminPort ?? 9091, adminAddress);
@@ -54,7 +56,11 @@ export async function startController(given: ControllerOptions): Promise<Running
   const reports = app.get(ReporterService);
   const config = app.get(ConfigSourceService);
   const from = config.kube ? `the Kubernetes API at ${config.kube.api.server}` : resolve(options.configDir!);
-  app.get(Log).info(`xDS on ${xds.address}:${xds.port}, admin on http://${adminAddress}:${adminAddr.port}, config from ${from}, reports in ${reports.where === 'PostgreSQL' ? 'PostgreSQL' : join(resolve(options.dataDir ?? '.gatehouse'), 'gatehouse.db')}`);
+  app
+    .get(Log)
+    .info(
+      `xDS on ${xds.address}:${xds.port}, admin on http://${adminAddress}:${adminAddr.port}, config from ${from}, reports in ${reports.where === 'PostgreSQL' ? 'PostgreSQL' : join(resolve(options.dataDir ?? '.gatehouse'), 'gatehouse.db')}`,
+    );
   return {
     xdsPort: xds.port,
     adminPort: adminAddr.port,

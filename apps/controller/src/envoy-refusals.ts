@@ -58,9 +58,11 @@ function namesAlong(message: Record<string, unknown> | undefined, path: string):
     }
   };
   visit();
-  for (const step of path.slice(path.search(/[.[<]/) < 0 ? path.length : path.search(/[.[<]/)).matchAll(/\.([\w@]+)|\[(\d+)\]|\["((?:[^"\\]|\\.)*)"\]|<[\w.]+>/g)) {
+  for (const step of path
+    .slice(path.search(/[.[<]/) < 0 ? path.length : path.search(/[.[<]/))
+    .matchAll(/\.([\w@]+)|\[(\d+)\]|\["((?:[^"\\]|\\.)*)"\]|<[\w.]+>/g)) {
     if (at === null || typeof at !== 'object') break;
-    const key = step[1] ?? step[2] ?? (step[3] !== undefined ? JSON.parse(`"${step[3]}"`) as string : undefined);
+    const key = step[1] ?? step[2] ?? (step[3] !== undefined ? (JSON.parse(`"${step[3]}"`) as string) : undefined);
     if (key === undefined) continue; // an Any body is the same object
     at = (at as Record<string, unknown>)[key];
     visit();
@@ -72,8 +74,10 @@ function namesAlong(message: Record<string, unknown> | undefined, path: string):
 function namesUnder(o: unknown, out: string[] = [], budget = { left: 10_000 }): string[] {
   if (o === null || typeof o !== 'object' || --budget.left < 0) return out;
   if (Array.isArray(o)) for (const x of o) namesUnder(x, out, budget);
-  else for (const [k, v] of Object.entries(o)) if (k === 'name' && typeof v === 'string') out.push(v);
-  else namesUnder(v, out, budget);
+  else
+    for (const [k, v] of Object.entries(o))
+      if (k === 'name' && typeof v === 'string') out.push(v);
+      else namesUnder(v, out, budget);
   return out;
 }
 
@@ -87,7 +91,12 @@ function owns(ref: ResourceRef, name: string): boolean {
  * field path; else those under the deepest object on the path; for a cluster, the upstream's own sources rather than
  * the routes using it; else every tenant. No tenant: the Gateway, and the Envoy resource itself is left out.
  */
-export function blame(provenance: Provenance, p: EnvoyProblem, message: Record<string, unknown> | undefined, gateway: ResourceRef): { refs: ResourceRef[]; scope: 'source' | 'envoy-resource' } {
+export function blame(
+  provenance: Provenance,
+  p: EnvoyProblem,
+  message: Record<string, unknown> | undefined,
+  gateway: ResourceRef,
+): { refs: ResourceRef[]; scope: 'source' | 'envoy-resource' } {
   const sources = provenance.sources(p.typeUrl as XdsTypeUrl, p.name);
   const tenants = sources.filter((r) => r.kind !== 'Gateway' && r.kind !== 'ListenerSet');
   if (tenants.length === 0) return { refs: [sources.find((r) => r.kind === 'Gateway') ?? gateway], scope: 'envoy-resource' };
@@ -120,12 +129,32 @@ export function refusalMessage(ref: ResourceRef, p: EnvoyProblem, plugins: reado
 }
 
 /** One refusal per blamed source. */
-export function refusalsFor(gatewayKey: string, gateway: ResourceRef, provenance: Provenance, p: EnvoyProblem, message: Record<string, unknown> | undefined, reports: ReadonlyMap<string, ResourceReport>): EnvoyRefusal[] {
+export function refusalsFor(
+  gatewayKey: string,
+  gateway: ResourceRef,
+  provenance: Provenance,
+  p: EnvoyProblem,
+  message: Record<string, unknown> | undefined,
+  reports: ReadonlyMap<string, ResourceReport>,
+): EnvoyRefusal[] {
   const { refs, scope } = blame(provenance, p, message, gateway);
   const plugins = shapedBy(provenance, p.typeUrl, p.name, namesAlong(message, p.path).named);
   return refs.map((ref) => {
     const report = reports.get(resourceKey(ref));
-    return { gateway: gatewayKey, ref, scope, typeUrl: p.typeUrl, envoyName: p.name, path: p.path, why: p.why, check: p.check, plugins, reason: plugins.length ? 'PluginError' : 'InvalidEnvoyConfig', message: refusalMessage(ref, p, plugins), ...(report ? { report } : {}) };
+    return {
+      gateway: gatewayKey,
+      ref,
+      scope,
+      typeUrl: p.typeUrl,
+      envoyName: p.name,
+      path: p.path,
+      why: p.why,
+      check: p.check,
+      plugins,
+      reason: plugins.length ? 'PluginError' : 'InvalidEnvoyConfig',
+      message: refusalMessage(ref, p, plugins),
+      ...(report ? { report } : {}),
+    };
   });
 }
 
@@ -143,17 +172,31 @@ export function annotateRefusals(reports: ResourceReport[], refusals: readonly E
     let r = own.get(key);
     if (!r) {
       const base = byKey.get(key) ?? f.report;
-      r = base ? { ...base, messages: [...base.messages], conditions: [...base.conditions], ...(base.parents ? { parents: base.parents.map((p) => ({ ...p, conditions: [...p.conditions] })) } : {}) } : { ref: f.ref, state: 'rejected', messages: [], conditions: [] };
+      r = base
+        ? {
+            ...base,
+            messages: [...base.messages],
+            conditions: [...base.conditions],
+            ...(base.parents ? { parents: base.parents.map((p) => ({ ...p, conditions: [...p.conditions] })) } : {}),
+          }
+        : { ref: f.ref, state: 'rejected', messages: [], conditions: [] };
       own.set(key, r);
       byKey.set(key, r);
     }
     r.state = 'rejected';
     if (!r.messages.includes(f.message)) r.messages.push(f.message);
-    const c: Condition = { type: 'gatehouse.dev/Programmed', status: 'False', reason: f.reason, message: r.messages.filter((m) => refusals.some((x) => x.message === m)).join('; ') };
+    const c: Condition = {
+      type: 'gatehouse.dev/Programmed',
+      status: 'False',
+      reason: f.reason,
+      message: r.messages.filter((m) => refusals.some((x) => x.message === m)).join('; '),
+    };
     r.conditions = r.conditions.filter((x) => x.type !== c.type).concat(c);
-    if (f.ref.kind === 'Gateway') r.conditions = r.conditions.filter((x) => x.type !== 'Programmed').concat({ type: 'Programmed', status: 'False', reason: 'Invalid', message: c.message });
+    if (f.ref.kind === 'Gateway')
+      r.conditions = r.conditions.filter((x) => x.type !== 'Programmed').concat({ type: 'Programmed', status: 'False', reason: 'Invalid', message: c.message });
     if (ROUTE_KINDS.has(f.ref.kind) && f.scope === 'source') {
-      for (const p of r.parents ?? []) p.conditions = p.conditions.filter((x) => x.type !== 'Accepted').concat({ type: 'Accepted', status: 'False', reason: f.reason, message: f.message });
+      for (const p of r.parents ?? [])
+        p.conditions = p.conditions.filter((x) => x.type !== 'Accepted').concat({ type: 'Accepted', status: 'False', reason: f.reason, message: f.message });
     }
   }
   return [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, r]) => r);

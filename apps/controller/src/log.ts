@@ -11,7 +11,10 @@ const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r' };
 
 /** `text` on one line: control characters as `\n`, `\r` or `\xNN`/`\uNNNN` escapes. */
 export function escapeControl(text: string): string {
-  return text.replace(CONTROL, (c) => NAMED[c] ?? (c.charCodeAt(0) <= 0xff ? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}` : `\\u${c.charCodeAt(0).toString(16)}`));
+  return text.replace(
+    CONTROL,
+    (c) => NAMED[c] ?? (c.charCodeAt(0) <= 0xff ? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}` : `\\u${c.charCodeAt(0).toString(16)}`),
+  );
 }
 
 export class Log {

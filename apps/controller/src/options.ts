@@ -88,10 +88,14 @@ export function isLoopback(address: string): boolean {
 
 /** Refuses what would expose secrets or make no sense, with what to do instead. */
 export function checkOptions(o: ControllerOptions): void {
-  if (!o.configDir === !o.kubernetes) throw new Error('give exactly one source: --config-dir DIR (standalone mode) or --kubeconfig FILE / in-cluster (Kubernetes mode)');
-  if (o.provision && !o.kubernetes) throw new Error('--provision needs Kubernetes mode (--kubeconfig FILE or in-cluster): provisioned objects are written to the cluster');
+  if (!o.configDir === !o.kubernetes)
+    throw new Error('give exactly one source: --config-dir DIR (standalone mode) or --kubeconfig FILE / in-cluster (Kubernetes mode)');
+  if (o.provision && !o.kubernetes)
+    throw new Error('--provision needs Kubernetes mode (--kubeconfig FILE or in-cluster): provisioned objects are written to the cluster');
   if (o.provision?.mode === 'kubernetes' && !o.provision.xdsAddress) {
-    throw new Error('--provision kubernetes needs --provision-xds-address HOST:PORT: where the Envoy pods reach xDS (e.g. the xDS Service, gatehouse-xds.gatehouse-system.svc.cluster.local:9977)');
+    throw new Error(
+      '--provision kubernetes needs --provision-xds-address HOST:PORT: where the Envoy pods reach xDS (e.g. the xDS Service, gatehouse-xds.gatehouse-system.svc.cluster.local:9977)',
+    );
   }
   const admin = o.adminAddress ?? '127.0.0.1';
   if (!isLoopback(admin) && !o.adminToken) {

@@ -17,9 +17,14 @@ function breaker(declare: boolean): TranslatorPlugin {
     name: 'breaker',
     ...(declare ? { protos: { envoy: ['envoy/extensions/filters/http/csrf/v3/csrf.proto'] } } : {}),
     route(ctx, route, out) {
-      const mode = ctx.snapshot.resources.get(`HTTPRoute/${route.source.namespace}/${route.source.name}`)?.object.metadata.annotations?.['test.gatehouse.dev/break'];
+      const mode = ctx.snapshot.resources.get(`HTTPRoute/${route.source.namespace}/${route.source.name}`)?.object.metadata.annotations?.[
+        'test.gatehouse.dev/break'
+      ];
       if (mode === 'cluster') out['route'] = { ...(out['route'] as object), cluster: 'nowhere' };
-      if (mode === 'route') out['typedPerFilterConfig'] = { 'envoy.filters.http.csrf': { '@type': CSRF, filterEnabled: { defaultValue: { numerator: 100, denominator: 'EVERY' } } } };
+      if (mode === 'route')
+        out['typedPerFilterConfig'] = {
+          'envoy.filters.http.csrf': { '@type': CSRF, filterEnabled: { defaultValue: { numerator: 100, denominator: 'EVERY' } } },
+        };
     },
     listener(ctx, listener, out) {
       const gw = ctx.snapshot.resources.get('Gateway/default/gw')?.object.metadata.annotations?.['test.gatehouse.dev/break'];
@@ -31,7 +36,12 @@ function breaker(declare: boolean): TranslatorPlugin {
 let base: ResourceSnapshot;
 
 beforeAll(async () => {
-  const source = new DirectorySource({ dir: fileURLToPath(new URL('./testdata', import.meta.url)), only: ['refusals.yaml'], firstSeen: new MemoryFirstSeen(), now: () => '1970-01-01T00:00:00.000Z' });
+  const source = new DirectorySource({
+    dir: fileURLToPath(new URL('./testdata', import.meta.url)),
+    only: ['refusals.yaml'],
+    firstSeen: new MemoryFirstSeen(),
+    now: () => '1970-01-01T00:00:00.000Z',
+  });
   base = await source.load();
   source.close();
 });
@@ -58,7 +68,10 @@ function annotateGateway(snapshot: ResourceSnapshot, value: string): ResourceSna
   return { ...snapshot, resources };
 }
 
-const routeNames = (cache: SnapshotCache) => [...cache.getSnapshot('default/gw').get(ROUTE_TYPE).values()].flatMap((rc) => (rc.message['virtualHosts'] as Array<{ routes: Array<{ name: string }> }>).flatMap((vh) => vh.routes.map((r) => r.name))).sort();
+const routeNames = (cache: SnapshotCache) =>
+  [...cache.getSnapshot('default/gw').get(ROUTE_TYPE).values()]
+    .flatMap((rc) => (rc.message['virtualHosts'] as Array<{ routes: Array<{ name: string }> }>).flatMap((vh) => vh.routes.map((r) => r.name)))
+    .sort();
 
 describe('Publisher: what fails strict encoding is left out and reported on its source', () => {
   it('a route a plugin breaks: its HTTPRoute is rejected with the field path, the rest of the Gateway is served', () => {
@@ -69,7 +82,9 @@ describe('Publisher: what fails strict encoding is left out and reported on its 
     expect(routeNames(cache)).toEqual(['default/good/rule/0/match/0', 'default/second/rule/0/match/0']);
     expect(result.refused.map((f) => [f.ref.kind, f.ref.name, f.scope])).toEqual([['HTTPRoute', 'bad', 'source']]);
     const [refusal] = result.refused;
-    expect(refusal!.message).toMatch(/^HTTPRoute default\/bad: Envoy RouteConfiguration http-8080 fails strict encoding at RouteConfiguration\.virtualHosts\[\d+\]\.routes\[0\]\.typedPerFilterConfig\["envoy\.filters\.http\.csrf"\]<CsrfPolicy>\.filterEnabled\.defaultValue\.denominator: "EVERY" is not a value of DenominatorType.* \(shaped by plugins? (".*", )?"breaker"/);
+    expect(refusal!.message).toMatch(
+      /^HTTPRoute default\/bad: Envoy RouteConfiguration http-8080 fails strict encoding at RouteConfiguration\.virtualHosts\[\d+\]\.routes\[0\]\.typedPerFilterConfig\["envoy\.filters\.http\.csrf"\]<CsrfPolicy>\.filterEnabled\.defaultValue\.denominator: "EVERY" is not a value of DenominatorType.* \(shaped by plugins? (".*", )?"breaker"/,
+    );
     expect(refusal!.reason).toBe('PluginError');
     const reports = annotateRefusals(result.translation.reports, result.refused);
     const bad = reports.find((r) => r.ref.kind === 'HTTPRoute' && r.ref.name === 'bad')!;
@@ -85,7 +100,9 @@ describe('Publisher: what fails strict encoding is left out and reported on its 
     const { cache, publisher: p } = publisher(breaker(false));
     const result = p.publish(base);
     expect(routeNames(cache)).toEqual(['default/good/rule/0/match/0', 'default/second/rule/0/match/0']);
-    expect(result.refused[0]!.message).toContain('typedPerFilterConfig["envoy.filters.http.csrf"].@type: unknown message type envoy.extensions.filters.http.csrf.v3.CsrfPolicy (not in the loaded protos): the plugin that emits it must declare "envoy/extensions/filters/http/csrf/v3/csrf.proto"');
+    expect(result.refused[0]!.message).toContain(
+      'typedPerFilterConfig["envoy.filters.http.csrf"].@type: unknown message type envoy.extensions.filters.http.csrf.v3.CsrfPolicy (not in the loaded protos): the plugin that emits it must declare "envoy/extensions/filters/http/csrf/v3/csrf.proto"',
+    );
   });
 
   it("a Gateway's own listener: that listener is left out, the other served; fixing it brings it back", () => {
@@ -96,7 +113,9 @@ describe('Publisher: what fails strict encoding is left out and reported on its 
     expect([...cache.getSnapshot('default/gw').get(LISTENER_TYPE).keys()]).toEqual(['http-8080']);
     const gw = result.refused.filter((f) => f.ref.kind === 'Gateway');
     expect(gw.map((f) => [f.scope, f.envoyName])).toEqual([['envoy-resource', 'http-8081']]);
-    expect(gw[0]!.message).toMatch(/^Gateway default\/gw: Envoy Listener http-8081 fails strict encoding at Listener\.perConnectionBufferLimitBytes: expected an integer, got string "lots" \(shaped by plugins? (".*", )?"breaker"/);
+    expect(gw[0]!.message).toMatch(
+      /^Gateway default\/gw: Envoy Listener http-8081 fails strict encoding at Listener\.perConnectionBufferLimitBytes: expected an integer, got string "lots" \(shaped by plugins? (".*", )?"breaker"/,
+    );
     expect(gw[0]!.reason).toBe('PluginError');
     const report = annotateRefusals(result.translation.reports, result.refused).find((r) => r.ref.kind === 'Gateway')!;
     expect(report.conditions).toContainEqual(expect.objectContaining({ type: 'Programmed', status: 'False' }));
@@ -110,6 +129,10 @@ describe('Publisher: what fails strict encoding is left out and reported on its 
     const result = p.publish(breakRoute(base, 'cluster'));
     expect(result.published).toEqual(['default/gw']);
     expect(routeNames(cache)).toEqual(['default/good/rule/0/match/0', 'default/second/rule/0/match/0']);
-    expect(result.refused.map((f) => f.message)).toEqual([expect.stringMatching(/^HTTPRoute default\/bad: Envoy RouteConfiguration http-8080 fails the consistency check at RouteConfiguration\.virtualHosts\[\d+\]\.routes\[0\]\.route\.cluster: cluster nowhere is missing \(shaped by plugins? (".*", )?"breaker"/)]);
+    expect(result.refused.map((f) => f.message)).toEqual([
+      expect.stringMatching(
+        /^HTTPRoute default\/bad: Envoy RouteConfiguration http-8080 fails the consistency check at RouteConfiguration\.virtualHosts\[\d+\]\.routes\[0\]\.route\.cluster: cluster nowhere is missing \(shaped by plugins? (".*", )?"breaker"/,
+      ),
+    ]);
   });
 });

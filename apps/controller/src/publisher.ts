@@ -63,7 +63,14 @@ export class Publisher {
     /** False when Envoys are provisioned behind a Service (see TranslateOptions.bindGatewayAddresses). */
     bindGatewayAddresses = true,
   ) {
-    this.translator = new Translator({ plugins, defaultBindAddress, memo: createMemo(), ...(hookBudgetMs !== undefined ? { hookRunner: budgetHookRunner(hookBudgetMs) } : {}), ...(addressUsable ? { addressUsable } : {}), ...(bindGatewayAddresses ? {} : { bindGatewayAddresses: false }) });
+    this.translator = new Translator({
+      plugins,
+      defaultBindAddress,
+      memo: createMemo(),
+      ...(hookBudgetMs !== undefined ? { hookRunner: budgetHookRunner(hookBudgetMs) } : {}),
+      ...(addressUsable ? { addressUsable } : {}),
+      ...(bindGatewayAddresses ? {} : { bindGatewayAddresses: false }),
+    });
   }
 
   /**
@@ -117,7 +124,12 @@ export class Publisher {
   }
 
   /** One gateway's snapshot with what cannot be served left out, and why. */
-  private build(gateway: string, gx: GatewayXds, nacked: Array<{ typeUrl: string; name: string }>, reports: () => ReadonlyMap<string, ResourceReport>): { snapshot: Snapshot; refusals: EnvoyRefusal[]; held?: string[] } {
+  private build(
+    gateway: string,
+    gx: GatewayXds,
+    nacked: Array<{ typeUrl: string; name: string }>,
+    reports: () => ReadonlyMap<string, ResourceReport>,
+  ): { snapshot: Snapshot; refusals: EnvoyRefusal[]; held?: string[] } {
     const [ns = '', name = ''] = gateway.split('/');
     const gatewayRef: ResourceRef = { kind: 'Gateway', namespace: ns, name };
     let input = withoutEnvoy(gx.resources, nacked);
@@ -140,12 +152,28 @@ export class Publisher {
     if (gone.length > failed.length) {
       input = withoutEnvoy(input, gone);
       // Listeners naming what is left out go too (a Gateway's own resource: nothing else to blame).
-      for (let dangling = danglingListeners(input); dangling.length; dangling = danglingListeners(input)) input = withoutEnvoy(input, dangling.map((n) => ({ typeUrl: LISTENER_TYPE, name: n })));
+      for (let dangling = danglingListeners(input); dangling.length; dangling = danglingListeners(input))
+        input = withoutEnvoy(
+          input,
+          dangling.map((n) => ({ typeUrl: LISTENER_TYPE, name: n })),
+        );
       ({ snapshot } = Snapshot.build(input, this.encoder, previous));
     }
     const inconsistent = checkConsistency(snapshot, previous);
     if (inconsistent.length === 0) return { snapshot, refusals };
-    const held = inconsistent.map((why) => ({ gateway, ref: gatewayRef, scope: 'held' as const, typeUrl: LISTENER_TYPE, envoyName: '*', path: '(snapshot)', why, check: 'consistency' as const, plugins: [], reason: 'InvalidEnvoyConfig' as const, message: `${describeRef(gatewayRef)}: keeps its previous configuration: the new one fails the consistency check: ${why}` }));
+    const held = inconsistent.map((why) => ({
+      gateway,
+      ref: gatewayRef,
+      scope: 'held' as const,
+      typeUrl: LISTENER_TYPE,
+      envoyName: '*',
+      path: '(snapshot)',
+      why,
+      check: 'consistency' as const,
+      plugins: [],
+      reason: 'InvalidEnvoyConfig' as const,
+      message: `${describeRef(gatewayRef)}: keeps its previous configuration: the new one fails the consistency check: ${why}`,
+    }));
     return { snapshot, refusals: [...refusals, ...held], held: [...refusals.map((r) => r.message), ...inconsistent] };
   }
 }

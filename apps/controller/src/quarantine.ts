@@ -67,7 +67,9 @@ export class Quarantine {
 
   /** Envoy resources to leave out of a gateway's snapshot, by type. */
   excludedEnvoyResources(gateway: string): Array<{ typeUrl: string; name: string }> {
-    return this.list().filter((e) => e.kind === 'envoy-resource' && e.gateway === gateway).flatMap((e) => e.envoyResources.map((name) => ({ typeUrl: e.typeUrl, name })));
+    return this.list()
+      .filter((e) => e.kind === 'envoy-resource' && e.gateway === gateway)
+      .flatMap((e) => e.envoyResources.map((name) => ({ typeUrl: e.typeUrl, name })));
   }
 
   confirm(gateway: string): QuarantineEntry[] {
@@ -85,7 +87,14 @@ export class Quarantine {
    * Envoy resources (of the NACKed type) that differ from what the proxy last ACKed; `sourceChanged` tells whether a
    * source resource changed since the proxy's last ACK.
    */
-  onNack(nack: NackEvent, translation: Translation, snapshot: ResourceSnapshot, changed: string[], sourceChanged: (key: string) => boolean, now: string): QuarantineEntry[] {
+  onNack(
+    nack: NackEvent,
+    translation: Translation,
+    snapshot: ResourceSnapshot,
+    changed: string[],
+    sourceChanged: (key: string) => boolean,
+    now: string,
+  ): QuarantineEntry[] {
     const gx = translation.gateways[nack.gateway];
     if (!gx) return [];
     const type = nack.typeUrl as XdsTypeUrl;
@@ -101,11 +110,35 @@ export class Quarantine {
       const gatewayRef = sources.find((r) => r.kind === 'Gateway');
       const tenants = sources.filter((r) => r.kind !== 'Gateway');
       if (tenants.length === 0 && gatewayRef) {
-        added.push(this.add({ kind: 'envoy-resource', ref: gatewayRef, gateway: nack.gateway, typeUrl: nack.typeUrl, envoyResources: [envoyName], message: nack.message, since: now, hash: contentHash(snapshot.resources.get(resourceKey(gatewayRef))), confirmed: false }));
+        added.push(
+          this.add({
+            kind: 'envoy-resource',
+            ref: gatewayRef,
+            gateway: nack.gateway,
+            typeUrl: nack.typeUrl,
+            envoyResources: [envoyName],
+            message: nack.message,
+            since: now,
+            hash: contentHash(snapshot.resources.get(resourceKey(gatewayRef))),
+            confirmed: false,
+          }),
+        );
         continue;
       }
       for (const ref of narrow(tenants, nack.message, snapshot, sourceChanged)) {
-        added.push(this.add({ kind: 'source', ref, gateway: nack.gateway, typeUrl: nack.typeUrl, envoyResources: [envoyName], message: nack.message, since: now, hash: contentHash(snapshot.resources.get(resourceKey(ref))), confirmed: false }));
+        added.push(
+          this.add({
+            kind: 'source',
+            ref,
+            gateway: nack.gateway,
+            typeUrl: nack.typeUrl,
+            envoyResources: [envoyName],
+            message: nack.message,
+            since: now,
+            hash: contentHash(snapshot.resources.get(resourceKey(ref))),
+            confirmed: false,
+          }),
+        );
       }
     }
     return added;
@@ -133,7 +166,12 @@ export class Quarantine {
       return copy;
     };
     for (const e of this.entries.values()) {
-      const c: Condition = { type: 'gatehouse.dev/Programmed', status: 'False', reason: 'RejectedByEnvoy', message: `Envoy rejected ${e.envoyResources.join(', ')}: ${e.message}` };
+      const c: Condition = {
+        type: 'gatehouse.dev/Programmed',
+        status: 'False',
+        reason: 'RejectedByEnvoy',
+        message: `Envoy rejected ${e.envoyResources.join(', ')}: ${e.message}`,
+      };
       const key = resourceKey(e.ref);
       const found = byKey.get(key);
       const r = found ? own(found) : { ref: e.ref, state: 'rejected' as const, messages: [], conditions: [] };
@@ -146,12 +184,14 @@ export class Quarantine {
       const gwReport = byKey.get(`Gateway/${ns}/${name}`);
       if (gwReport) {
         const gw = own(gwReport);
-        gw.conditions = gw.conditions.filter((x) => x.type !== 'Programmed').concat({
-          type: 'Programmed',
-          status: 'False',
-          reason: 'Invalid',
-          message: `Envoy rejected configuration from ${describeRef(e.ref)}; it is left out until it changes`,
-        });
+        gw.conditions = gw.conditions
+          .filter((x) => x.type !== 'Programmed')
+          .concat({
+            type: 'Programmed',
+            status: 'False',
+            reason: 'Invalid',
+            message: `Envoy rejected configuration from ${describeRef(e.ref)}; it is left out until it changes`,
+          });
         if (gw.state === 'accepted') gw.state = 'warning';
       }
     }

@@ -41,7 +41,9 @@ export function refusedResources(snapshot: ResourceSnapshot): RefusedResource[] 
     e.messages.push(p.message);
     out.set(key, e);
   }
-  return [...out].map(([key, e]) => ({ key, ref: e.ref, origin: e.origin, contentHash: createHash('sha256').update(e.messages.join('\n')).digest('hex').slice(0, 16) })).sort(byKey);
+  return [...out]
+    .map(([key, e]) => ({ key, ref: e.ref, origin: e.origin, contentHash: createHash('sha256').update(e.messages.join('\n')).digest('hex').slice(0, 16) }))
+    .sort(byKey);
 }
 
 export function resourceView(snapshot: ResourceSnapshot, translation: Translation): ResourceStatusView[] {

@@ -24,8 +24,20 @@ export class AdminModule {
     return {
       module: AdminModule,
       imports: o.imports ?? [],
-      controllers: [HealthController, MetricsController, ResourcesController, ReportsController, ProxiesController, SnapshotsController, UpstreamsController, PluginsController],
-      providers: [{ provide: ADMIN_VIEW, useFactory: o.useFactory, inject: o.inject ?? [] }, { provide: APP_GUARD, useClass: TokenGuard }],
+      controllers: [
+        HealthController,
+        MetricsController,
+        ResourcesController,
+        ReportsController,
+        ProxiesController,
+        SnapshotsController,
+        UpstreamsController,
+        PluginsController,
+      ],
+      providers: [
+        { provide: ADMIN_VIEW, useFactory: o.useFactory, inject: o.inject ?? [] },
+        { provide: APP_GUARD, useClass: TokenGuard },
+      ],
     };
   }
 }

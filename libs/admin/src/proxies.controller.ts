@@ -9,7 +9,11 @@ export class ProxiesController {
   constructor(@Inject(ADMIN_VIEW) private readonly view: AdminView) {}
 
   @Get()
-  @ApiOperation({ summary: 'Connected proxies, and every proxy the database remembers', description: 'items: live streams (node, gateway, protocol, per xDS type versions sent and ACKed, last NACK). history: persisted proxy state, including disconnected proxies.' })
+  @ApiOperation({
+    summary: 'Connected proxies, and every proxy the database remembers',
+    description:
+      'items: live streams (node, gateway, protocol, per xDS type versions sent and ACKed, last NACK). history: persisted proxy state, including disconnected proxies.',
+  })
   list() {
     return this.view.proxies();
   }

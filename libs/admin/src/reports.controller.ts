@@ -20,7 +20,7 @@ export class ReportsController {
   constructor(@Inject(ADMIN_VIEW) private readonly view: AdminView) {}
 
   @Get()
-  @ApiOperation({ summary: 'Persisted reports: each resource\'s latest status, first seen and last change' })
+  @ApiOperation({ summary: "Persisted reports: each resource's latest status, first seen and last change" })
   @ApiQuery({ name: 'state', required: false, description: 'accepted, warning or rejected (comma-separated for several)' })
   @ApiQuery({ name: 'kind', required: false, example: 'HTTPRoute' })
   @ApiQuery({ name: 'namespace', required: false })
@@ -29,7 +29,13 @@ export class ReportsController {
   async list(@Query() query: Record<string, unknown>) {
     const [state, kind, namespace, limit, offset] = (['state', 'kind', 'namespace', 'limit', 'offset'] as const).map((n) => single(n, query[n]));
     for (const s of state?.split(',') ?? []) if (!STATES.has(s)) throw new BadRequestException(`state must be accepted, warning or rejected, got ${quote(s)}`);
-    const filter = { ...(state ? { state } : {}), ...(kind ? { kind } : {}), ...(namespace ? { namespace } : {}), limit: int('limit', limit, 100, 1000), offset: int('offset', offset, 0, 1e9) };
+    const filter = {
+      ...(state ? { state } : {}),
+      ...(kind ? { kind } : {}),
+      ...(namespace ? { namespace } : {}),
+      limit: int('limit', limit, 100, 1000),
+      offset: int('offset', offset, 0, 1e9),
+    };
     const page = await fromReporter(() => this.view.reports(filter));
     return { ...page, limit: filter.limit, offset: filter.offset };
   }

@@ -10,13 +10,20 @@ export class ResourcesController {
   constructor(@Inject(ADMIN_VIEW) private readonly view: AdminView) {}
 
   @Get()
-  @ApiOperation({ summary: 'Every input resource with its current status', description: 'state (accepted, warning, rejected), messages, conditions, per-parent and per-listener conditions, file and line; plus problems tied to no resource.' })
+  @ApiOperation({
+    summary: 'Every input resource with its current status',
+    description:
+      'state (accepted, warning, rejected), messages, conditions, per-parent and per-listener conditions, file and line; plus problems tied to no resource.',
+  })
   list() {
     return this.view.resources();
   }
 
   @Get(':kind/:namespace/:name/history')
-  @ApiOperation({ summary: "A resource's status history, newest first", description: 'Use "-" as the namespace of cluster-scoped kinds. Bounded by the retention setting.' })
+  @ApiOperation({
+    summary: "A resource's status history, newest first",
+    description: 'Use "-" as the namespace of cluster-scoped kinds. Bounded by the retention setting.',
+  })
   @ApiParam({ name: 'kind', example: 'HTTPRoute' })
   @ApiParam({ name: 'namespace', example: 'default' })
   @ApiParam({ name: 'name', example: 'echo' })

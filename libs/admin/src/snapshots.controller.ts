@@ -15,7 +15,10 @@ export class SnapshotsController {
   }
 
   @Get(':namespace/:name')
-  @ApiOperation({ summary: 'The xDS a Gateway is served, as JSON', description: 'Listeners, routes, clusters, endpoints and secrets with their versions; private keys and other secret material are redacted.' })
+  @ApiOperation({
+    summary: 'The xDS a Gateway is served, as JSON',
+    description: 'Listeners, routes, clusters, endpoints and secrets with their versions; private keys and other secret material are redacted.',
+  })
   @ApiParam({ name: 'namespace', example: 'default' })
   @ApiParam({ name: 'name', example: 'demo' })
   byName(@Param('namespace') namespace: string, @Param('name') name: string) {

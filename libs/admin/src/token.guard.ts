@@ -29,6 +29,8 @@ export class TokenGuard implements CanActivate {
     const a = Buffer.from(got);
     const b = Buffer.from(expected);
     if (a.length === b.length && timingSafeEqual(a, b)) return true;
-    throw new UnauthorizedException('missing or invalid bearer token: send "Authorization: Bearer <token>" (the token is GATEHOUSE_ADMIN_TOKEN or the --admin-token-file contents)');
+    throw new UnauthorizedException(
+      'missing or invalid bearer token: send "Authorization: Bearer <token>" (the token is GATEHOUSE_ADMIN_TOKEN or the --admin-token-file contents)',
+    );
   }
 }

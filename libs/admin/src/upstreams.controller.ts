@@ -17,7 +17,8 @@ export class UpstreamsController {
   @Get()
   @ApiOperation({
     summary: 'Every Upstream with its functions and discovery status, and every discoverer',
-    description: 'items: namespace, name, type (static, kube, aws), discoveredBy, functions, discovery (per discoverer: state, lastRun, functions, error with its code and line), state and messages; discoverers: enabled, settings, last run, upstreams and functions found.',
+    description:
+      'items: namespace, name, type (static, kube, aws), discoveredBy, functions, discovery (per discoverer: state, lastRun, functions, error with its code and line), state and messages; discoverers: enabled, settings, last run, upstreams and functions found.',
   })
   list() {
     if (!this.view) throw new NotFoundException('discovery is not part of this control plane');

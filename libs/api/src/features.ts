@@ -14,7 +14,13 @@ export interface GatewayApiFeature {
   note: string;
 }
 
-const f = (name: string, area: GatewayApiFeature['area'], supported: boolean, note: string, channel: FeatureChannel = 'standard'): GatewayApiFeature => ({ name, channel, area, supported, note });
+const f = (name: string, area: GatewayApiFeature['area'], supported: boolean, note: string, channel: FeatureChannel = 'standard'): GatewayApiFeature => ({
+  name,
+  channel,
+  area,
+  supported,
+  note,
+});
 
 export const GATEWAY_API_VERSION_FEATURES = 'v1.7.0';
 
@@ -27,12 +33,22 @@ export const GATEWAY_API_FEATURES: readonly GatewayApiFeature[] = [
   f('GatewayFrontendClientCertificateValidationInsecureFallback', 'Gateway', true, 'AllowInsecureFallback, with the InsecureFrontendValidationMode condition'),
   f('GatewayBackendClientCertificate', 'Gateway', true, 'spec.tls.backend.clientCertificateRef, presented to TLS backends (over SDS)'),
   f('GatewayHTTPListenerIsolation', 'Gateway', true, 'a request is served by the routes of its most specific listener only'),
-  f('GatewayHTTPSListenerDetectMisdirectedRequests', 'Gateway', true, "421 when another HTTPS listener on the port serves the Host (a listener without hostname, or one the connection's certificate covers)"),
+  f(
+    'GatewayHTTPSListenerDetectMisdirectedRequests',
+    'Gateway',
+    true,
+    "421 when another HTTPS listener on the port serves the Host (a listener without hostname, or one the connection's certificate covers)",
+  ),
   f('GatewayInfrastructure', 'Gateway', false, 'labels and annotations reach the GatewayIR; the Kubernetes provisioner does not apply them yet'),
   f('GatewayListenerFilters', 'Gateway', false, '', 'experimental'),
   f('GatewayPort8080', 'Gateway', true, 'any port'),
   f('GatewayRouteHostnameIntersectionPrecedence', 'Gateway', true, 'routes meeting on one intersected hostname rank by their own hostnames'),
-  f('GatewayStaticAddresses', 'Gateway', false, 'IPAddress values are bound (every listener on each); AddressNotUsable needs the control plane to pass TranslateOptions.addressUsable'),
+  f(
+    'GatewayStaticAddresses',
+    'Gateway',
+    false,
+    'IPAddress values are bound (every listener on each); AddressNotUsable needs the control plane to pass TranslateOptions.addressUsable',
+  ),
   f('ListenerSet', 'Gateway', true, 'allowedListeners None/Same/All/Selector, precedence and conflicts, ListenerSet status, routes by parentRef'),
   f('ClusterTrustBundle', 'Gateway', false, '', 'experimental'),
   f('HTTPRoute', 'HTTPRoute', true, 'matches, precedence, weights, filters'),
@@ -86,7 +102,9 @@ export const GATEWAY_API_FEATURES: readonly GatewayApiFeature[] = [
 ];
 
 /** The feature names Gatehouse claims, sorted: what a conformance run passes as --supported-features. */
-export const SUPPORTED_FEATURES: readonly string[] = GATEWAY_API_FEATURES.filter((x) => x.supported).map((x) => x.name).sort();
+export const SUPPORTED_FEATURES: readonly string[] = GATEWAY_API_FEATURES.filter((x) => x.supported)
+  .map((x) => x.name)
+  .sort();
 
 /** The Markdown table the README holds (rendered, so the document never drifts from the claims). */
 export function renderFeaturesTable(): string {

@@ -8,7 +8,11 @@ const stored = (kind: string, name: string, labels?: Record<string, string>): St
   origin: { source: 'inline' },
   createdAt: '2026-01-01T00:00:00Z',
 });
-const snap = (items: StoredResource[], extra: Partial<ResourceSnapshot> = {}): ResourceSnapshot => ({ resources: new Map(items.map((r) => [r.key, r])), problems: [], ...extra });
+const snap = (items: StoredResource[], extra: Partial<ResourceSnapshot> = {}): ResourceSnapshot => ({
+  resources: new Map(items.map((r) => [r.key, r])),
+  problems: [],
+  ...extra,
+});
 
 describe('snapshot index', () => {
   it('derives the next index from the last one by patching what changed', () => {
@@ -19,7 +23,10 @@ describe('snapshot index', () => {
     expect(resourcesByLabel(first, 'EndpointSlice', 'default', 'kubernetes.io/service-name', 'a')).toEqual([slice]);
     const b = stored('Service', 'b');
     const moved = stored('EndpointSlice', 'a-1', { 'kubernetes.io/service-name': 'b' });
-    const second = snap([a, b, moved], { revision: {}, changes: { since: first.revision!, keys: new Set(['Service/default/b', 'Service/default/c', 'EndpointSlice/default/a-1']) } });
+    const second = snap([a, b, moved], {
+      revision: {},
+      changes: { since: first.revision!, keys: new Set(['Service/default/b', 'Service/default/c', 'EndpointSlice/default/a-1']) },
+    });
     expect(resourcesOfKind(second, 'Service').map((r) => r.ref.name)).toEqual(['a', 'b']);
     expect(resourcesByLabel(second, 'EndpointSlice', 'default', 'kubernetes.io/service-name', 'a')).toEqual([]);
     expect(resourcesByLabel(second, 'EndpointSlice', 'default', 'kubernetes.io/service-name', 'b')).toEqual([moved]);

@@ -137,7 +137,7 @@ export function trackedSnapshot(base: ResourceSnapshot, recorder: ReadRecorder):
     get: (k) => (recorder.read(k), base.resources.get(k)),
     has: (k) => (recorder.read(k), base.resources.has(k)),
     get size() {
-      return all(), base.resources.size;
+      return (all(), base.resources.size);
     },
     forEach: (fn, thisArg) => (all(), base.resources.forEach((v, k) => fn.call(thisArg, v, k, resources))),
     entries: () => (all(), base.resources.entries()),
@@ -189,7 +189,8 @@ export function changeDeps(key: string, stored: StoredResource | undefined, out:
   out.add(key);
   out.add(`kind:${kindOfKey(key)}`);
   if (!stored) return;
-  for (const [label, value] of Object.entries(stored.object.metadata.labels ?? {})) out.add(`label:${stored.ref.kind}|${label}|${stored.ref.namespace}/${value}`);
+  for (const [label, value] of Object.entries(stored.object.metadata.labels ?? {}))
+    out.add(`label:${stored.ref.kind}|${label}|${stored.ref.namespace}/${value}`);
 }
 
 /** Collects snapshot reads into the innermost `capture`; a capture's reads also count for the enclosing ones. */

@@ -100,30 +100,55 @@ describe('hostile files are problems with file and line, at startup and while wa
   const bomb = (() => {
     const names = 'abcdefghij';
     const lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
-    for (let i = 1; i < 10; i++) lines.push(`${names[i]}: &${names[i]} [${Array(9).fill(`*${names[i - 1]}`).join(',')}]`);
+    for (let i = 1; i < 10; i++)
+      lines.push(
+        `${names[i]}: &${names[i]} [${Array(9)
+          .fill(`*${names[i - 1]}`)
+          .join(',')}]`,
+      );
     return `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: bomb }\n${lines.join('\n')}\n`;
   })();
   const cases: Array<[string, string | Uint8Array, RegExp]> = [
     ['alias-bomb.yaml', bomb, /^YAML could not be read: Excessive alias count/],
     ['list-items-scalar.yaml', 'apiVersion: v1\nkind: List\nitems: 5\n', /^List: items: must be a list of objects/],
     ['list-item-null.yaml', 'apiVersion: v1\nkind: List\nitems:\n  - null\n', /^List item 1: a document must be a mapping/],
-    ['list-in-list.yaml', 'apiVersion: v1\nkind: List\nitems:\n  - { apiVersion: v1, kind: List, items: [] }\n', /^List item 1: a List inside a List is not read/],
+    [
+      'list-in-list.yaml',
+      'apiVersion: v1\nkind: List\nitems:\n  - { apiVersion: v1, kind: List, items: [] }\n',
+      /^List item 1: a List inside a List is not read/,
+    ],
     ['scalar.yaml', 'hello\n', /^a document must be a mapping .*\(this one is the string "hello"\)/],
     ['array.json', '[1, 2, 3]', /^a document must be a mapping .*\(this one is a list\)/],
     ['binary.yaml', new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]), /^not UTF-8 text/],
-    ['deep.json', `{"apiVersion":"v1","kind":"Service","metadata":{"name":"d"},"spec":${'['.repeat(200_000)}${']'.repeat(200_000)}}`, /^nested deeper than 100 levels; not read$/],
-    ['deep-block.yaml', `apiVersion: v1\nkind: Service\nmetadata: { name: d }\nspec:\n${Array.from({ length: 150 }, (_, i) => `${' '.repeat(i + 1)}a${i}:`).join('\n')} 1\n`, /^document nested deeper than 100 levels; not read$/],
+    [
+      'deep.json',
+      `{"apiVersion":"v1","kind":"Service","metadata":{"name":"d"},"spec":${'['.repeat(200_000)}${']'.repeat(200_000)}}`,
+      /^nested deeper than 100 levels; not read$/,
+    ],
+    [
+      'deep-block.yaml',
+      `apiVersion: v1\nkind: Service\nmetadata: { name: d }\nspec:\n${Array.from({ length: 150 }, (_, i) => `${' '.repeat(i + 1)}a${i}:`).join('\n')} 1\n`,
+      /^document nested deeper than 100 levels; not read$/,
+    ],
     ['huge-kind.yaml', `apiVersion: v1\nkind: ${'K'.repeat(1_000_000)}\nmetadata: { name: a }\n`, /kind/],
   ];
 
   it('at startup', async () => {
-    const { dir, source } = setup({ 'good.yaml': svc('good'), 'bom.yaml': `\uFEFF${svc('bom')}`, ...Object.fromEntries(cases.map(([f, t]) => [f, t])) } as Record<string, string>);
+    const { dir, source } = setup({
+      'good.yaml': svc('good'),
+      'bom.yaml': `\uFEFF${svc('bom')}`,
+      ...Object.fromEntries(cases.map(([f, t]) => [f, t])),
+    } as Record<string, string>);
     execFileSync('mkfifo', [join(dir, 'fifo.yaml')]);
     symlinkSync('missing.yaml', join(dir, 'dangling.yaml'));
     const s = await source.load();
     expect([...s.resources.keys()].sort()).toEqual(['Service/default/bom', 'Service/default/good']);
     wellFormed(s.problems);
-    for (const [file, , message] of cases) expect(problemsOf(s, file).map((p) => p.message), file).toContainEqual(expect.stringMatching(message));
+    for (const [file, , message] of cases)
+      expect(
+        problemsOf(s, file).map((p) => p.message),
+        file,
+      ).toContainEqual(expect.stringMatching(message));
     expect(problemsOf(s, 'fifo.yaml').map((p) => p.message)).toEqual(['not a regular file (a FIFO); not read']);
     expect(problemsOf(s, 'dangling.yaml').map((p) => p.message)).toEqual(['symlink to a file that does not exist; not read']);
   });
@@ -136,7 +161,11 @@ describe('hostile files are problems with file and line, at startup and while wa
     symlinkSync('missing.yaml', join(dir, 'dangling.yaml'));
     const s = await until((x) => ['fifo.yaml', 'dangling.yaml', ...cases.map(([f]) => f)].every((f) => problemsOf(x, f).length > 0), 'every problem');
     wellFormed(s.problems);
-    for (const [file, , message] of cases) expect(problemsOf(s, file).map((p) => p.message), file).toContainEqual(expect.stringMatching(message));
+    for (const [file, , message] of cases)
+      expect(
+        problemsOf(s, file).map((p) => p.message),
+        file,
+      ).toContainEqual(expect.stringMatching(message));
     write(dir, 'good.yaml', svc('good', '  labels: { v: "2" }\n'));
     await until((x) => x.resources.get('Service/default/good')?.object.metadata.labels?.['v'] === '2', 'the good file updated');
   });
@@ -153,7 +182,9 @@ describe('hostile files are problems with file and line, at startup and while wa
     expect(messages).toContain('error a.yaml:1 3.0 KiB is over the 2 KiB limit (--max-file-bytes); not read');
     expect(messages).toContain('error new.yaml:1 2.9 KiB is over the 2 KiB limit (--max-file-bytes); not read');
     expect(messages).toContain('error b.yaml:1 more than 3 documents (List items count as documents; the limit is --max-documents-per-file); not read');
-    expect(messages).toContainEqual(expect.stringMatching(/^warning a\.yaml:1 a\.yaml no longer parses \(line 1: 3.0 KiB is over .*\); serving its last good version$/));
+    expect(messages).toContainEqual(
+      expect.stringMatching(/^warning a\.yaml:1 a\.yaml no longer parses \(line 1: 3.0 KiB is over .*\); serving its last good version$/),
+    );
   });
 
   it('quotes user input as a bounded prefix and gives every refused resource its ref', async () => {
@@ -170,6 +201,10 @@ describe('hostile files are problems with file and line, at startup and while wa
       expect(p.ref, p.message).toBeDefined();
       for (const part of Object.values(p.ref!)) expect(part.length).toBeLessThan(300);
     }
-    expect(s.problems.find((p) => p.origin.file === 'invalid.yaml')).toMatchObject({ severity: 'error', ref: { kind: 'HTTPRoute', namespace: 'default', name: 'r' }, origin: { file: 'invalid.yaml', line: 1 } });
+    expect(s.problems.find((p) => p.origin.file === 'invalid.yaml')).toMatchObject({
+      severity: 'error',
+      ref: { kind: 'HTTPRoute', namespace: 'default', name: 'r' },
+      origin: { file: 'invalid.yaml', line: 1 },
+    });
   });
 });

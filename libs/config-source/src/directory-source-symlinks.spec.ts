@@ -38,7 +38,12 @@ function setup(pollMs = 60_000) {
 function expectRule(s: ResourceSnapshot) {
   // (The inside link reads the same Service as real/inside.yaml: a duplicate warning, not an error.)
   expect([...s.resources.keys()].sort()).toEqual(['Service/default/base', 'Service/default/inside']);
-  expect(s.problems.filter((p) => p.severity === 'error').map((p) => `${p.origin.file}:${p.origin.line} ${p.message}`).sort()).toEqual([
+  expect(
+    s.problems
+      .filter((p) => p.severity === 'error')
+      .map((p) => `${p.origin.file}:${p.origin.line} ${p.message}`)
+      .sort(),
+  ).toEqual([
     'out-dir:1 symlink to a directory outside the config directory; not read',
     'out-link.yaml:1 symlink to a path outside the config directory; not read',
   ]);

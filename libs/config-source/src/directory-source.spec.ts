@@ -28,7 +28,13 @@ afterEach(() => sources.splice(0).forEach((s) => s.close()));
 
 describe('DirectorySource', () => {
   it('reads .yaml, .yml and .json recursively, defaulting the namespace, skipping hidden paths', async () => {
-    const { source } = setup({ 'a.yaml': svc('a'), 'sub/b.yml': svc('b'), 'deep/er/c.json': JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'c', namespace: 'x' }, spec: { ports: [{ port: 80 }] } }), '.git/d.yaml': svc('d'), 'notes.txt': 'hi' });
+    const { source } = setup({
+      'a.yaml': svc('a'),
+      'sub/b.yml': svc('b'),
+      'deep/er/c.json': JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'c', namespace: 'x' }, spec: { ports: [{ port: 80 }] } }),
+      '.git/d.yaml': svc('d'),
+      'notes.txt': 'hi',
+    });
     const s = await source.load();
     expect([...s.resources.keys()].sort()).toEqual(['Service/default/a', 'Service/default/b', 'Service/x/c']);
     expect(s.resources.get('Service/default/b')!.origin).toEqual({ source: 'file', file: 'sub/b.yml', line: 1 });
@@ -51,7 +57,9 @@ describe('DirectorySource', () => {
     expect([...s.resources.keys()].sort()).toEqual(['Service/default/a', 'Service/default/b']);
     const messages = s.problems.map((p) => `${p.severity} ${p.origin.line} ${p.message}`);
     expect(messages).toContainEqual(expect.stringMatching(/^error \d+ YAML syntax error/));
-    expect(messages).toContainEqual(expect.stringMatching(/^warning \d+ a\.yaml no longer parses \(line \d+: YAML syntax error.*\); serving its last good version$/));
+    expect(messages).toContainEqual(
+      expect.stringMatching(/^warning \d+ a\.yaml no longer parses \(line \d+: YAML syntax error.*\); serving its last good version$/),
+    );
     write(dir, 'a.yaml', svc('a'));
     expect([...(await source.load()).resources.keys()]).toEqual(['Service/default/a']);
   });

@@ -76,7 +76,11 @@ export class DirectorySource {
     this.firstSeen = options.firstSeen ?? new MemoryFirstSeen();
     this.builder = new SnapshotBuilder(this.firstSeen, options.now ?? (() => new Date().toISOString()));
     this.maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-    this.parser = new FileParser({ limits: { maxDocuments: options.maxDocumentsPerFile ?? DEFAULT_MAX_DOCUMENTS }, maxFileBytes: this.maxFileBytes, ...(options.parseTimeoutMs ? { timeoutMs: options.parseTimeoutMs } : {}) });
+    this.parser = new FileParser({
+      limits: { maxDocuments: options.maxDocumentsPerFile ?? DEFAULT_MAX_DOCUMENTS },
+      maxFileBytes: this.maxFileBytes,
+      ...(options.parseTimeoutMs ? { timeoutMs: options.parseTimeoutMs } : {}),
+    });
     this.dir = resolve(options.dir);
     this.root = this.dir;
   }
@@ -154,7 +158,10 @@ export class DirectorySource {
   }
 
   private fingerprint(): string {
-    return [...this.files.entries()].map(([f, s]) => `${f}@${s.stamp}`).sort().join('|');
+    return [...this.files.entries()]
+      .map(([f, s]) => `${f}@${s.stamp}`)
+      .sort()
+      .join('|');
   }
 
   /** Looks at the whole tree: re-reads files whose stamp changed, forgets deleted ones. */
@@ -179,7 +186,8 @@ export class DirectorySource {
       for (const f of this.files.keys()) if (under(f)) present.add(f);
       for (const d of this.dirs) if (under(relative(dir, d))) dirs.add(d);
       present.add(u.rel);
-      if (this.files.get(u.rel)?.parsed.problems[0]?.message !== u.message) this.files.set(u.rel, await acceptRead(undefined, u.rel, 'unlisted', 0, refusedFile(u.message)));
+      if (this.files.get(u.rel)?.parsed.problems[0]?.message !== u.message)
+        this.files.set(u.rel, await acceptRead(undefined, u.rel, 'unlisted', 0, refusedFile(u.message)));
     }
     // Stat and read with bounded concurrency: thousands of files one by one is mostly waiting.
     await inParallel(candidates, 64, ({ rel, full, configName }) => this.readOne(rel, full, configName));

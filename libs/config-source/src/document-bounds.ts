@@ -20,7 +20,8 @@ export function cstProblem(doc: CST.Document): { message: string; offset: number
   let aliases = 0;
   while (stack.length > 0) {
     const [token, depth] = stack.pop()!;
-    if (token.type === 'alias' && ++aliases > MAX_ALIASES) return { message: `document has more than ${MAX_ALIASES} aliases (*name); not read`, offset: token.offset };
+    if (token.type === 'alias' && ++aliases > MAX_ALIASES)
+      return { message: `document has more than ${MAX_ALIASES} aliases (*name); not read`, offset: token.offset };
     if (token.type !== 'block-map' && token.type !== 'block-seq' && token.type !== 'flow-collection') continue;
     if (depth > MAX_DEPTH) return { message: tooDeep('document '), offset: token.offset };
     const keys = token.type === 'block-map' || (token.type === 'flow-collection' && token.start.source === '{') ? new Set<string>() : undefined;
@@ -50,7 +51,8 @@ export function valueProblem(value: unknown): string | undefined {
     if (typeof v !== 'object' || v === null) continue;
     // YAML 1.1 tags (!!binary, !!set, !!omap, !!timestamp) make values Kubernetes objects cannot hold.
     const proto: unknown = Object.getPrototypeOf(v);
-    if (!Array.isArray(v) && proto !== Object.prototype && proto !== null) return `holds a value of type ${v.constructor?.name ?? 'unknown'} (from a YAML tag), which is not JSON; not read`;
+    if (!Array.isArray(v) && proto !== Object.prototype && proto !== null)
+      return `holds a value of type ${v.constructor?.name ?? 'unknown'} (from a YAML tag), which is not JSON; not read`;
     // A cycle (an alias inside its own anchor) expands forever: it ends here too.
     if (depth > MAX_DEPTH) return tooDeep('');
     for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, depth + 1]);

@@ -87,7 +87,11 @@ export class FileParser {
   }
 
   private spawn(): { child: ChildProcess; stderr: string } {
-    const child = fork(WORKER, [], { execArgv: [`--max-old-space-size=${this.heapMb}`], serialization: 'advanced', stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    const child = fork(WORKER, [], {
+      execArgv: [`--max-old-space-size=${this.heapMb}`],
+      serialization: 'advanced',
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
     const worker = { child, stderr: '' };
     child.stderr?.setEncoding('utf8').on('data', (s: string) => (worker.stderr = (worker.stderr + s).slice(-STDERR_TAIL)));
     child.on('message', (answer: ParseAnswer) => {
@@ -109,7 +113,9 @@ export class FileParser {
     child.on('close', (code, signal) => {
       if (worker !== this.worker) return;
       const outOfMemory = /heap out of memory|Reached heap limit/i.test(worker.stderr);
-      const why = outOfMemory ? `parsing it needed more than ${formatBytes(this.heapMb * 1024 * 1024)} of memory` : `the parser process ended while parsing it (${signal ?? `exit code ${code}`})`;
+      const why = outOfMemory
+        ? `parsing it needed more than ${formatBytes(this.heapMb * 1024 * 1024)} of memory`
+        : `the parser process ended while parsing it (${signal ?? `exit code ${code}`})`;
       this.fail(worker, refused(`${why}; not read`));
     });
     return worker;

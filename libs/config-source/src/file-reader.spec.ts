@@ -66,7 +66,8 @@ describe('readConfigFile', () => {
     symlinkSync('loop-b.yaml', join(root, 'loop-a.yaml'));
     symlinkSync('loop-a.yaml', join(root, 'loop-b.yaml'));
     expect(await read('routes.yaml')).toMatchObject({ kind: 'bytes', size: 15 });
-    for (const f of ['out.yaml', 'relative-out.yaml']) expect(await read(f)).toEqual({ kind: 'problem', stamp: expect.any(String), message: 'symlink to a path outside the config directory; not read' });
+    for (const f of ['out.yaml', 'relative-out.yaml'])
+      expect(await read(f)).toEqual({ kind: 'problem', stamp: expect.any(String), message: 'symlink to a path outside the config directory; not read' });
     expect(await read('out-dir')).toMatchObject({ kind: 'problem', message: 'symlink to a directory outside the config directory; not read', directory: true });
     expect(await read('in-dir')).toEqual({ kind: 'skip' });
     expect(await read('dangling.yaml')).toMatchObject({ kind: 'problem', message: 'symlink to a file that does not exist; not read' });

@@ -25,10 +25,7 @@ export type FileRead =
 /** `directory`: the refused path is a symlink to a directory (reported whatever the link's name). */
 type Refused = { kind: 'problem'; stamp: string; message: string; directory?: true };
 
-type Located =
-  | { kind: 'gone' | 'skip' }
-  | Refused
-  | { kind: 'file'; stamp: string; stats: Stats };
+type Located = { kind: 'gone' | 'skip' } | Refused | { kind: 'file'; stamp: string; stats: Stats };
 
 /**
  * What is at `full` and its stamp (size, mtime, inode; for a link also its real path), without reading it.
@@ -39,7 +36,9 @@ export async function locate(full: string, root: string): Promise<Located> {
   try {
     link = await lstat(full);
   } catch (err) {
-    return codeOf(err) === 'ENOENT' || codeOf(err) === 'ENOTDIR' ? { kind: 'gone' } : { kind: 'problem', stamp: 'error', message: `cannot be read: ${describeError(err)}; not read` };
+    return codeOf(err) === 'ENOENT' || codeOf(err) === 'ENOTDIR'
+      ? { kind: 'gone' }
+      : { kind: 'problem', stamp: 'error', message: `cannot be read: ${describeError(err)}; not read` };
   }
   if (!link.isSymbolicLink()) return classify(link, stampOf(link));
   const linkStamp = `link:${stampOf(link)}`;
@@ -49,7 +48,8 @@ export async function locate(full: string, root: string): Promise<Located> {
     real = await realpath(full);
     target = await stat(real);
   } catch (err) {
-    if (codeOf(err) === 'ENOENT' || codeOf(err) === 'ENOTDIR') return { kind: 'problem', stamp: linkStamp, message: 'symlink to a file that does not exist; not read' };
+    if (codeOf(err) === 'ENOENT' || codeOf(err) === 'ENOTDIR')
+      return { kind: 'problem', stamp: linkStamp, message: 'symlink to a file that does not exist; not read' };
     if (codeOf(err) === 'ELOOP') return { kind: 'problem', stamp: linkStamp, message: 'symlink loop; not read' };
     return { kind: 'problem', stamp: linkStamp, message: `cannot be read: ${describeError(err)}; not read` };
   }
@@ -74,7 +74,11 @@ export async function readConfigFile(full: string, root: string, options: { maxB
   if (at.stamp === options.previous) return { kind: 'same' };
   // Just over the limit, in bytes: "4.0 MiB is over the 4 MiB limit" would read as a contradiction.
   const sizeOf = (size: number) => (size > options.maxBytes * 1.1 ? formatBytes(size) : `${size.toLocaleString('en-US')} bytes`);
-  const tooLarge = (size: number): FileRead => ({ kind: 'problem', stamp: at.stamp, message: `${sizeOf(size)} is over the ${formatBytes(options.maxBytes)} limit (--max-file-bytes); not read` });
+  const tooLarge = (size: number): FileRead => ({
+    kind: 'problem',
+    stamp: at.stamp,
+    message: `${sizeOf(size)} is over the ${formatBytes(options.maxBytes)} limit (--max-file-bytes); not read`,
+  });
   if (at.stats.size > options.maxBytes) return tooLarge(at.stats.size);
   let handle;
   try {

@@ -61,7 +61,16 @@ export function looksIncomplete(prev: FileState | undefined, parsed: ParsedFile,
 export async function acceptRead(prev: FileState | undefined, file: string, stamp: string, size: number, parsed: ParsedFile): Promise<FileState> {
   const lastGood = parsed.syntaxError ? prev?.lastGood : parsed;
   const use = parsed.syntaxError && lastGood ? lastGood : parsed;
-  const stale = use !== parsed ? bounded(boundedList(parsed.problems.map((p) => `line ${p.line}: ${p.message}`), 3), 1000) : undefined;
+  const stale =
+    use !== parsed
+      ? bounded(
+          boundedList(
+            parsed.problems.map((p) => `line ${p.line}: ${p.message}`),
+            3,
+          ),
+          1000,
+        )
+      : undefined;
   const before = new Map(prev?.claims.map((c) => [c.key, c.object]));
   const slice = timeSlicer();
   const claims: Claim[] = [];

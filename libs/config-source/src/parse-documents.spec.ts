@@ -7,13 +7,20 @@ const bytes = (s: string) => new TextEncoder().encode(s);
 
 describe('parseDocuments', () => {
   it('reads every document with its line, and skips empty ones', () => {
-    const r = parseDocuments('---\napiVersion: v1\nkind: Service\nmetadata: { name: a }\n---\n---\n# comment\napiVersion: v1\nkind: Service\nmetadata:\n  name: b\n');
+    const r = parseDocuments(
+      '---\napiVersion: v1\nkind: Service\nmetadata: { name: a }\n---\n---\n# comment\napiVersion: v1\nkind: Service\nmetadata:\n  name: b\n',
+    );
     expect(r.problems).toEqual([]);
-    expect(r.objects.map((o) => [o.object.metadata.name, o.line])).toEqual([['a', 2], ['b', 8]]);
+    expect(r.objects.map((o) => [o.object.metadata.name, o.line])).toEqual([
+      ['a', 2],
+      ['b', 8],
+    ]);
   });
 
   it('reports a bad document with its line and keeps the others', () => {
-    const r = parseDocuments('apiVersion: v1\nkind: Service\nmetadata: { name: a }\n---\napiVersion: v1\nkind: [oops\n---\napiVersion: v1\nkind: Service\nmetadata: { name: c }\n');
+    const r = parseDocuments(
+      'apiVersion: v1\nkind: Service\nmetadata: { name: a }\n---\napiVersion: v1\nkind: [oops\n---\napiVersion: v1\nkind: Service\nmetadata: { name: c }\n',
+    );
     expect(r.objects.map((o) => o.object.metadata.name)).toEqual(['a', 'c']);
     expect(r.syntaxError).toBe(true);
     expect(r.problems[0]!.line).toBeGreaterThanOrEqual(6); // where YAML notices the unclosed flow
@@ -67,8 +74,13 @@ describe('parseDocuments', () => {
 
   describe('List', () => {
     it('unwraps a List, each item on its own line', () => {
-      const r = parseDocuments('apiVersion: v1\nkind: List\nitems:\n  - { apiVersion: v1, kind: Service, metadata: { name: a } }\n  - apiVersion: v1\n    kind: Service\n    metadata: { name: b }\n');
-      expect(r.objects.map((o) => [o.object.metadata.name, o.line])).toEqual([['a', 4], ['b', 5]]);
+      const r = parseDocuments(
+        'apiVersion: v1\nkind: List\nitems:\n  - { apiVersion: v1, kind: Service, metadata: { name: a } }\n  - apiVersion: v1\n    kind: Service\n    metadata: { name: b }\n',
+      );
+      expect(r.objects.map((o) => [o.object.metadata.name, o.line])).toEqual([
+        ['a', 4],
+        ['b', 5],
+      ]);
     });
 
     it.each([
@@ -101,7 +113,12 @@ describe('parseDocuments', () => {
   describe('hostile YAML is a problem on its line, never an exception', () => {
     it('an alias bomb (billion laughs)', () => {
       const levels = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
-      for (let i = 1; i < 10; i++) levels.push(`${'abcdefghij'[i]}: &${'abcdefghij'[i]} [${Array(9).fill(`*${'abcdefghij'[i - 1]}`).join(',')}]`);
+      for (let i = 1; i < 10; i++)
+        levels.push(
+          `${'abcdefghij'[i]}: &${'abcdefghij'[i]} [${Array(9)
+            .fill(`*${'abcdefghij'[i - 1]}`)
+            .join(',')}]`,
+        );
       const text = `apiVersion: v1\nkind: Service\nmetadata: { name: a }\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: { name: bomb }\n${levels.join('\n')}\n`;
       const r = parseDocuments(text);
       expect(r.objects.map((o) => o.object.metadata.name)).toEqual(['a']);
@@ -116,7 +133,11 @@ describe('parseDocuments', () => {
     });
 
     it(`more than ${MAX_ALIASES} aliases in one document`, () => {
-      const r = parseDocuments(`apiVersion: v1\nkind: Service\nmetadata: { name: a }\nx: &x 1\ny: [${Array(MAX_ALIASES + 1).fill('*x').join(', ')}]\n`);
+      const r = parseDocuments(
+        `apiVersion: v1\nkind: Service\nmetadata: { name: a }\nx: &x 1\ny: [${Array(MAX_ALIASES + 1)
+          .fill('*x')
+          .join(', ')}]\n`,
+      );
       expect(r.problems).toEqual([{ line: 5, message: `document has more than ${MAX_ALIASES} aliases (*name); not read` }]);
     });
 
@@ -134,7 +155,11 @@ describe('parseDocuments', () => {
         expect(r.problems[0]!.line).toBe(_shape.includes('after') ? 5 : _shape === 'flow in a mapping' ? 4 : _shape === 'block' ? MAX_DEPTH + 1 : 1);
         expect(r.syntaxError).toBe(true);
       }
-      expect(parseDocuments(make(MAX_DEPTH - 5)).problems.map((p) => p.message).join()).not.toContain('nested deeper');
+      expect(
+        parseDocuments(make(MAX_DEPTH - 5))
+          .problems.map((p) => p.message)
+          .join(),
+      ).not.toContain('nested deeper');
     });
 
     it('deep nesting in JSON', () => {
@@ -145,8 +170,12 @@ describe('parseDocuments', () => {
     });
 
     it('duplicate keys, found in linear time', () => {
-      expect(parseDocuments('apiVersion: v1\nkind: Service\nmetadata:\n  name: a\n  "name": b\n').problems).toEqual([{ line: 5, message: 'YAML syntax error: Map keys must be unique ("name" appears twice)' }]);
-      expect(parseDocuments('{"apiVersion":"v1","kind":"Service","metadata":{"name":"a"},"kind":"Secret"}').problems[0]!.message).toBe('YAML syntax error: Map keys must be unique ("kind" appears twice)');
+      expect(parseDocuments('apiVersion: v1\nkind: Service\nmetadata:\n  name: a\n  "name": b\n').problems).toEqual([
+        { line: 5, message: 'YAML syntax error: Map keys must be unique ("name" appears twice)' },
+      ]);
+      expect(parseDocuments('{"apiVersion":"v1","kind":"Service","metadata":{"name":"a"},"kind":"Secret"}').problems[0]!.message).toBe(
+        'YAML syntax error: Map keys must be unique ("kind" appears twice)',
+      );
       const keys = Array.from({ length: 200_000 }, (_, i) => `  k${i}: 1`).join('\n');
       const started = performance.now();
       const r = parseDocuments(`apiVersion: v1\nkind: ConfigMap\nmetadata: { name: a }\ndata:\n${keys}\n  k7: 2\n`);
@@ -163,14 +192,24 @@ describe('parseDocuments', () => {
     it('a thousand documents of nothing cost nothing; more than the limit refuse the file', () => {
       expect(parseDocuments('---\n'.repeat(1000)).problems).toEqual([]);
       const r = parseDocuments('apiVersion: v1\nkind: Service\nmetadata: { name: a }\n' + '---\n'.repeat(200_000), { maxDocuments: 5000 });
-      expect(r).toEqual({ objects: [], problems: [{ line: 1, message: 'more than 5000 documents (List items count as documents; the limit is --max-documents-per-file); not read' }], syntaxError: true });
+      expect(r).toEqual({
+        objects: [],
+        problems: [{ line: 1, message: 'more than 5000 documents (List items count as documents; the limit is --max-documents-per-file); not read' }],
+        syntaxError: true,
+      });
       const items = Array.from({ length: 11 }, (_, i) => `  - { apiVersion: v1, kind: Service, metadata: { name: s${i} } }`).join('\n');
       expect(parseDocuments(`apiVersion: v1\nkind: List\nitems:\n${items}\n`, { maxDocuments: 10 }).problems[0]!.message).toMatch(/^more than 10 documents/);
     });
 
     it('quotes user input as a bounded prefix', () => {
       const huge = 'K'.repeat(1_000_000);
-      for (const text of [`apiVersion: v1\nkind: Service\nmetadata: { name: ${huge}, namespace: [x] }\n`, `apiVersion: v1\nkind: ${huge}\nmetadata: 5\n`, `apiVersion: v1\nkind: ${huge}\nmetadata: { name: 5 }\n`, `${huge}\n`, `apiVersion: v1\nkind: "${huge}\n`]) {
+      for (const text of [
+        `apiVersion: v1\nkind: Service\nmetadata: { name: ${huge}, namespace: [x] }\n`,
+        `apiVersion: v1\nkind: ${huge}\nmetadata: 5\n`,
+        `apiVersion: v1\nkind: ${huge}\nmetadata: { name: 5 }\n`,
+        `${huge}\n`,
+        `apiVersion: v1\nkind: "${huge}\n`,
+      ]) {
         const message = parseDocuments(text).problems[0]!.message;
         expect(message.length).toBeLessThan(400);
         if (!message.startsWith('YAML')) expect(message).toMatch(/more characters\)/);
@@ -187,7 +226,12 @@ describe('parseFile', () => {
   });
 
   it.each([
-    ['Latin-1 text', Buffer.concat([Buffer.from('apiVersion: v1\nkind: Service\nmetadata: { name: caf'), Buffer.from([0xe9]), Buffer.from(' }\n')]), 3, 'not UTF-8 text (byte 0xe9 is not valid UTF-8; a binary file?); not read'],
+    [
+      'Latin-1 text',
+      Buffer.concat([Buffer.from('apiVersion: v1\nkind: Service\nmetadata: { name: caf'), Buffer.from([0xe9]), Buffer.from(' }\n')]),
+      3,
+      'not UTF-8 text (byte 0xe9 is not valid UTF-8; a binary file?); not read',
+    ],
     ['UTF-16', Buffer.from('\uFEFFapiVersion: v1\n', 'utf16le'), 1, 'UTF-16 text (it starts with a UTF-16 byte order mark); save it as UTF-8; not read'],
     ['a NUL byte', Buffer.from('apiVersion: v1\nkind: Service\u0000\n'), 2, 'binary content (a NUL byte); not read'],
     ['random bytes', Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919 + 13) % 256)), 1, undefined],

@@ -64,7 +64,7 @@ export function parseDocuments(text: string, limits: ParseLimits = {}): ParsedFi
   try {
     const lexer = new Lexer();
     const parser = new Parser(lineCounter.addNewLine);
-    const composer = new Composer({ prettyErrors: false, uniqueKeys: false, logLevel: 'silent' }) // duplicate keys: cstProblem;
+    const composer = new Composer({ prettyErrors: false, uniqueKeys: false, logLevel: 'silent' }); // duplicate keys: cstProblem;
     const flow = new FlowDepth();
     let docs = 0;
     const take = (token: CST.Token): boolean => {
@@ -106,7 +106,8 @@ export function parseDocuments(text: string, limits: ParseLimits = {}): ParsedFi
     // yaml threw (a guard or a bug): the file is unreadable from where it got to.
     reader.problem(lineOf(at), `YAML could not be read: ${firstLine(messageOf(err))}`, true);
   }
-  if (count > maxDocuments) return unreadable(1, `more than ${maxDocuments} documents (List items count as documents; the limit is --max-documents-per-file); not read`);
+  if (count > maxDocuments)
+    return unreadable(1, `more than ${maxDocuments} documents (List items count as documents; the limit is --max-documents-per-file); not read`);
   out.problems.sort((a, b) => a.line - b.line);
   return out;
 }
@@ -117,7 +118,8 @@ class FlowDepth {
   private scalarNext = false;
 
   next(lexeme: string): number {
-    if (this.scalarNext) this.scalarNext = false; // a scalar's own text, whatever it looks like
+    if (this.scalarNext)
+      this.scalarNext = false; // a scalar's own text, whatever it looks like
     else if (lexeme === CST.SCALAR) this.scalarNext = true;
     else if (lexeme === '[' || lexeme === '{') this.depth++;
     else if (lexeme === ']' || lexeme === '}') this.depth = Math.max(0, this.depth - 1);
@@ -188,18 +190,22 @@ function readList(doc: Document.Parsed, list: Record<string, unknown>, line: num
 
 /** What makes a value not a Kubernetes object, or undefined when it is one. Reads own properties only. */
 function shapeProblem(value: unknown): string | undefined {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return `a document must be a mapping with apiVersion, kind and metadata (this one is ${describeValue(value)})`;
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return `a document must be a mapping with apiVersion, kind and metadata (this one is ${describeValue(value)})`;
   const kind = own(value, 'kind');
   if (kind === 'List') return undefined;
   const apiVersion = own(value, 'apiVersion');
-  if (typeof apiVersion !== 'string' || !apiVersion) return `apiVersion: required, a string such as gateway.networking.k8s.io/v1 (it is ${describeValue(apiVersion)})`;
+  if (typeof apiVersion !== 'string' || !apiVersion)
+    return `apiVersion: required, a string such as gateway.networking.k8s.io/v1 (it is ${describeValue(apiVersion)})`;
   if (typeof kind !== 'string' || !kind) return `kind: required, a string such as HTTPRoute (it is ${describeValue(kind)})`;
   const meta = own(value, 'metadata');
-  if (typeof meta !== 'object' || meta === null || Array.isArray(meta)) return `${bounded(kind)}: metadata: required, a mapping with a name (it is ${describeValue(meta)})`;
+  if (typeof meta !== 'object' || meta === null || Array.isArray(meta))
+    return `${bounded(kind)}: metadata: required, a mapping with a name (it is ${describeValue(meta)})`;
   const name = own(meta, 'name');
   if (typeof name !== 'string' || !name) return `${bounded(kind)}: metadata.name: required, a string (it is ${describeValue(name)})`;
   const namespace = own(meta, 'namespace');
-  if (namespace !== undefined && typeof namespace !== 'string') return `${bounded(kind)} ${bounded(name)}: metadata.namespace: must be a string (it is ${describeValue(namespace)})`;
+  if (namespace !== undefined && typeof namespace !== 'string')
+    return `${bounded(kind)} ${bounded(name)}: metadata.namespace: must be a string (it is ${describeValue(namespace)})`;
   return undefined;
 }
 
@@ -229,16 +235,21 @@ function firstLine(message: string): string {
 function messageOf(err: unknown): string {
   // The YAML library recurses on its own structures: a file shaped so that it runs out of stack is refused, with
   // what the user can do, not with the engine's words.
-  if (err instanceof RangeError && /call stack/i.test(err.message)) return 'the YAML parser ran out of stack on this document (a very long or deeply structured collection); split it into smaller documents or files';
+  if (err instanceof RangeError && /call stack/i.test(err.message))
+    return 'the YAML parser ran out of stack on this document (a very long or deeply structured collection); split it into smaller documents or files';
   return err instanceof Error ? err.message : String(err);
 }
 
 /** Why bytes are not UTF-8 text (with the line of the first bad byte), or undefined. */
 function encodingProblem(bytes: Uint8Array): { line: number; message: string } | undefined {
-  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) return { line: 1, message: 'UTF-16 text (it starts with a UTF-16 byte order mark); save it as UTF-8; not read' };
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))
+    return { line: 1, message: 'UTF-16 text (it starts with a UTF-16 byte order mark); save it as UTF-8; not read' };
   if (!isUtf8(bytes)) {
     const at = firstInvalidUtf8(bytes);
-    return { line: lineAt(bytes, at), message: `not UTF-8 text (byte 0x${(bytes[at] ?? 0).toString(16).padStart(2, '0')} is not valid UTF-8; a binary file?); not read` };
+    return {
+      line: lineAt(bytes, at),
+      message: `not UTF-8 text (byte 0x${(bytes[at] ?? 0).toString(16).padStart(2, '0')} is not valid UTF-8; a binary file?); not read`,
+    };
   }
   const nul = bytes.indexOf(0);
   if (nul >= 0) return { line: lineAt(bytes, nul), message: 'binary content (a NUL byte); not read' };

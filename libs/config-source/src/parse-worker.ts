@@ -37,7 +37,10 @@ function send(): void {
   const c = current!;
   const objects = c.parsed.objects.slice(c.at, c.at + CHUNK);
   c.at += CHUNK;
-  const answer: ParseAnswer = c.at >= c.parsed.objects.length ? { id: c.id, done: true, objects, problems: c.parsed.problems, syntaxError: c.parsed.syntaxError } : { id: c.id, done: false, objects };
+  const answer: ParseAnswer =
+    c.at >= c.parsed.objects.length
+      ? { id: c.id, done: true, objects, problems: c.parsed.problems, syntaxError: c.parsed.syntaxError }
+      : { id: c.id, done: false, objects };
   if (answer.done) current = undefined;
   process.send!(answer);
 }

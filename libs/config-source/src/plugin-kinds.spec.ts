@@ -29,18 +29,24 @@ afterEach(() => {
 });
 
 describe('DirectorySource with plugin kinds', () => {
-  const files = { 'p.yaml': `${policy('good', '[{ name: x-a, value: "1" }]')}---\n${policy('bad', '[{ name: x-envoy-a, value: "1" }]')}---\n${policy('typo', '[{ name: x-a, valeu: "1" }]')}` };
+  const files = {
+    'p.yaml': `${policy('good', '[{ name: x-a, value: "1" }]')}---\n${policy('bad', '[{ name: x-envoy-a, value: "1" }]')}---\n${policy('typo', '[{ name: x-a, valeu: "1" }]')}`,
+  };
 
   it('ignores a kind no loaded plugin owns, with a warning', async () => {
     const s = await load(files);
-    expect(s.problems.map((p) => `${p.severity}: ${p.message}`)).toContain('warning: kind HeaderPolicy (policies.example.com/v1alpha1) is not handled by Gatehouse; ignored');
+    expect(s.problems.map((p) => `${p.severity}: ${p.message}`)).toContain(
+      'warning: kind HeaderPolicy (policies.example.com/v1alpha1) is not handled by Gatehouse; ignored',
+    );
   });
 
   it('accepts valid objects of a registered kind (defaulted) and refuses invalid ones per resource', async () => {
     registerPluginKinds([{ name: 'header-policy', kinds: [{ crd, attach: 'targetRefs' }] }]);
     const s = await load(files);
     expect([...s.resources.keys()]).toEqual(['HeaderPolicy/default/good']);
-    expect((s.resources.get('HeaderPolicy/default/good')!.object['spec'] as { headers: unknown[] }).headers).toEqual([{ name: 'x-a', value: '1', append: false }]);
+    expect((s.resources.get('HeaderPolicy/default/good')!.object['spec'] as { headers: unknown[] }).headers).toEqual([
+      { name: 'x-a', value: '1', append: false },
+    ]);
     expect(s.problems.map((p) => `${p.severity} ${p.origin.file}:${p.origin.line} ${p.ref?.kind}/${p.ref?.name}: ${p.message}`)).toEqual([
       'error p.yaml:8 HeaderPolicy/bad: HeaderPolicy default/bad is invalid: spec: Invalid value: "object": headers starting with x-envoy- are Envoy\'s own',
       'error p.yaml:15 HeaderPolicy/typo: HeaderPolicy default/typo is invalid: spec.headers[0].valeu: Invalid value: unknown field "spec.headers[0].valeu"',

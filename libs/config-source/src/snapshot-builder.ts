@@ -25,7 +25,8 @@ export class SnapshotBuilder {
     const byKey = new Map<string, Claim[]>();
     for (const file of [...files.keys()].sort()) {
       const state = files.get(file)!;
-      for (const p of state.parsed.problems) problems.push({ origin: { source: 'file', file, line: p.line }, severity: 'error', message: p.message, ...(p.ref ? { ref: p.ref } : {}) });
+      for (const p of state.parsed.problems)
+        problems.push({ origin: { source: 'file', file, line: p.line }, severity: 'error', message: p.message, ...(p.ref ? { ref: p.ref } : {}) });
       for (const c of state.claims) {
         const list = byKey.get(c.key);
         if (list) list.push(c);
@@ -72,7 +73,12 @@ export class SnapshotBuilder {
     this.owners.clear();
     for (const [k, f] of owners) this.owners.set(k, f);
     this.firstSeen.flush();
-    const snapshot: ResourceSnapshot = { resources, problems, revision: {}, ...(this.last?.revision ? { changes: { since: this.last.revision, keys: changedKeys(this.last.resources, resources) } } : {}) };
+    const snapshot: ResourceSnapshot = {
+      resources,
+      problems,
+      revision: {},
+      ...(this.last?.revision ? { changes: { since: this.last.revision, keys: changedKeys(this.last.resources, resources) } } : {}),
+    };
     this.last = snapshot;
     return snapshot;
   }
@@ -80,10 +86,12 @@ export class SnapshotBuilder {
 
 /** Whether Gatehouse handles the object's kind at its apiVersion (user strings quoted as bounded prefixes). */
 function checkKind(object: KubeObject): { severity: 'error' | 'warning'; message: string } | undefined {
-  if (!KIND_NAME.test(object.kind)) return { severity: 'error', message: `kind: "${bounded(object.kind)}" is not a kind name (letters and digits, starting with a letter, at most 63)` };
+  if (!KIND_NAME.test(object.kind))
+    return { severity: 'error', message: `kind: "${bounded(object.kind)}" is not a kind name (letters and digits, starting with a letter, at most 63)` };
   const versions = servedVersions(object.kind);
   if (!versions) return { severity: 'warning', message: `kind ${object.kind} (${bounded(object.apiVersion)}) is not handled by Gatehouse; ignored` };
-  if (!versions.includes(object.apiVersion)) return { severity: 'error', message: `apiVersion: ${bounded(object.apiVersion)} is not served for kind ${object.kind} (use ${versions[0]})` };
+  if (!versions.includes(object.apiVersion))
+    return { severity: 'error', message: `apiVersion: ${bounded(object.apiVersion)} is not served for kind ${object.kind} (use ${versions[0]})` };
   return undefined;
 }
 

@@ -37,7 +37,11 @@ it('a directory that cannot be listed is reported on its own; the rest is listed
     const { listTree } = await import(${JSON.stringify(new URL('./tree-listing.ts', import.meta.url).href)});
     const t = await listTree(${JSON.stringify(root)});
     console.log(JSON.stringify({ files: t.entries.map((e) => e.rel), unlisted: t.unlisted }));`;
-  const out = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', ...(asRoot ? { uid: 65534, gid: 65534 } : {}) })) as { files: string[]; unlisted: unknown[] };
+  const out = JSON.parse(
+    execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', ...(asRoot ? { uid: 65534, gid: 65534 } : {}) }),
+  ) as { files: string[]; unlisted: unknown[] };
   expect(out.files).toEqual(['a.yaml', 'sub/b.yaml', 'sub/deeper/c.yml']);
-  expect(out.unlisted).toEqual([{ rel: 'locked', message: 'directory cannot be listed: permission denied (EACCES); the files under it keep what they served' }]);
+  expect(out.unlisted).toEqual([
+    { rel: 'locked', message: 'directory cannot be listed: permission denied (EACCES); the files under it keep what they served' },
+  ]);
 });

@@ -26,7 +26,10 @@ export async function listTree(root: string): Promise<TreeListing> {
       const code = typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : '';
       // Gone since its parent was listed: nothing under it exists any more. The root itself is never "gone".
       if (dir !== root && (code === 'ENOENT' || code === 'ENOTDIR')) continue;
-      out.unlisted.push({ rel: relative(root, dir) || '.', message: `directory cannot be listed: ${code === 'EACCES' || code === 'EPERM' ? `permission denied (${code})` : code || String(err)}; the files under it keep what they served` });
+      out.unlisted.push({
+        rel: relative(root, dir) || '.',
+        message: `directory cannot be listed: ${code === 'EACCES' || code === 'EPERM' ? `permission denied (${code})` : code || String(err)}; the files under it keep what they served`,
+      });
       continue;
     }
     out.dirs.push(dir);

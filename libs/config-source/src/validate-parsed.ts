@@ -19,12 +19,17 @@ export async function validateParsed(parsed: ParsedFile): Promise<ParsedFile> {
   for (const { object, line } of parsed.objects) {
     await slice();
     const ref = boundedRef(refOfParsed(object));
-    const withNs: KubeObject = isClusterScoped(object.kind) || object.metadata.namespace ? object : { ...object, metadata: { ...object.metadata, namespace: 'default' } };
+    const withNs: KubeObject =
+      isClusterScoped(object.kind) || object.metadata.namespace ? object : { ...object, metadata: { ...object.metadata, namespace: 'default' } };
     let result: ReturnType<typeof validateObject>;
     try {
       result = validateObject(withNs);
     } catch (err) {
-      out.problems.push({ line, ref, message: `${describeRef(ref)} could not be validated: ${bounded(err instanceof Error ? err.message : String(err), 300)}` });
+      out.problems.push({
+        line,
+        ref,
+        message: `${describeRef(ref)} could not be validated: ${bounded(err instanceof Error ? err.message : String(err), 300)}`,
+      });
       continue;
     }
     if (result.errors.length === 0) {

@@ -1,6 +1,13 @@
 export { BUILTIN_DISCOVERERS } from './builtin.js';
 export { DiscoveryRunner, type DiscovererView, type DiscoveryLog, type DiscoveryMetrics, type DiscoveryRunnerOptions, type SecretReader } from './runner.js';
-export { DEFAULT_DISCOVERER_SETTINGS, parseSelector, resolveSettings, type DiscovererSettings, type DiscovererSettingsInput, type DiscoverySettings } from './settings.js';
+export {
+  DEFAULT_DISCOVERER_SETTINGS,
+  parseSelector,
+  resolveSettings,
+  type DiscovererSettings,
+  type DiscovererSettingsInput,
+  type DiscoverySettings,
+} from './settings.js';
 export { scopeFor } from './scope.js';
 export { MemorySink } from './memory-sink.js';
 export { KubeSink, fieldManager } from './kube-sink.js';

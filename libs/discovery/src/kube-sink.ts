@@ -46,16 +46,26 @@ export class KubeSink implements DiscoverySink {
       keep.add(key);
       const existing = snapshot.resources.get(key);
       if (existing && existing.object.metadata.labels?.[DISCOVERED_BY_LABEL] !== discoverer) {
-        if (!this.conflicts.has(key)) this.log.warn(`discovery ${discoverer}: ${describeRef(existing.ref)} exists and was not made by this discoverer: left alone (rename it, or opt its source out with the gatehouse.dev/discovery: disabled label)`);
+        if (!this.conflicts.has(key))
+          this.log.warn(
+            `discovery ${discoverer}: ${describeRef(existing.ref)} exists and was not made by this discoverer: left alone (rename it, or opt its source out with the gatehouse.dev/discovery: disabled label)`,
+          );
         this.conflicts.add(key);
         continue;
       }
       this.conflicts.delete(key);
-      const owner = u.owner?.uid ? [{ apiVersion: u.owner.apiVersion, kind: u.owner.kind, name: u.owner.name, uid: u.owner.uid, controller: false, blockOwnerDeletion: false }] : undefined;
+      const owner = u.owner?.uid
+        ? [{ apiVersion: u.owner.apiVersion, kind: u.owner.kind, name: u.owner.name, uid: u.owner.uid, controller: false, blockOwnerDeletion: false }]
+        : undefined;
       const body = {
         apiVersion: API_VERSION,
         kind: 'Upstream',
-        metadata: { name: u.name, namespace: u.namespace, labels: { ...u.labels, [DISCOVERED_BY_LABEL]: discoverer }, ...(owner ? { ownerReferences: owner } : {}) },
+        metadata: {
+          name: u.name,
+          namespace: u.namespace,
+          labels: { ...u.labels, [DISCOVERED_BY_LABEL]: discoverer },
+          ...(owner ? { ownerReferences: owner } : {}),
+        },
         spec: u.spec,
       };
       // A user edit of an owned field is taken back (force); fields the user added are theirs.
@@ -99,8 +109,16 @@ export class KubeSink implements DiscoverySink {
     const meta = { name: upstream.name, namespace: upstream.namespace };
     try {
       // Applying nothing under this manager releases (and so removes) every field it owned.
-      await this.api.request('PATCH', at, { body: JSON.stringify({ apiVersion: API_VERSION, kind: 'Upstream', metadata: meta }), contentType: 'application/apply-patch+yaml', query: { fieldManager: fieldManager(discoverer), force: true } });
-      await this.api.request('PATCH', `${at}/status`, { body: JSON.stringify({ apiVersion: API_VERSION, kind: 'Upstream', metadata: meta }), contentType: 'application/apply-patch+yaml', query: { fieldManager: fieldManager(discoverer), force: true } });
+      await this.api.request('PATCH', at, {
+        body: JSON.stringify({ apiVersion: API_VERSION, kind: 'Upstream', metadata: meta }),
+        contentType: 'application/apply-patch+yaml',
+        query: { fieldManager: fieldManager(discoverer), force: true },
+      });
+      await this.api.request('PATCH', `${at}/status`, {
+        body: JSON.stringify({ apiVersion: API_VERSION, kind: 'Upstream', metadata: meta }),
+        contentType: 'application/apply-patch+yaml',
+        query: { fieldManager: fieldManager(discoverer), force: true },
+      });
     } catch (err) {
       if ((err as { status?: number }).status !== 404) throw err;
     }

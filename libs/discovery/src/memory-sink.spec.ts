@@ -11,21 +11,39 @@ const stored = (kind: string, name: string, spec: Record<string, unknown> = {}):
 });
 
 function snapshot(resources: StoredResource[], since?: { snap: ResourceSnapshot; keys: string[] }): ResourceSnapshot {
-  return { resources: new Map(resources.map((r) => [r.key, r])), problems: [], revision: {}, ...(since ? { changes: { since: since.snap.revision!, keys: new Set(since.keys) } } : {}) };
+  return {
+    resources: new Map(resources.map((r) => [r.key, r])),
+    problems: [],
+    revision: {},
+    ...(since ? { changes: { since: since.snap.revision!, keys: new Set(since.keys) } } : {}),
+  };
 }
 
 describe('MemorySink', () => {
   it('lays discovered Upstreams and functions over the source, saying what changed', async () => {
     let changes = 0;
     const sink = new MemorySink(() => changes++);
-    const pets = stored('Upstream', 'pets', { static: { hosts: [{ address: '10.0.0.1', port: 80 }] }, functions: [{ name: 'mine', http: { method: 'GET', path: '/x' } }] });
+    const pets = stored('Upstream', 'pets', {
+      static: { hosts: [{ address: '10.0.0.1', port: 80 }] },
+      functions: [{ name: 'mine', http: { method: 'GET', path: '/x' } }],
+    });
     const s1 = snapshot([pets, stored('HTTPRoute', 'r')]);
     const m1 = sink.merge(s1);
     expect(m1.changes).toBeUndefined();
     expect(m1.resources.get(pets.key)).toBe(pets);
 
-    await sink.upstreams('kubernetes', [{ namespace: 'default', name: 'web-80', labels: { app: 'web' }, spec: { kube: { serviceName: 'web', servicePort: 80 } } }]);
-    await sink.functions('openapi', pets.ref, [{ name: 'getPet', http: { method: 'GET', path: '/pets/{id}' } }, { name: 'mine', http: { method: 'POST', path: '/y' } }], { state: 'Discovered', functions: 2 });
+    await sink.upstreams('kubernetes', [
+      { namespace: 'default', name: 'web-80', labels: { app: 'web' }, spec: { kube: { serviceName: 'web', servicePort: 80 } } },
+    ]);
+    await sink.functions(
+      'openapi',
+      pets.ref,
+      [
+        { name: 'getPet', http: { method: 'GET', path: '/pets/{id}' } },
+        { name: 'mine', http: { method: 'POST', path: '/y' } },
+      ],
+      { state: 'Discovered', functions: 2 },
+    );
     expect(changes).toBe(2);
     const m2 = sink.merge(s1);
     expect([...m2.changes!.keys].sort()).toEqual(['Upstream/default/pets', 'Upstream/default/web-80']);
@@ -58,7 +76,10 @@ describe('MemorySink', () => {
     const sink = new MemorySink(() => undefined);
     const web = stored('Upstream', 'web-80', { static: { hosts: [] } });
     await sink.upstreams('kubernetes', [{ namespace: 'default', name: 'web-80', labels: {}, spec: { kube: { serviceName: 'web', servicePort: 80 } } }]);
-    await sink.functions('openapi', web.ref, undefined, { state: 'Failed', error: { code: 'InvalidDocument', message: 'not valid YAML', line: 7, source: 'http://x/openapi.yaml' } });
+    await sink.functions('openapi', web.ref, undefined, {
+      state: 'Failed',
+      error: { code: 'InvalidDocument', message: 'not valid YAML', line: 7, source: 'http://x/openapi.yaml' },
+    });
     const m = sink.merge(snapshot([web]));
     expect(m.resources.get(web.key)).toBe(web);
     expect(m.problems.map((p) => p.message)).toEqual([

@@ -41,7 +41,13 @@ export class MemorySink implements DiscoverySink {
         spec: u.spec,
       } as KubeObject;
       const ref: ResourceRef = { kind: 'Upstream', namespace: u.namespace, name: u.name };
-      const stored: StoredResource = Object.freeze({ key, ref, object: deepFreeze(object), origin: { source: 'inline' as const }, createdAt: this.firstSeen.get(key)! });
+      const stored: StoredResource = Object.freeze({
+        key,
+        ref,
+        object: deepFreeze(object),
+        origin: { source: 'inline' as const },
+        createdAt: this.firstSeen.get(key)!,
+      });
       this.made.set(key, { discoverer, upstream: u, stored });
       changed = true;
     }
@@ -89,7 +95,12 @@ export class MemorySink implements DiscoverySink {
       const existing = source.resources.get(key);
       if (existing) {
         // A written Upstream of that name stays as written.
-        problems.push({ origin: existing.origin, ref: existing.ref, severity: 'warning', message: `discovery (${m.discoverer}) would make ${describeRef(existing.ref)} too; the written one is kept (rename it, or opt its source out with the gatehouse.dev/discovery: disabled label)` });
+        problems.push({
+          origin: existing.origin,
+          ref: existing.ref,
+          severity: 'warning',
+          message: `discovery (${m.discoverer}) would make ${describeRef(existing.ref)} too; the written one is kept (rename it, or opt its source out with the gatehouse.dev/discovery: disabled label)`,
+        });
         continue;
       }
       resources.set(key, m.stored);
@@ -113,7 +124,12 @@ export class MemorySink implements DiscoverySink {
         if (s.state !== 'Failed' || !s.error) continue;
         const where = s.error.line ? ` at line ${s.error.line}` : '';
         const src = s.error.source ? ` (${s.error.source.slice(0, 200)})` : '';
-        problems.push({ origin: stored.origin, ref: stored.ref, severity: 'warning', message: `discovery (${d}) failed${src}: ${s.error.code}${where}: ${s.error.message.slice(0, 500)}` });
+        problems.push({
+          origin: stored.origin,
+          ref: stored.ref,
+          severity: 'warning',
+          message: `discovery (${d}) failed${src}: ${s.error.code}${where}: ${s.error.message.slice(0, 500)}`,
+        });
       }
     }
     const merged = this.withChanges(source, resources, problems);
@@ -127,9 +143,16 @@ export class MemorySink implements DiscoverySink {
     if (!prev?.merged.revision) return { resources, problems, revision };
     // Keys whose merged object may differ: what the source says changed, and anything the overlay touched now or before.
     let candidates: Iterable<string>;
-    if (prev.source === source) candidates = new Set([...prev.merged.resources.keys(), ...resources.keys()].filter((k) => !source.resources.has(k) || resources.get(k) !== source.resources.get(k) || prev.merged.resources.get(k) !== source.resources.get(k)));
+    if (prev.source === source)
+      candidates = new Set(
+        [...prev.merged.resources.keys(), ...resources.keys()].filter(
+          (k) => !source.resources.has(k) || resources.get(k) !== source.resources.get(k) || prev.merged.resources.get(k) !== source.resources.get(k),
+        ),
+      );
     else if (source.changes && source.changes.since === prev.source.revision) {
-      const overlaid = [...resources.keys(), ...prev.merged.resources.keys()].filter((k) => resources.get(k) !== source.resources.get(k) || prev.merged.resources.get(k) !== prev.source.resources.get(k));
+      const overlaid = [...resources.keys(), ...prev.merged.resources.keys()].filter(
+        (k) => resources.get(k) !== source.resources.get(k) || prev.merged.resources.get(k) !== prev.source.resources.get(k),
+      );
       candidates = new Set([...source.changes.keys, ...overlaid]);
     } else return { resources, problems, revision };
     const keys = new Set<string>();

@@ -8,7 +8,12 @@ import type { DiscoverySink } from './sink.js';
 const upstream = (name: string, labels: Record<string, string> = {}, ns = 'default'): StoredResource => ({
   key: `Upstream/${ns}/${name}`,
   ref: { kind: 'Upstream', namespace: ns, name },
-  object: { apiVersion: 'gatehouse.dev/v1alpha1', kind: 'Upstream', metadata: { name, namespace: ns, labels }, spec: { static: { hosts: [] } } } as StoredResource['object'],
+  object: {
+    apiVersion: 'gatehouse.dev/v1alpha1',
+    kind: 'Upstream',
+    metadata: { name, namespace: ns, labels },
+    spec: { static: { hosts: [] } },
+  } as StoredResource['object'],
   origin: { source: 'inline' },
   createdAt: '2026-01-01T00:00:00Z',
 });
@@ -33,7 +38,14 @@ let runner: DiscoveryRunner | undefined;
 afterEach(async () => runner?.close());
 
 function start(discoverer: FunctionDiscoverer, settings: Partial<DiscovererSettings>, sink: DiscoverySink) {
-  runner = new DiscoveryRunner({ discoverers: [discoverer], settings: { fake: { ...DEFAULT_DISCOVERER_SETTINGS, enabled: true, optIn: false, ...settings } }, sink, secrets: async () => undefined, log: quiet, tickMs: 20 });
+  runner = new DiscoveryRunner({
+    discoverers: [discoverer],
+    settings: { fake: { ...DEFAULT_DISCOVERER_SETTINGS, enabled: true, optIn: false, ...settings } },
+    sink,
+    secrets: async () => undefined,
+    log: quiet,
+    tickMs: 20,
+  });
   runner.start();
   return runner;
 }
@@ -60,7 +72,13 @@ describe('DiscoveryRunner', () => {
         most = Math.max(most, ++inFlight);
         await new Promise((r) => setTimeout(r, 30));
         inFlight--;
-        return { functions: [{ name: 'b', http: { method: 'GET', path: '/' } }, { name: 'a', http: { method: 'GET', path: '/' } }, { name: 'a', http: { method: 'PUT', path: '/' } }] };
+        return {
+          functions: [
+            { name: 'b', http: { method: 'GET', path: '/' } },
+            { name: 'a', http: { method: 'GET', path: '/' } },
+            { name: 'a', http: { method: 'PUT', path: '/' } },
+          ],
+        };
       },
     };
     const sink = new RecordingSink();
@@ -68,7 +86,10 @@ describe('DiscoveryRunner', () => {
     await until('five targets discovered', () => sink.statuses.size === 5);
     expect(most).toBe(2);
     // Sorted, one per name (the first wins).
-    expect(sink.functions_.get('u1')).toEqual([{ name: 'a', http: { method: 'GET', path: '/' } }, { name: 'b', http: { method: 'GET', path: '/' } }]);
+    expect(sink.functions_.get('u1')).toEqual([
+      { name: 'a', http: { method: 'GET', path: '/' } },
+      { name: 'b', http: { method: 'GET', path: '/' } },
+    ]);
     expect(runs).toBe(5);
     await until('a second round', () => runs >= 10, 3000);
   });
@@ -108,9 +129,19 @@ describe('DiscoveryRunner', () => {
 
   it('respects scope: namespaces, selector, opt-in labels', async () => {
     const seen: string[] = [];
-    const d: FunctionDiscoverer = { name: 'fake', kind: 'functions', appliesTo: () => true, discover: async (_c, u) => (seen.push(u.ref.name), { functions: [] }) };
+    const d: FunctionDiscoverer = {
+      name: 'fake',
+      kind: 'functions',
+      appliesTo: () => true,
+      discover: async (_c, u) => (seen.push(u.ref.name), { functions: [] }),
+    };
     const sink = new RecordingSink();
-    const ns = (name: string, labels: Record<string, string>): StoredResource => ({ ...upstream(name), key: `Namespace/${name}`, ref: { kind: 'Namespace', namespace: '', name }, object: { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } } });
+    const ns = (name: string, labels: Record<string, string>): StoredResource => ({
+      ...upstream(name),
+      key: `Namespace/${name}`,
+      ref: { kind: 'Namespace', namespace: '', name },
+      object: { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } },
+    });
     start(d, { optIn: true, excludeNamespaces: ['kube-system'], selector: { team: 'a' } }, sink).update(
       snap([
         upstream('plain', { team: 'a' }),
@@ -128,8 +159,15 @@ describe('DiscoveryRunner', () => {
   });
 
   it('refuses settings that would flood', () => {
-    expect(() => resolveSettings(DEFAULT_DISCOVERER_SETTINGS, { interval: '100ms' }, 'spec.discovery.openapi')).toThrow('spec.discovery.openapi.interval: at least 1s');
+    expect(() => resolveSettings(DEFAULT_DISCOVERER_SETTINGS, { interval: '100ms' }, 'spec.discovery.openapi')).toThrow(
+      'spec.discovery.openapi.interval: at least 1s',
+    );
     expect(() => resolveSettings(DEFAULT_DISCOVERER_SETTINGS, { concurrency: 0 }, 'x')).toThrow('x.concurrency: must be a positive whole number');
-    expect(resolveSettings(DEFAULT_DISCOVERER_SETTINGS, { interval: '2m', timeout: '3s' })).toMatchObject({ enabled: false, optIn: true, intervalMs: 120_000, timeoutMs: 3000 });
+    expect(resolveSettings(DEFAULT_DISCOVERER_SETTINGS, { interval: '2m', timeout: '3s' })).toMatchObject({
+      enabled: false,
+      optIn: true,
+      intervalMs: 120_000,
+      timeoutMs: 3000,
+    });
   });
 });

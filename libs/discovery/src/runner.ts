@@ -4,7 +4,17 @@
 // Upstream's status and never stops the others.
 import { createHash } from 'node:crypto';
 import { resourceKey, resourcesOfKind, type ResourceRef, type ResourceSnapshot, type StoredResource } from '@gatehouse/api';
-import { DiscoveryError, type DiscoveredUpstream, type Discoverer, type DiscoveryContext, type DiscoveryProblem, type DiscoveryStatus, type FunctionDiscoverer, type UpstreamDiscoverer, type UpstreamFunction } from '@gatehouse/plugin-sdk';
+import {
+  DiscoveryError,
+  type DiscoveredUpstream,
+  type Discoverer,
+  type DiscoveryContext,
+  type DiscoveryProblem,
+  type DiscoveryStatus,
+  type FunctionDiscoverer,
+  type UpstreamDiscoverer,
+  type UpstreamFunction,
+} from '@gatehouse/plugin-sdk';
 import { scopeFor } from './scope.js';
 import type { DiscovererSettings, DiscoverySettings } from './settings.js';
 import { normalizeFunctions, type DiscoverySink } from './sink.js';
@@ -71,7 +81,10 @@ function problemOf(err: unknown, timedOut: boolean, timeoutMs: number): Discover
 /** A hash of what discovery reads from an Upstream: its spec without the functions it writes, and its labels. */
 function configHash(stored: StoredResource): string {
   const { functions: _f, ...spec } = ((stored.object as { spec?: Record<string, unknown> }).spec ?? {}) as Record<string, unknown>;
-  return createHash('sha256').update(JSON.stringify([spec, stored.object.metadata.labels ?? {}])).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(JSON.stringify([spec, stored.object.metadata.labels ?? {}]))
+    .digest('hex')
+    .slice(0, 16);
 }
 
 export class DiscoveryRunner {
@@ -108,7 +121,8 @@ export class DiscoveryRunner {
       this.track(this.o.sink.upstreams(d.name, [], snapshot).catch((err: Error) => this.o.log.warn(`discovery ${d.name}: withdrawing: ${err.message}`)));
       return;
     }
-    for (const t of this.targets.get(d.name)?.values() ?? []) this.track(this.o.sink.forget(d.name, t.ref, snapshot).catch((err: Error) => this.o.log.warn(`discovery ${d.name}: withdrawing: ${err.message}`)));
+    for (const t of this.targets.get(d.name)?.values() ?? [])
+      this.track(this.o.sink.forget(d.name, t.ref, snapshot).catch((err: Error) => this.o.log.warn(`discovery ${d.name}: withdrawing: ${err.message}`)));
     this.targets.delete(d.name);
   }
 
@@ -195,7 +209,11 @@ export class DiscoveryRunner {
       signal,
       inScope: (obj) => scope(obj),
       secret: (ns, name) => this.o.secrets(ns, name, signal),
-      log: { debug: (m) => log.debug(`discovery ${d.name}: ${m}`), info: (m) => log.info(`discovery ${d.name}: ${m}`), warn: (m) => log.warn(`discovery ${d.name}: ${m}`) },
+      log: {
+        debug: (m) => log.debug(`discovery ${d.name}: ${m}`),
+        info: (m) => log.info(`discovery ${d.name}: ${m}`),
+        warn: (m) => log.warn(`discovery ${d.name}: ${m}`),
+      },
     };
   }
 
@@ -217,7 +235,9 @@ export class DiscoveryRunner {
         let wanted: DiscoveredUpstream[] = [...(await d.discover(this.context(d, settings, snapshot, signal)))];
         wanted.sort((a, b) => (a.namespace + '/' + a.name < b.namespace + '/' + b.name ? -1 : 1));
         if (wanted.length > settings.maxUpstreams) {
-          this.o.log.warn(`discovery ${d.name}: found ${wanted.length} upstreams, more than maxUpstreams (${settings.maxUpstreams}): only the first ${settings.maxUpstreams} (by namespace/name) are made; narrow the scope (namespaces, selector, opt-in labels)`);
+          this.o.log.warn(
+            `discovery ${d.name}: found ${wanted.length} upstreams, more than maxUpstreams (${settings.maxUpstreams}): only the first ${settings.maxUpstreams} (by namespace/name) are made; narrow the scope (namespaces, selector, opt-in labels)`,
+          );
           wanted = wanted.slice(0, settings.maxUpstreams);
         }
         await this.o.sink.upstreams(d.name, wanted, snapshot);
@@ -263,7 +283,9 @@ export class DiscoveryRunner {
       this.track(this.o.sink.forget(d.name, t.ref, snapshot).catch((err: Error) => this.o.log.warn(`discovery ${d.name}: forgetting ${key}: ${err.message}`)));
     }
     let running = [...targets.values()].filter((t) => t.running).length;
-    const due = [...targets.entries()].filter(([, t]) => !t.running && t.nextRunAt <= now).sort((a, b) => a[1].nextRunAt - b[1].nextRunAt || (a[0] < b[0] ? -1 : 1));
+    const due = [...targets.entries()]
+      .filter(([, t]) => !t.running && t.nextRunAt <= now)
+      .sort((a, b) => a[1].nextRunAt - b[1].nextRunAt || (a[0] < b[0] ? -1 : 1));
     for (const [key, t] of due) {
       if (running >= settings.concurrency) break;
       const stored = snapshot.resources.get(key);
@@ -285,7 +307,14 @@ export class DiscoveryRunner {
       const all = normalizeFunctions(found.functions);
       functions = all.slice(0, settings.maxFunctions);
       const at = new Date().toISOString();
-      t.status = { state: 'Discovered', lastRun: at, lastSuccess: at, functions: functions.length, ...(all.length > functions.length ? { truncated: true } : {}), ...(found.source ? { source: found.source } : {}) };
+      t.status = {
+        state: 'Discovered',
+        lastRun: at,
+        lastSuccess: at,
+        functions: functions.length,
+        ...(all.length > functions.length ? { truncated: true } : {}),
+        ...(found.source ? { source: found.source } : {}),
+      };
       t.functions = functions;
       t.failures = 0;
       t.nextRunAt = Date.now() + settings.intervalMs;
@@ -296,13 +325,26 @@ export class DiscoveryRunner {
       t.failures++;
       t.nextRunAt = Date.now() + Math.min(settings.backoffMs * 2 ** (t.failures - 1), settings.maxBackoffMs);
       const { lastSuccess, functions: count, source } = t.status;
-      t.status = { state: 'Failed', lastRun: new Date().toISOString(), ...(lastSuccess ? { lastSuccess } : {}), ...(count !== undefined ? { functions: count } : {}), ...(source ? { source } : {}), error };
-      this.o.log.warn(`discovery ${d.name}: ${resourceKey(t.ref)}: ${error.code}: ${error.message}${error.line ? ` (line ${error.line})` : ''}; retrying in ${Math.round((t.nextRunAt - Date.now()) / 1000)} s`);
+      t.status = {
+        state: 'Failed',
+        lastRun: new Date().toISOString(),
+        ...(lastSuccess ? { lastSuccess } : {}),
+        ...(count !== undefined ? { functions: count } : {}),
+        ...(source ? { source } : {}),
+        error,
+      };
+      this.o.log.warn(
+        `discovery ${d.name}: ${resourceKey(t.ref)}: ${error.code}: ${error.message}${error.line ? ` (line ${error.line})` : ''}; retrying in ${Math.round((t.nextRunAt - Date.now()) / 1000)} s`,
+      );
     } finally {
       t.running = false;
       this.o.metrics?.run(d.name, (performance.now() - started) / 1000, ok);
       const targets = [...(this.targets.get(d.name)?.values() ?? [])];
-      this.o.metrics?.found(d.name, targets.length, targets.reduce((n, x) => n + (x.functions?.length ?? 0), 0));
+      this.o.metrics?.found(
+        d.name,
+        targets.length,
+        targets.reduce((n, x) => n + (x.functions?.length ?? 0), 0),
+      );
     }
     // Still a target (not forgotten meanwhile): record the outcome.
     if (this.targets.get(d.name)?.get(stored.key) !== t) return;

@@ -28,7 +28,9 @@ export function snapshotSecrets(current: () => ResourceSnapshot | undefined): Se
 export function kubeSecrets(api: KubeApi): SecretReader {
   return async (namespace, name) => {
     try {
-      const s = await api.request<SecretLike>('GET', `/api/v1/namespaces/${encodeURIComponent(namespace)}/secrets/${encodeURIComponent(name)}`, { timeoutMs: 10_000 });
+      const s = await api.request<SecretLike>('GET', `/api/v1/namespaces/${encodeURIComponent(namespace)}/secrets/${encodeURIComponent(name)}`, {
+        timeoutMs: 10_000,
+      });
       return decode(s);
     } catch (err) {
       if ((err as { status?: number }).status === 404) return undefined;

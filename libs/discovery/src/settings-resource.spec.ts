@@ -5,7 +5,12 @@ import { commandLineSettings, withSettingsResource } from './settings-resource.j
 const settings = (name: string, discovery: Record<string, unknown>): StoredResource => ({
   key: `Settings/gatehouse/${name}`,
   ref: { kind: 'Settings', namespace: 'gatehouse', name },
-  object: { apiVersion: 'gatehouse.dev/v1alpha1', kind: 'Settings', metadata: { name, namespace: 'gatehouse' }, spec: { discovery } } as StoredResource['object'],
+  object: {
+    apiVersion: 'gatehouse.dev/v1alpha1',
+    kind: 'Settings',
+    metadata: { name, namespace: 'gatehouse' },
+    spec: { discovery },
+  } as StoredResource['object'],
   origin: { source: 'file', file: 's.yaml', line: 1 },
   createdAt: '2026-01-01T00:00:00Z',
 });
@@ -21,7 +26,10 @@ describe('discovery settings', () => {
   });
 
   it('a Settings resource overrides per discoverer; problems name it and the field', () => {
-    const { settings: s, problems } = withSettingsResource(base, snap([settings('a', { openapi: { enabled: true, interval: '5m', namespaces: ['apps'] }, kubernetes: { interval: '1ms' }, nope: {} }), settings('b', {})]));
+    const { settings: s, problems } = withSettingsResource(
+      base,
+      snap([settings('a', { openapi: { enabled: true, interval: '5m', namespaces: ['apps'] }, kubernetes: { interval: '1ms' }, nope: {} }), settings('b', {})]),
+    );
     expect(s['openapi']).toMatchObject({ enabled: true, intervalMs: 300_000, namespaces: ['apps'] });
     expect(s['kubernetes']).toEqual(base['kubernetes']);
     expect(problems.map((p) => p.message)).toEqual([

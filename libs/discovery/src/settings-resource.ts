@@ -15,22 +15,40 @@ export function commandLineSettings(names: readonly string[], enabled: readonly 
 }
 
 /** `base` overlaid by the first Settings resource (by namespace/name); problems name the resource and field. */
-export function withSettingsResource(base: DiscoverySettings, snapshot: ResourceSnapshot): { settings: DiscoverySettings; problems: SourceProblem[]; from?: string } {
+export function withSettingsResource(
+  base: DiscoverySettings,
+  snapshot: ResourceSnapshot,
+): { settings: DiscoverySettings; problems: SourceProblem[]; from?: string } {
   const all = resourcesOfKind<SettingsResource>(snapshot, 'Settings');
   const first = all[0];
   if (!first) return { settings: base, problems: [] };
-  const problems: SourceProblem[] = all.slice(1).map((s) => ({ origin: s.origin, ref: s.ref, severity: 'warning', message: `Settings ${s.ref.namespace}/${s.ref.name} is ignored: Settings ${first.ref.namespace}/${first.ref.name} is the one in effect (keep one Settings resource)` }));
+  const problems: SourceProblem[] = all.slice(1).map((s) => ({
+    origin: s.origin,
+    ref: s.ref,
+    severity: 'warning',
+    message: `Settings ${s.ref.namespace}/${s.ref.name} is ignored: Settings ${first.ref.namespace}/${first.ref.name} is the one in effect (keep one Settings resource)`,
+  }));
   const settings: DiscoverySettings = { ...base };
   for (const [name, input] of Object.entries(first.object.spec?.discovery ?? {})) {
     const where = `Settings ${first.ref.namespace}/${first.ref.name}: spec.discovery.${name}`;
     if (!Object.hasOwn(base, name)) {
-      problems.push({ origin: first.origin, ref: first.ref, severity: 'warning', message: `${where}: unknown discoverer (known: ${Object.keys(base).join(', ')})` });
+      problems.push({
+        origin: first.origin,
+        ref: first.ref,
+        severity: 'warning',
+        message: `${where}: unknown discoverer (known: ${Object.keys(base).join(', ')})`,
+      });
       continue;
     }
     try {
       settings[name] = resolveSettings(base[name]!, input, `spec.discovery.${name}`);
     } catch (err) {
-      problems.push({ origin: first.origin, ref: first.ref, severity: 'warning', message: `Settings ${first.ref.namespace}/${first.ref.name}: ${(err as Error).message}; the command line's settings are used for ${name}` });
+      problems.push({
+        origin: first.origin,
+        ref: first.ref,
+        severity: 'warning',
+        message: `Settings ${first.ref.namespace}/${first.ref.name}: ${(err as Error).message}; the command line's settings are used for ${name}`,
+      });
     }
   }
   return { settings, problems, from: `${first.ref.namespace}/${first.ref.name}` };

@@ -100,7 +100,10 @@ export function resolveSettings(base: DiscovererSettings, input: DiscovererSetti
 /** `k=v,k2=v2` → matchLabels. */
 export function parseSelector(text: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const i = part.indexOf('=');
     if (i <= 0) throw new Error(`label selector "${part.slice(0, 60)}": use key=value pairs separated by commas`);
     out[part.slice(0, i).trim()] = part.slice(i + 1).trim();

@@ -7,7 +7,13 @@ export interface DiscoverySink {
   /** The whole set of Upstreams `discoverer` wants now (create, update, delete what is stale). */
   upstreams(discoverer: string, wanted: readonly DiscoveredUpstream[], snapshot: ResourceSnapshot): Promise<void>;
   /** One Upstream's functions from `discoverer` (undefined: keep the last ones) and its discovery status. */
-  functions(discoverer: string, upstream: ResourceRef, functions: readonly UpstreamFunction[] | undefined, status: DiscoveryStatus, snapshot: ResourceSnapshot): Promise<void>;
+  functions(
+    discoverer: string,
+    upstream: ResourceRef,
+    functions: readonly UpstreamFunction[] | undefined,
+    status: DiscoveryStatus,
+    snapshot: ResourceSnapshot,
+  ): Promise<void>;
   /** `discoverer` no longer looks at this Upstream (gone, out of scope, disabled): drop its functions and status. */
   forget(discoverer: string, upstream: ResourceRef, snapshot: ResourceSnapshot): Promise<void>;
 }

@@ -5,14 +5,31 @@ import type { ResourceRef, ResourceSnapshot } from '@gatehouse/api';
 import type { UpstreamIR, VirtualHostIR } from '@gatehouse/ir';
 import { XdsType, emptyXdsResources, type EnvoyMessage, type PluginContext, type XdsTypeUrl } from '@gatehouse/plugin-sdk';
 import { ReportBook, type Ranked } from '@gatehouse/translator';
-import { MISDIRECTED_ROUTE, envoyStreamListener, withClientCert as clusterWithClientCert, routeClusters, routeConfiguration, streamClusters, tlsSecret, type BuiltCluster } from '@gatehouse/xds-translator';
+import {
+  MISDIRECTED_ROUTE,
+  envoyStreamListener,
+  withClientCert as clusterWithClientCert,
+  routeClusters,
+  routeConfiguration,
+  streamClusters,
+  tlsSecret,
+  type BuiltCluster,
+} from '@gatehouse/xds-translator';
 import { gatewayIr, httpListeners } from './ir-view.js';
 import type { Engine, GatewayOut, Payload, RouteTable, State, VirtualHostValue } from './state.js';
 import { sortedRecord } from './util.js';
 
 /** Brings a gateway's Envoy resources up to date with its route tables. */
 /** `upstreams`: every upstream as an IR record, computed at most once per translation (for `resources` hooks). */
-export function assemble(engine: Engine, st: State, out: GatewayOut, tracked: ResourceSnapshot, changedUpstreams: ReadonlySet<string>, full: boolean, upstreams: () => Record<string, UpstreamIR>): void {
+export function assemble(
+  engine: Engine,
+  st: State,
+  out: GatewayOut,
+  tracked: ResourceSnapshot,
+  changedUpstreams: ReadonlySet<string>,
+  full: boolean,
+  upstreams: () => Record<string, UpstreamIR>,
+): void {
   const gwRef = out.state.stored.ref;
   const dirtyClusters = new Set<string>();
   for (const [tableKey, t] of out.tables) {
@@ -34,7 +51,10 @@ export function assemble(engine: Engine, st: State, out: GatewayOut, tracked: Re
         if (n === 0) dirtyClusters.add(name);
       }
     }
-    t.config = routeConfiguration(t.routeConfigName, t.table.virtualHosts().map((v) => v.value.message));
+    t.config = routeConfiguration(
+      t.routeConfigName,
+      t.table.virtualHosts().map((v) => v.value.message),
+    );
   }
 
   // Stream tables: their chains are rebuilt when a route of theirs changed (few routes each: no finer bookkeeping).
@@ -132,7 +152,8 @@ export function assemble(engine: Engine, st: State, out: GatewayOut, tracked: Re
   // The Gateway's client certificate for TLS backends travels over SDS, like listener certificates.
   const clientCert = out.state.backendClientCert;
   if (clientCert && out.clusterNames.some((n) => out.clusters.get(n)!.upstream.tls)) {
-    records[XdsType.Secret][clientCert.name] = out.records[XdsType.Secret][clientCert.name] ?? tlsSecret(clientCert.name, clientCert.certificateChain, clientCert.privateKey);
+    records[XdsType.Secret][clientCert.name] =
+      out.records[XdsType.Secret][clientCert.name] ?? tlsSecret(clientCert.name, clientCert.certificateChain, clientCert.privateKey);
   }
   // Extra resources from plugins: they may look at the whole Gateway and every upstream, so they are asked on every
   // translation.
@@ -161,7 +182,15 @@ function withClientCert(engine: Engine, out: GatewayOut, built: BuiltCluster | n
   return withCert;
 }
 
-function virtualHost(engine: Engine, st: State, out: GatewayOut, tracked: ResourceSnapshot, built: VirtualHostIR, ranked: Array<Ranked<Payload>>, tableKey: string): VirtualHostValue {
+function virtualHost(
+  engine: Engine,
+  st: State,
+  out: GatewayOut,
+  tracked: ResourceSnapshot,
+  built: VirtualHostIR,
+  ranked: Array<Ranked<Payload>>,
+  tableKey: string,
+): VirtualHostValue {
   // Policy seam (policy-seam.ts): the virtual host IR with its policies, before its hooks and the IR view see it.
   const ir = st.policies.virtualHost(built, out.state, tableKey);
   const routes: EnvoyMessage[] = ir.misdirected ? [MISDIRECTED_ROUTE] : [];
@@ -175,7 +204,9 @@ function virtualHost(engine: Engine, st: State, out: GatewayOut, tracked: Resour
   }
   if (!engine.hooks.has.virtualHost) return { ir, message: { name: ir.name, domains: ir.domains, routes }, clusters, sources };
   const book = new ReportBook();
-  const { value: message, deps } = engine.recorder.capture(() => engine.hooks.virtualHost({ snapshot: tracked, reports: book, memo: engine.memo }, ir, routes, out.state.stored.ref));
+  const { value: message, deps } = engine.recorder.capture(() =>
+    engine.hooks.virtualHost({ snapshot: tracked, reports: book, memo: engine.memo }, ir, routes, out.state.stored.ref),
+  );
   for (const d of deps) st.fullDeps.add(d);
   return { ir, message, clusters, sources, book };
 }

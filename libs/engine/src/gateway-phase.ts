@@ -4,7 +4,16 @@ import type { ResourceSnapshot } from '@gatehouse/api';
 import type { SecretIR } from '@gatehouse/ir';
 import type { TranslationMemo } from '@gatehouse/plugin-sdk';
 import { emptyXdsResources } from '@gatehouse/plugin-sdk';
-import { ReportBook, StreamTable, VirtualHostTable, acceptedClasses, backendTlsPolicies, gatewayLayout, policyKinds, processGateways } from '@gatehouse/translator';
+import {
+  ReportBook,
+  StreamTable,
+  VirtualHostTable,
+  acceptedClasses,
+  backendTlsPolicies,
+  gatewayLayout,
+  policyKinds,
+  processGateways,
+} from '@gatehouse/translator';
 import { track } from './dependency-index.js';
 import { irPolicies } from './policy-seam.js';
 import type { Engine, GatewayOut, RouteTable, State } from './state.js';
@@ -33,7 +42,20 @@ export function gatewayPhase(engine: Engine, snapshot: ResourceSnapshot): State 
     const tables = new Map<string, RouteTable>();
     for (const t of layout.tables) tables.set(t.key, { routeConfigName: t.routeConfigName, table: new VirtualHostTable(t.listeners), clusterUse: new Map() });
     const streams = new Map(layout.streamTables.map((name) => [name, { table: new StreamTable(), clusters: new Set<string>(), seen: 0 }]));
-    gateways.set(state.key, { state, layout, tables, streams, clientCertClusters: new WeakMap(), clusters: new Map(), clusterNames: [], failedClusters: new Set(), okListeners: '', records: emptyXdsResources(), books: [], generated: [] });
+    gateways.set(state.key, {
+      state,
+      layout,
+      tables,
+      streams,
+      clientCertClusters: new WeakMap(),
+      clusters: new Map(),
+      clusterNames: [],
+      failedClusters: new Set(),
+      okListeners: '',
+      records: emptyXdsResources(),
+      books: [],
+      generated: [],
+    });
     for (const slot of state.slots) if (slot.usable) for (const sec of slot.secrets) secrets[sec.name] = sec;
     if (state.backendClientCert) secrets[state.backendClientCert.name] = state.backendClientCert;
   }

@@ -34,5 +34,12 @@ function gatewayOf(st: State, out: GatewayOut): IR['gateways'][number] {
 
 /** A Gateway's HTTP listeners as IR, with their virtual hosts and policies (policy-seam.ts). */
 export function httpListeners(st: State, out: GatewayOut): HttpListenerIR[] {
-  return out.layout.listeners((tableKey) => out.tables.get(tableKey)!.table.virtualHosts().map((v) => v.value.ir)).map((l) => st.policies.listener(l, out.state));
+  return out.layout
+    .listeners((tableKey) =>
+      out.tables
+        .get(tableKey)!
+        .table.virtualHosts()
+        .map((v) => v.value.ir),
+    )
+    .map((l) => st.policies.listener(l, out.state));
 }

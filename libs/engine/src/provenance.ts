@@ -60,7 +60,8 @@ export function gatewayProvenance(engine: Engine, st: State, out: GatewayOut, cu
       routes.set(t.routeConfigName, dedupeRefs(sources));
     }
     for (const sst of out.streams.values()) {
-      for (const c of sst.table.chains()) for (const name of streamClusters(c.route)) clusterUsers.set(name, [...(clusterUsers.get(name) ?? []), c.route.source]);
+      for (const c of sst.table.chains())
+        for (const name of streamClusters(c.route)) clusterUsers.set(name, [...(clusterUsers.get(name) ?? []), c.route.source]);
     }
     const clusters = new Map<string, ResourceRef[]>();
     const endpoints = new Map<string, ResourceRef[]>();
@@ -79,7 +80,7 @@ export function gatewayProvenance(engine: Engine, st: State, out: GatewayOut, cu
   };
   let shaped: Map<string, Map<string, string[]>> | undefined;
   return {
-    names: (type) => [...(byType ??= compute()).get(type)?.keys() ?? []].sort(),
+    names: (type) => [...((byType ??= compute()).get(type)?.keys() ?? [])].sort(),
     sources: (type, name) => (byType ??= compute()).get(type)?.get(name) ?? [],
     shapedBy: (type, name, element) => {
       // A message the hooks saw (one route of a route configuration): the plugins that shaped that message alone.

@@ -31,8 +31,32 @@ export function processUnit(engine: Engine, st: State, tracked: ResourceSnapshot
   return { book, placed: value.placed, clusters: value.clusters, deps };
 }
 
-function placeRoute(engine: Engine, st: State, tracked: ResourceSnapshot, resolved: Resolved, stored: StoredRoute, book: ReportBook, ctx: PluginContext): Pick<RouteUnit, 'placed' | 'clusters'> {
-  const { routes, streams, attachments } = processRoute({ snapshot: tracked, book, gateways: st.gatewayStates, listenerSets: st.listenerSets, backendTls: st.backendTls, policiesUsed: [], resolvers: engine.resolvers, extensionRefs: engine.extensionRefs, extensionKinds: extensionObjectKinds(engine.options.plugins), pluginCtx: ctx, resolved, deps: engine.recorder }, stored);
+function placeRoute(
+  engine: Engine,
+  st: State,
+  tracked: ResourceSnapshot,
+  resolved: Resolved,
+  stored: StoredRoute,
+  book: ReportBook,
+  ctx: PluginContext,
+): Pick<RouteUnit, 'placed' | 'clusters'> {
+  const { routes, streams, attachments } = processRoute(
+    {
+      snapshot: tracked,
+      book,
+      gateways: st.gatewayStates,
+      listenerSets: st.listenerSets,
+      backendTls: st.backendTls,
+      policiesUsed: [],
+      resolvers: engine.resolvers,
+      extensionRefs: engine.extensionRefs,
+      extensionKinds: extensionObjectKinds(engine.options.plugins),
+      pluginCtx: ctx,
+      resolved,
+      deps: engine.recorder,
+    },
+    stored,
+  );
   // One Envoy route per route and (port, scheme): redirects take their port from where they are served.
   const messages: Array<{ port: number; scheme: string; routes: RouteIR[]; payloads: Payload[] }> = [];
   const placed = attachments.map((a): Placement => {
@@ -40,7 +64,11 @@ function placeRoute(engine: Engine, st: State, tracked: ResourceSnapshot, resolv
     const stream = out.streams.get(a.slot.envoyListener);
     if (stream) {
       const routeHostnames = (stored.object.spec as { hostnames?: string[] }).hostnames ?? [];
-      return { slot: a.slot, stream, entries: a.streams.map((r) => ({ slot: a.slot, hostnames: a.hostnames, routeHostnames, stream: r, createdAt: a.createdAt })) };
+      return {
+        slot: a.slot,
+        stream,
+        entries: a.streams.map((r) => ({ slot: a.slot, hostnames: a.hostnames, routeHostnames, stream: r, createdAt: a.createdAt })),
+      };
     }
     // Policy seam (policy-seam.ts): the route IR with its policies, before any hook or table sees it. Policies of the
     // listener and Gateway differ per attachment: routes with other policies get messages of their own.
@@ -48,11 +76,14 @@ function placeRoute(engine: Engine, st: State, tracked: ResourceSnapshot, resolv
     const scheme = a.slot.listener.protocol === 'HTTPS' ? 'https' : 'http';
     const port = a.slot.listener.port;
     let payloads = messages.find((m) => m.port === port && m.scheme === scheme && m.routes.every((r, i) => r === withPolicies[i]))?.payloads;
-    if (!payloads) messages.push({ port, scheme, routes: withPolicies, payloads: (payloads = withPolicies.map((r) => engine.hooks.route(ctx, r, { port, scheme }))) });
+    if (!payloads)
+      messages.push({ port, scheme, routes: withPolicies, payloads: (payloads = withPolicies.map((r) => engine.hooks.route(ctx, r, { port, scheme }))) });
     const table = out.tables.get(out.layout.tableOf(a.slot))!;
     const ranked: Array<Ranked<Payload>> = [];
     const listener = a.slot.listener.hostname ?? '*';
-    a.hostnames.forEach((hostname, h) => withPolicies.forEach((route, i) => ranked.push({ route, hostname, origin: a.origins[h]!, createdAt: a.createdAt, payload: payloads[i]!, listener })));
+    a.hostnames.forEach((hostname, h) =>
+      withPolicies.forEach((route, i) => ranked.push({ route, hostname, origin: a.origins[h]!, createdAt: a.createdAt, payload: payloads[i]!, listener })),
+    );
     return { slot: a.slot, table, hostnames: a.hostnames, ranked };
   });
   return { placed, clusters: [...new Set([...routes.flatMap(routeClusters), ...streams.flatMap(streamClusters)])] };

@@ -118,14 +118,22 @@ export class Translator {
       gateways[key] = { resources: out.records, provenance: gatewayProvenance(engine, st, out, current) };
     }
 
-    const fresh = <T>(what: string, fn: () => T) => () => {
-      if (!current()) throw new Error(`${what} read after the translator moved on to a newer translation`);
-      return fn();
-    };
+    const fresh =
+      <T>(what: string, fn: () => T) =>
+      () => {
+        if (!current()) throw new Error(`${what} read after the translator moved on to a newer translation`);
+        return fn();
+      };
     const problems: Translation['problems'] = snapshot.problems
       .filter((p) => !p.ref)
       .map((p) => ({ ...(p.origin.file ? { file: p.origin.file } : {}), ...(p.origin.line ? { line: p.origin.line } : {}), message: p.message }));
     const stats = { incremental, routes: dirty.length };
-    return new LazyTranslation(gateways, problems, stats, fresh('IR', () => irOf(st)), fresh('reports', () => reportsOf(engine, st, snapshot)));
+    return new LazyTranslation(
+      gateways,
+      problems,
+      stats,
+      fresh('IR', () => irOf(st)),
+      fresh('reports', () => reportsOf(engine, st, snapshot)),
+    );
   }
 }

@@ -64,7 +64,7 @@ export interface GatewayIR {
   /** spec.infrastructure labels and annotations, for whatever provisions the proxy (Kubernetes mode). */
   infrastructure?: { labels: Record<string, string>; annotations: Record<string, string> };
   /** TLS (passthrough or terminated), TCP and UDP listeners: connections forwarded by TLSRoute/TCPRoute/UDPRoute. */
-  streamListeners?: StreamListenerIR[];  /** SDS secret name of the client certificate its TLS backends are given (Gateway spec.tls.backend). */
+  streamListeners?: StreamListenerIR[]; /** SDS secret name of the client certificate its TLS backends are given (Gateway spec.tls.backend). */
   backendClientCert?: string;
 }
 

@@ -19,7 +19,15 @@ const api = (resources: Record<string, Array<{ name: string; kind: string }>>) =
 describe('plugin kinds in Kubernetes mode', () => {
   it('watches the kinds of loaded plugins after the built-in ones', async () => {
     expect(watchedKinds()).toEqual(WATCHED_KINDS);
-    registerKind({ group: 'policies.example.com', kind: 'HeaderPolicy', apiVersions: ['policies.example.com/v1alpha1'], plural: 'headerpolicies', scope: 'Namespaced', attach: 'targetRefs', plugin: 'header-policy' });
+    registerKind({
+      group: 'policies.example.com',
+      kind: 'HeaderPolicy',
+      apiVersions: ['policies.example.com/v1alpha1'],
+      plural: 'headerpolicies',
+      scope: 'Namespaced',
+      attach: 'targetRefs',
+      plugin: 'header-policy',
+    });
     const spec = watchedKinds().at(-1)!;
     expect(spec).toEqual({ kind: 'HeaderPolicy', group: 'policies.example.com', versions: ['v1alpha1'], translated: true, plugin: 'header-policy' });
 

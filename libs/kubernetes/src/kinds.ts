@@ -45,7 +45,13 @@ export const WATCHED_KINDS: readonly KindSpec[] = [
 
 /** The kinds to watch: the built-in ones, then those of the loaded plugins (registered when they were loaded). */
 export function watchedKinds(): KindSpec[] {
-  const plugins = registeredKinds().map((k): KindSpec => ({ kind: k.kind, group: k.group, versions: k.apiVersions.map((v) => v.slice(v.indexOf('/') + 1)), translated: true, plugin: k.plugin }));
+  const plugins = registeredKinds().map((k): KindSpec => ({
+    kind: k.kind,
+    group: k.group,
+    versions: k.apiVersions.map((v) => v.slice(v.indexOf('/') + 1)),
+    translated: true,
+    plugin: k.plugin,
+  }));
   return [...WATCHED_KINDS, ...plugins];
 }
 
@@ -85,10 +91,13 @@ export async function discoverKinds(api: KubeApi, specs: readonly KindSpec[] = w
   const list = async (gv: string) => {
     if (!lists.has(gv)) {
       const path = gv.includes('/') ? `/apis/${gv}` : `/api/${gv}`;
-      lists.set(gv, await api.request<ApiResourceList>('GET', path).catch((err: { status?: number }) => {
-        if (err.status === 404) return null;
-        throw err;
-      }));
+      lists.set(
+        gv,
+        await api.request<ApiResourceList>('GET', path).catch((err: { status?: number }) => {
+          if (err.status === 404) return null;
+          throw err;
+        }),
+      );
     }
     return lists.get(gv);
   };

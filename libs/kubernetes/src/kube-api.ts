@@ -59,7 +59,13 @@ export class KubeApi {
     }
     let res;
     try {
-      res = await fetch(url, { method, headers, dispatcher: ctx.getDispatcher(), signal: AbortSignal.timeout(o.timeoutMs ?? 30_000), ...(body !== undefined ? { body } : {}) });
+      res = await fetch(url, {
+        method,
+        headers,
+        dispatcher: ctx.getDispatcher(),
+        signal: AbortSignal.timeout(o.timeoutMs ?? 30_000),
+        ...(body !== undefined ? { body } : {}),
+      });
     } catch (err) {
       throw new KubeError(0, 'Unreachable', `${method} ${path}: ${(err as Error).message}`);
     }
@@ -81,7 +87,8 @@ export class KubeApi {
    * errors it stops and reports, and the caller restarts it (with backoff).
    */
   listWatch<T extends KubernetesObject>(path: string, selectors: { labelSelector?: string; fieldSelector?: string } = {}): ListWatch<T> {
-    const list = () => this.request<KubernetesListObject<T>>('GET', path, { query: { labelSelector: selectors.labelSelector, fieldSelector: selectors.fieldSelector } });
+    const list = () =>
+      this.request<KubernetesListObject<T>>('GET', path, { query: { labelSelector: selectors.labelSelector, fieldSelector: selectors.fieldSelector } });
     return new ListWatch<T>(path, new Watch(this.config), list, false, selectors.labelSelector, selectors.fieldSelector);
   }
 }

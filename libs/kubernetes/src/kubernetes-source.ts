@@ -4,7 +4,16 @@
 // a change), but kept for the status writer, which must know what is there.
 import { deepStrictEqual } from 'node:assert';
 import type { KubernetesObject, ListWatch } from '@kubernetes/client-node';
-import { isClusterScoped, resourceKey, type ConfigSource, type KubeObject, type ResourceRef, type ResourceSnapshot, type SourceProblem, type StoredResource } from '@gatehouse/api';
+import {
+  isClusterScoped,
+  resourceKey,
+  type ConfigSource,
+  type KubeObject,
+  type ResourceRef,
+  type ResourceSnapshot,
+  type SourceProblem,
+  type StoredResource,
+} from '@gatehouse/api';
 import { collectionPath, discoverKinds, missingKindHint, type KindSpec, type ServedKind } from './kinds.js';
 import type { KubeApi } from './kube-api.js';
 
@@ -96,7 +105,10 @@ export class KubernetesSource implements ConfigSource {
 
   private setMissing(kinds: KindSpec[]): void {
     const added = kinds.filter((k) => !this.missing.some((m) => m.kind === k.kind));
-    if (added.length) this.options.log?.warn(`kubernetes: the cluster does not serve ${added.map(missingKindHint).join(', ')}: not watched; looked for again every ${Math.round((this.options.rediscoverMs ?? 30_000) / 1000)} s`);
+    if (added.length)
+      this.options.log?.warn(
+        `kubernetes: the cluster does not serve ${added.map(missingKindHint).join(', ')}: not watched; looked for again every ${Math.round((this.options.rediscoverMs ?? 30_000) / 1000)} s`,
+      );
     this.missing = kinds;
   }
 
@@ -126,7 +138,10 @@ export class KubernetesSource implements ConfigSource {
   }
 
   private async startInformer(kind: ServedKind, namespace: string | undefined): Promise<void> {
-    const selectors = { ...(kind.spec.fieldSelector ? { fieldSelector: kind.spec.fieldSelector } : {}), ...(kind.spec.labelSelector ? { labelSelector: kind.spec.labelSelector } : {}) };
+    const selectors = {
+      ...(kind.spec.fieldSelector ? { fieldSelector: kind.spec.fieldSelector } : {}),
+      ...(kind.spec.labelSelector ? { labelSelector: kind.spec.labelSelector } : {}),
+    };
     const informer = this.options.api.listWatch<KubernetesObject>(collectionPath(kind, namespace), selectors);
     const w: Watched = { kind, informer, backoffMs: 500, ...(namespace ? { namespace } : {}) };
     this.watched.push(w);
@@ -138,7 +153,9 @@ export class KubernetesSource implements ConfigSource {
     // Its cache is kept meanwhile, and the relist reconciles adds and deletes that happened while it was down.
     informer.on('error', (err: { message?: string; statusCode?: number }) => {
       if (this.closed) return;
-      this.options.log?.warn(`kubernetes: watching ${kind.spec.kind}${namespace ? ` in ${namespace}` : ''} failed (${err?.statusCode ?? ''} ${err?.message ?? err}); retrying in ${w.backoffMs} ms`);
+      this.options.log?.warn(
+        `kubernetes: watching ${kind.spec.kind}${namespace ? ` in ${namespace}` : ''} failed (${err?.statusCode ?? ''} ${err?.message ?? err}); retrying in ${w.backoffMs} ms`,
+      );
       clearTimeout(w.timer);
       w.timer = setTimeout(() => void informer.start().catch(() => undefined), w.backoffMs);
       w.backoffMs = Math.min(w.backoffMs * 2, 30_000);
@@ -148,14 +165,23 @@ export class KubernetesSource implements ConfigSource {
 
   private keyOf(kind: ServedKind, o: KubernetesObject): { key: string; ref: ResourceRef } {
     const name = o.metadata?.name ?? '';
-    const ref: ResourceRef = { kind: kind.spec.kind, namespace: kind.namespaced && !isClusterScoped(kind.spec.kind) ? (o.metadata?.namespace ?? '') : '', name };
+    const ref: ResourceRef = {
+      kind: kind.spec.kind,
+      namespace: kind.namespaced && !isClusterScoped(kind.spec.kind) ? (o.metadata?.namespace ?? '') : '',
+      name,
+    };
     return { key: resourceKey(ref), ref };
   }
 
   private upsert(kind: ServedKind, o: KubernetesObject): void {
     const { key, ref } = this.keyOf(kind, o);
     const raw = o as KubernetesObject & { status?: Record<string, unknown> };
-    this.live.set(key, { kind, resourceVersion: raw.metadata?.resourceVersion ?? '', ...(raw.metadata?.generation !== undefined ? { generation: raw.metadata.generation } : {}), ...(raw.status ? { status: raw.status } : {}) });
+    this.live.set(key, {
+      kind,
+      resourceVersion: raw.metadata?.resourceVersion ?? '',
+      ...(raw.metadata?.generation !== undefined ? { generation: raw.metadata.generation } : {}),
+      ...(raw.status ? { status: raw.status } : {}),
+    });
     const object = forTranslation(kind, raw);
     const prev = this.resources.get(key);
     if (prev && same(prev.object, object)) return; // a status write, a resync: nothing translation reads changed
@@ -166,7 +192,8 @@ export class KubernetesSource implements ConfigSource {
   private remove(kind: ServedKind, o: KubernetesObject): void {
     const { key } = this.keyOf(kind, o);
     // A kind watched twice (Secrets: TLS ones, and labelled credentials): leaving one watch is not a deletion.
-    if (this.watched.some((w) => w.kind !== kind && w.kind.spec.kind === kind.spec.kind && w.informer.get(o.metadata?.name ?? '', o.metadata?.namespace))) return;
+    if (this.watched.some((w) => w.kind !== kind && w.kind.spec.kind === kind.spec.kind && w.informer.get(o.metadata?.name ?? '', o.metadata?.namespace)))
+      return;
     this.live.delete(key);
     if (this.resources.delete(key)) this.schedule(key);
   }
@@ -183,7 +210,13 @@ export class KubernetesSource implements ConfigSource {
     const problems: SourceProblem[] = [];
     for (const r of this.resources.values()) {
       const spec = this.served.find((s) => s.spec.kind === r.ref.kind)?.spec;
-      if (spec && !spec.translated) problems.push({ origin: { source: 'kubernetes' }, ref: r.ref, severity: 'warning', message: `${r.ref.kind} is watched but not translated by Gatehouse yet: it has no effect on any proxy` });
+      if (spec && !spec.translated)
+        problems.push({
+          origin: { source: 'kubernetes' },
+          ref: r.ref,
+          severity: 'warning',
+          message: `${r.ref.kind} is watched but not translated by Gatehouse yet: it has no effect on any proxy`,
+        });
     }
     const revision = {};
     const snapshot: ResourceSnapshot = {

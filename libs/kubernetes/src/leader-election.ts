@@ -63,7 +63,11 @@ export class LeaderElector {
     this.setLeading(false);
     const lease = await this.get().catch(() => undefined);
     if (lease?.spec.holderIdentity === this.o.identity) {
-      await this.o.api.request('PUT', this.path(), { body: { ...lease, spec: { ...lease.spec, holderIdentity: '', leaseDurationSeconds: 1, renewTime: microTime(this.now()) } } }).catch(() => undefined);
+      await this.o.api
+        .request('PUT', this.path(), {
+          body: { ...lease, spec: { ...lease.spec, holderIdentity: '', leaseDurationSeconds: 1, renewTime: microTime(this.now()) } },
+        })
+        .catch(() => undefined);
     }
   }
 
@@ -83,7 +87,14 @@ export class LeaderElector {
     const lease = await this.get();
     const mine = { holderIdentity: this.o.identity, leaseDurationSeconds: this.duration, renewTime: microTime(now) };
     if (!lease) {
-      await this.o.api.request('POST', this.path(''), { body: { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: this.name, namespace: this.o.namespace }, spec: { ...mine, acquireTime: microTime(now), leaseTransitions: 0 } } });
+      await this.o.api.request('POST', this.path(''), {
+        body: {
+          apiVersion: 'coordination.k8s.io/v1',
+          kind: 'Lease',
+          metadata: { name: this.name, namespace: this.o.namespace },
+          spec: { ...mine, acquireTime: microTime(now), leaseTransitions: 0 },
+        },
+      });
       return this.renewed(now);
     }
     const holder = lease.spec.holderIdentity ?? '';
@@ -98,7 +109,9 @@ export class LeaderElector {
       return;
     }
     // Take it over; a 409 means another replica was faster.
-    await this.o.api.request('PUT', this.path(), { body: { ...lease, spec: { ...mine, acquireTime: microTime(now), leaseTransitions: (lease.spec.leaseTransitions ?? 0) + 1 } } });
+    await this.o.api.request('PUT', this.path(), {
+      body: { ...lease, spec: { ...mine, acquireTime: microTime(now), leaseTransitions: (lease.spec.leaseTransitions ?? 0) + 1 } },
+    });
     this.o.log?.info(`leader election: took over the lease ${this.o.namespace}/${this.name}${holder ? ` from ${holder}` : ''}`);
     this.renewed(now);
   }

@@ -167,20 +167,27 @@ export type FunctionCall = { upstream: StoredResource; fn: UpstreamFunction } | 
  * (one) Upstream backend. Undefined when the route names no function.
  */
 export function functionCall(snapshot: ResourceSnapshot, route: RouteIR): FunctionCall | undefined {
-  const refs = (route.filters as ReadonlyArray<{ type: string }>).filter((f): f is ExtensionRefFilterIR => f.type === 'ExtensionRef').filter((f) => f.group === FUNCTION_REF.group && f.kind === FUNCTION_REF.kind);
+  const refs = (route.filters as ReadonlyArray<{ type: string }>)
+    .filter((f): f is ExtensionRefFilterIR => f.type === 'ExtensionRef')
+    .filter((f) => f.group === FUNCTION_REF.group && f.kind === FUNCTION_REF.kind);
   const ref = refs[0];
   if (!ref) return undefined;
   if (refs.length > 1) return { error: `names ${refs.length} functions: a route calls one` };
   if (route.action.kind !== 'forward') return { error: `function ${ref.name}: the rule must forward to an Upstream` };
   const backends = route.action.backends.filter((b) => b.valid) as Array<{ ref?: BackendRefIR }>;
   const upstreams = backends.map((b) => b.ref).filter((r): r is BackendRefIR => !!r && r.group === FUNCTION_REF.group && r.kind === 'Upstream');
-  if (upstreams.length !== 1 || backends.length !== 1) return { error: `function ${ref.name}: the rule needs exactly one backendRef, to the gatehouse.dev Upstream that has the function` };
+  if (upstreams.length !== 1 || backends.length !== 1)
+    return { error: `function ${ref.name}: the rule needs exactly one backendRef, to the gatehouse.dev Upstream that has the function` };
   const u = upstreams[0]!;
   const upstream = snapshot.resources.get(`Upstream/${u.namespace}/${u.name}`);
   if (!upstream) return { error: `function ${ref.name}: Upstream ${u.namespace}/${u.name} not found` };
   const fns = (upstream.object as { spec?: { functions?: UpstreamFunction[] } }).spec?.functions ?? [];
   const fn = fns.find((f) => f.name === ref.name);
-  if (!fn) return { upstream, error: `Upstream ${u.namespace}/${u.name} has no function "${ref.name.slice(0, 100)}" (it has ${fns.length}: see gatehouse get upstreams)` };
+  if (!fn)
+    return {
+      upstream,
+      error: `Upstream ${u.namespace}/${u.name} has no function "${ref.name.slice(0, 100)}" (it has ${fns.length}: see gatehouse get upstreams)`,
+    };
   return { upstream, fn };
 }
 

@@ -9,7 +9,16 @@ export * from './version.js';
 export * from './names.js';
 export type * from '@gatehouse/ir';
 export type { Condition, ResourceRef, ResourceSnapshot, StoredResource, KubeObject } from '@gatehouse/api';
-export { describeRef, resourceKey, resourcesOfKind, resourcesByLabel, parseDurationMs, msToProtoDuration, SERVICE_NAME_LABEL, GATEHOUSE_GROUP } from '@gatehouse/api';
+export {
+  describeRef,
+  resourceKey,
+  resourcesOfKind,
+  resourcesByLabel,
+  parseDurationMs,
+  msToProtoDuration,
+  SERVICE_NAME_LABEL,
+  GATEHOUSE_GROUP,
+} from '@gatehouse/api';
 export * from './paths.js';
 export * from './discovery.js';
 export * from './upstream-variants.js';

@@ -42,6 +42,10 @@ export function policyKey(group: string, kind: string): string {
 }
 
 /** The effective policy of a kind on an IR node (`RouteIR`, `VirtualHostIR`, `HttpListenerIR`), if any. */
-export function policyOf<Spec = Record<string, unknown>>(node: { policies: Record<string, unknown> }, group: string, kind: string): AttachedPolicy<Spec> | undefined {
+export function policyOf<Spec = Record<string, unknown>>(
+  node: { policies: Record<string, unknown> },
+  group: string,
+  kind: string,
+): AttachedPolicy<Spec> | undefined {
   return node.policies[policyKey(group, kind)] as AttachedPolicy<Spec> | undefined;
 }

@@ -55,7 +55,11 @@ export function upstreamVariants(name: string, variants: readonly UpstreamVarian
     // The same resolved upstream (memoized by its plugin) gives the same object here: unchanged encodings are reused.
     const renamed = ctx.memo.get('upstream-variants', stored.object, () => new WeakMap<UpstreamIR, UpstreamIR>());
     let out = renamed.get(resolved);
-    if (!out) renamed.set(resolved, (out = { ...resolved, clusterName: clusterName('upstream', target.namespace, target.name), sources: [stored.ref, ...resolved.sources] }));
+    if (!out)
+      renamed.set(
+        resolved,
+        (out = { ...resolved, clusterName: clusterName('upstream', target.namespace, target.name), sources: [stored.ref, ...resolved.sources] }),
+      );
     return out;
   };
   return { name, backends: [{ group: GATEHOUSE_GROUP, kind: 'Upstream', resolve }] };

@@ -40,7 +40,9 @@ export function apply(api: KubeApi, o: ProvisionedObject): Promise<AppliedObject
 
 export async function remove(api: KubeApi, kind: ProvisionedObject['kind'], namespace: string, name: string, uid: string): Promise<void> {
   await api
-    .request('DELETE', objectUrl(kind, namespace, name), { body: { apiVersion: 'v1', kind: 'DeleteOptions', preconditions: { uid }, propagationPolicy: 'Background' } })
+    .request('DELETE', objectUrl(kind, namespace, name), {
+      body: { apiVersion: 'v1', kind: 'DeleteOptions', preconditions: { uid }, propagationPolicy: 'Background' },
+    })
     .catch((err: { status?: number }) => {
       if (err.status !== 404 && err.status !== 409) throw err;
     });

@@ -62,7 +62,10 @@ export async function syncCaWithSecret(o: CaSecretOptions): Promise<'copied' | '
 async function writeCa(dir: string, secret: SecretObject, where: string): Promise<void> {
   const cert = secret.data?.[CA_CERT_FILE];
   const key = secret.data?.[CA_KEY_FILE];
-  if (!cert || !key) throw new Error(`${where} lacks ${CA_CERT_FILE} or ${CA_KEY_FILE}: delete it (a new CA is created; re-provisioned Envoys get new certificates) or restore the keys`);
+  if (!cert || !key)
+    throw new Error(
+      `${where} lacks ${CA_CERT_FILE} or ${CA_KEY_FILE}: delete it (a new CA is created; re-provisioned Envoys get new certificates) or restore the keys`,
+    );
   await mkdir(dirname(dir), { recursive: true });
   const tmp = await mkdtemp(`${dir}.tmp-`);
   await writeFile(join(tmp, CA_CERT_FILE), Buffer.from(cert, 'base64'), { mode: 0o644 });

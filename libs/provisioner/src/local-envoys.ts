@@ -38,7 +38,10 @@ interface Running {
   exited?: Promise<void>;
 }
 
-const hashOf = (s: LocalEnvoySpec) => createHash('sha256').update(JSON.stringify([s.bootstrap, Object.entries(s.files).sort(), s.logLevel ?? 'info'])).digest('hex');
+const hashOf = (s: LocalEnvoySpec) =>
+  createHash('sha256')
+    .update(JSON.stringify([s.bootstrap, Object.entries(s.files).sort(), s.logLevel ?? 'info']))
+    .digest('hex');
 
 export class LocalEnvoys {
   private readonly running = new Map<string, Running>();
@@ -91,7 +94,21 @@ export class LocalEnvoys {
   private spawn(gateway: string, r: Running): void {
     const adminPath = join(r.dir, 'admin-address');
     rmSync(adminPath, { force: true });
-    const args = ['-c', BOOTSTRAP_FILE, '--concurrency', '1', '--use-dynamic-base-id', '--admin-address-path', adminPath, '-l', r.spec.logLevel ?? 'info', '--drain-time-s', '1', '--parent-shutdown-time-s', '2'];
+    const args = [
+      '-c',
+      BOOTSTRAP_FILE,
+      '--concurrency',
+      '1',
+      '--use-dynamic-base-id',
+      '--admin-address-path',
+      adminPath,
+      '-l',
+      r.spec.logLevel ?? 'info',
+      '--drain-time-s',
+      '1',
+      '--parent-shutdown-time-s',
+      '2',
+    ];
     const log = createWriteStream(join(r.dir, 'envoy.log'), { flags: 'a' });
     const child = spawn(this.o.envoyBinary, args, { cwd: r.dir, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout.pipe(log);
@@ -110,7 +127,9 @@ export class LocalEnvoys {
       }
     }, 100);
     r.exited = new Promise((resolve) => {
-      child.on('error', (err) => this.o.log?.warn(`local Envoy for gateway ${gateway} could not start: ${err.message} (--provision-envoy-binary ${this.o.envoyBinary})`));
+      child.on('error', (err) =>
+        this.o.log?.warn(`local Envoy for gateway ${gateway} could not start: ${err.message} (--provision-envoy-binary ${this.o.envoyBinary})`),
+      );
       child.on('close', (code, signal) => {
         clearInterval(poll);
         log.end();
@@ -121,7 +140,9 @@ export class LocalEnvoys {
         resolve();
         if (r.stopping || this.running.get(gateway) !== r) return;
         if (Date.now() - startedAt > 30_000) r.backoffMs = 1000;
-        this.o.log?.warn(`local Envoy for gateway ${gateway} exited (${code ?? signal}); starting it again in ${r.backoffMs} ms (log: ${join(r.dir, 'envoy.log')})`);
+        this.o.log?.warn(
+          `local Envoy for gateway ${gateway} exited (${code ?? signal}); starting it again in ${r.backoffMs} ms (log: ${join(r.dir, 'envoy.log')})`,
+        );
         r.timer = setTimeout(() => this.spawn(gateway, r), r.backoffMs);
         r.backoffMs = Math.min(r.backoffMs * 2, 30_000);
       });

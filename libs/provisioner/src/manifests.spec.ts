@@ -18,7 +18,8 @@ const gateway = (over: Partial<ProvisionedGateway['spec']> = {}): ProvisionedGat
     ...over,
   },
 });
-const byKind = (objs: ProvisionedObject[], kind: string) => objs.find((o) => o.kind === kind)! as ProvisionedObject & { spec: Record<string, never>; data: Record<string, string> };
+const byKind = (objs: ProvisionedObject[], kind: string) =>
+  objs.find((o) => o.kind === kind)! as ProvisionedObject & { spec: Record<string, never>; data: Record<string, string> };
 const tls = { cert: 'CERT', key: 'KEY', ca: 'CA' };
 
 describe('names', () => {
@@ -38,7 +39,10 @@ describe('bootstrap', () => {
   it('is the gatehouse bootstrap with the mTLS credential read from files, never inline', () => {
     const text = provisionedBootstrap({ gateway: 'team-a/web', xdsHost: 'gatehouse-xds.gatehouse-system.svc.cluster.local', xdsPort: 9977, tls: true });
     expect(text).not.toContain('inlineString');
-    const b = JSON.parse(text) as { node: { cluster: string }; staticResources: { clusters: Array<{ type: string; transportSocket: { typedConfig: { commonTlsContext: Record<string, unknown> } } }> } };
+    const b = JSON.parse(text) as {
+      node: { cluster: string };
+      staticResources: { clusters: Array<{ type: string; transportSocket: { typedConfig: { commonTlsContext: Record<string, unknown> } } }> };
+    };
     expect(b.node.cluster).toBe('team-a/web');
     const c = b.staticResources.clusters[0]!;
     expect(c.type).toBe('STRICT_DNS');
@@ -57,7 +61,9 @@ describe('manifests', () => {
     for (const o of objs) {
       expect(o.metadata).toMatchObject({ name: 'gatehouse-web', namespace: 'team-a' });
       expect(o.metadata.labels[GATEWAY_NAME_LABEL]).toBe('web');
-      expect(o.metadata.ownerReferences).toEqual([{ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', name: 'web', uid: 'uid-1', controller: true, blockOwnerDeletion: true }]);
+      expect(o.metadata.ownerReferences).toEqual([
+        { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', name: 'web', uid: 'uid-1', controller: true, blockOwnerDeletion: true },
+      ]);
       expect(o.metadata.annotations[CONFIG_HASH_ANNOTATION]).toMatch(/^[0-9a-f]{16}$/);
     }
     expect(byKind(objs, 'ConfigMap').data).toEqual({ [BOOTSTRAP_FILE]: '{}\n' });
@@ -72,10 +78,22 @@ describe('manifests', () => {
       { name: 'tcp-443', port: 443, protocol: 'TCP' },
     ]);
     // ListenerSet listeners the Gateway serves add their ports; known ones are not repeated.
-    expect(servicePorts(gateway(), [{ port: 8443, protocol: 'TCP' }, { port: 443, protocol: 'TCP' }]).map((p) => p.name)).toEqual(['udp-53', 'tcp-80', 'tcp-443', 'tcp-8443']);
+    expect(
+      servicePorts(gateway(), [
+        { port: 8443, protocol: 'TCP' },
+        { port: 443, protocol: 'TCP' },
+      ]).map((p) => p.name),
+    ).toEqual(['udp-53', 'tcp-80', 'tcp-443', 'tcp-8443']);
     const svc = byKind(gatewayManifests({ gateway: gateway(), params: {}, bootstrap: '{}' }), 'Service');
     expect(svc.spec).toMatchObject({ type: 'LoadBalancer', selector: { [GATEWAY_NAME_LABEL]: 'web' } });
-    const cip = byKind(gatewayManifests({ gateway: gateway(), params: { service: { type: 'ClusterIP', externalTrafficPolicy: 'Local', annotations: { a: 'b' } } }, bootstrap: '{}' }), 'Service');
+    const cip = byKind(
+      gatewayManifests({
+        gateway: gateway(),
+        params: { service: { type: 'ClusterIP', externalTrafficPolicy: 'Local', annotations: { a: 'b' } } },
+        bootstrap: '{}',
+      }),
+      'Service',
+    );
     expect(cip.spec).toMatchObject({ type: 'ClusterIP' });
     expect(cip.spec).not.toHaveProperty('externalTrafficPolicy');
     expect(cip.metadata.annotations['a']).toBe('b');
@@ -83,8 +101,26 @@ describe('manifests', () => {
 
   it('runs Envoy non-root on a read-only root, with the parameters and spec.infrastructure propagated', () => {
     const gw = gateway({ infrastructure: { labels: { team: 'a', [GATEWAY_NAME_LABEL]: 'spoofed' }, annotations: { note: 'x' } } });
-    const objs = gatewayManifests({ gateway: gw, params: { replicas: 3, image: 'example.com/envoy:1', resources: { limits: { memory: '1Gi' } }, logLevel: 'debug' }, bootstrap: '{}', tls });
-    const d = byKind(objs, 'Deployment') as unknown as { spec: { replicas: number; template: { metadata: { labels: Record<string, string>; annotations: Record<string, string> }; spec: { securityContext: Record<string, unknown>; automountServiceAccountToken: boolean; containers: Array<Record<string, unknown>>; volumes: unknown[] } } } };
+    const objs = gatewayManifests({
+      gateway: gw,
+      params: { replicas: 3, image: 'example.com/envoy:1', resources: { limits: { memory: '1Gi' } }, logLevel: 'debug' },
+      bootstrap: '{}',
+      tls,
+    });
+    const d = byKind(objs, 'Deployment') as unknown as {
+      spec: {
+        replicas: number;
+        template: {
+          metadata: { labels: Record<string, string>; annotations: Record<string, string> };
+          spec: {
+            securityContext: Record<string, unknown>;
+            automountServiceAccountToken: boolean;
+            containers: Array<Record<string, unknown>>;
+            volumes: unknown[];
+          };
+        };
+      };
+    };
     expect(d.spec.replicas).toBe(3);
     const pod = d.spec.template;
     expect(pod.metadata.labels).toMatchObject({ team: 'a', [GATEWAY_NAME_LABEL]: 'web' });
@@ -92,7 +128,12 @@ describe('manifests', () => {
     expect(pod.spec.automountServiceAccountToken).toBe(false);
     expect(pod.spec.securityContext).toMatchObject({ runAsNonRoot: true, sysctls: [{ name: 'net.ipv4.ip_unprivileged_port_start', value: '0' }] });
     const c = pod.spec.containers[0]!;
-    expect(c).toMatchObject({ image: 'example.com/envoy:1', workingDir: '/etc/gatehouse', resources: { limits: { memory: '1Gi' } }, securityContext: { readOnlyRootFilesystem: true, allowPrivilegeEscalation: false } });
+    expect(c).toMatchObject({
+      image: 'example.com/envoy:1',
+      workingDir: '/etc/gatehouse',
+      resources: { limits: { memory: '1Gi' } },
+      securityContext: { readOnlyRootFilesystem: true, allowPrivilegeEscalation: false },
+    });
     expect(c['args']).toEqual(expect.arrayContaining(['--log-level', 'debug']));
     for (const o of objs) expect(o.metadata.labels).toMatchObject({ team: 'a', [GATEWAY_NAME_LABEL]: 'web' });
   });

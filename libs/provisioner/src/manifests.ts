@@ -63,17 +63,29 @@ export function gatewayManifests(i: ManifestInput): ProvisionedObject[] {
     namespace: gw.metadata.namespace ?? 'default',
     labels: { ...labels },
     annotations: { ...annotations, ...extraAnnotations },
-    ownerReferences: [{ apiVersion: GATEWAY_API_VERSION, kind: 'Gateway', name: gw.metadata.name, uid: gw.metadata.uid ?? '', controller: true, blockOwnerDeletion: true }],
+    ownerReferences: [
+      { apiVersion: GATEWAY_API_VERSION, kind: 'Gateway', name: gw.metadata.name, uid: gw.metadata.uid ?? '', controller: true, blockOwnerDeletion: true },
+    ],
   });
   const out: ProvisionedObject[] = [];
   out.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: meta(), data: { [BOOTSTRAP_FILE]: i.bootstrap } });
   if (i.tls) {
     const b64 = (s: string) => Buffer.from(s).toString('base64');
-    out.push({ apiVersion: 'v1', kind: 'Secret', metadata: meta(), type: XDS_CLIENT_SECRET_TYPE, data: { 'tls.crt': b64(i.tls.cert), 'tls.key': b64(i.tls.key), 'ca.crt': b64(i.tls.ca) } });
+    out.push({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: meta(),
+      type: XDS_CLIENT_SECRET_TYPE,
+      data: { 'tls.crt': b64(i.tls.cert), 'tls.key': b64(i.tls.key), 'ca.crt': b64(i.tls.ca) },
+    });
   }
   const ports = servicePorts(gw, i.extraPorts);
   out.push(service(meta(i.params.service?.annotations ?? {}), gw, ports, i.params));
-  const bootstrapHash = createHash('sha256').update(i.bootstrap).update(JSON.stringify(i.tls ?? {})).digest('hex').slice(0, 16);
+  const bootstrapHash = createHash('sha256')
+    .update(i.bootstrap)
+    .update(JSON.stringify(i.tls ?? {}))
+    .digest('hex')
+    .slice(0, 16);
   out.push(deployment(meta(), gw, ports, i, bootstrapHash, annotations, labels));
   for (const o of out) o.metadata.annotations[CONFIG_HASH_ANNOTATION] = configHash(o);
   return out;
@@ -82,7 +94,10 @@ export function gatewayManifests(i: ManifestInput): ProvisionedObject[] {
 /** A hash of everything Gatehouse sets on the object (its own hash annotation aside). */
 export function configHash(o: ProvisionedObject): string {
   const { [CONFIG_HASH_ANNOTATION]: _h, ...annotations } = o.metadata.annotations;
-  return createHash('sha256').update(JSON.stringify({ ...o, metadata: { ...o.metadata, annotations } })).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(JSON.stringify({ ...o, metadata: { ...o.metadata, annotations } }))
+    .digest('hex')
+    .slice(0, 16);
 }
 
 interface PortSpec {
@@ -120,7 +135,15 @@ function service(metadata: ProvisionedObject['metadata'], gw: Gateway, ports: Po
   };
 }
 
-function deployment(metadata: ProvisionedObject['metadata'], gw: Gateway, ports: PortSpec[], i: ManifestInput, bootstrapHash: string, annotations: Record<string, string>, labels: Record<string, string>): ProvisionedObject {
+function deployment(
+  metadata: ProvisionedObject['metadata'],
+  gw: Gateway,
+  ports: PortSpec[],
+  i: ManifestInput,
+  bootstrapHash: string,
+  annotations: Record<string, string>,
+  labels: Record<string, string>,
+): ProvisionedObject {
   const p = i.params;
   const name = metadata.name;
   const resources = p.resources ?? { requests: { cpu: '100m', memory: '128Mi' } };
@@ -157,7 +180,9 @@ function deployment(metadata: ProvisionedObject['metadata'], gw: Gateway, ports:
               workingDir: ENVOY_WORKDIR,
               ports: ports.map((x) => ({ name: x.name, containerPort: x.port, protocol: x.protocol })),
               // Not a Gateway listener's port: those are no measure of Envoy being up (a listener may be invalid).
-              ...(i.readinessPort !== undefined ? { readinessProbe: { httpGet: { path: READINESS_PATH, port: i.readinessPort }, periodSeconds: 5, failureThreshold: 3 } } : {}),
+              ...(i.readinessPort !== undefined
+                ? { readinessProbe: { httpGet: { path: READINESS_PATH, port: i.readinessPort }, periodSeconds: 5, failureThreshold: 3 } }
+                : {}),
               resources,
               securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
               volumeMounts: [

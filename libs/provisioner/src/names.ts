@@ -26,14 +26,20 @@ export function shortHash(text: string, length = 8): string {
 export function objectName(gatewayName: string): string {
   const plain = `gatehouse-${gatewayName}`;
   if (plain.length <= 63 && /^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(plain)) return plain;
-  const cleaned = plain.replace(/[^-a-z0-9]/g, '-').slice(0, 54).replace(/-+$/, '');
+  const cleaned = plain
+    .replace(/[^-a-z0-9]/g, '-')
+    .slice(0, 54)
+    .replace(/-+$/, '');
   return `${cleaned}-${shortHash(gatewayName)}`;
 }
 
 /** A label value naming `value` (at most 63 characters; a longer name is cut and given a hash suffix). */
 export function labelValue(value: string): string {
   if (value.length <= 63 && /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/.test(value)) return value;
-  const cleaned = value.replace(/[^-A-Za-z0-9_.]/g, '-').slice(0, 54).replace(/[^A-Za-z0-9]+$/, '');
+  const cleaned = value
+    .replace(/[^-A-Za-z0-9_.]/g, '-')
+    .slice(0, 54)
+    .replace(/[^A-Za-z0-9]+$/, '');
   return `${cleaned}-${shortHash(value)}`;
 }
 

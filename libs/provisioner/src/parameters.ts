@@ -62,13 +62,28 @@ const q = (s: string | undefined) => JSON.stringify((s ?? '').length > 100 ? `${
 export function resolveRef(ref: ParametersRef | undefined, where: string, lookup: ParametersLookup, namespace?: string): Resolved {
   if (!ref) return { ok: true, spec: {} };
   if ((ref.group ?? '') !== GATEHOUSE_GROUP || ref.kind !== PARAMETERS_KIND) {
-    return { ok: false, message: `${where}: kind ${q(ref.kind)} in group ${q(ref.group)} is not supported: reference a ${PARAMETERS_KIND} (group ${GATEHOUSE_GROUP}) or remove the reference` };
+    return {
+      ok: false,
+      message: `${where}: kind ${q(ref.kind)} in group ${q(ref.group)} is not supported: reference a ${PARAMETERS_KIND} (group ${GATEHOUSE_GROUP}) or remove the reference`,
+    };
   }
   const ns = namespace ?? ref.namespace;
-  if (!ns) return { ok: false, message: `${where}: namespace is required (${PARAMETERS_KIND} is namespaced): set it to the namespace of ${PARAMETERS_KIND} ${q(ref.name)}` };
-  if (!lookup.served) return { ok: false, message: `${where}: the ${PARAMETERS_KIND} CRD (gatewayparameters.${GATEHOUSE_GROUP}) is not installed: install Gatehouse's CRDs (charts/gatehouse/crds)` };
+  if (!ns)
+    return {
+      ok: false,
+      message: `${where}: namespace is required (${PARAMETERS_KIND} is namespaced): set it to the namespace of ${PARAMETERS_KIND} ${q(ref.name)}`,
+    };
+  if (!lookup.served)
+    return {
+      ok: false,
+      message: `${where}: the ${PARAMETERS_KIND} CRD (gatewayparameters.${GATEHOUSE_GROUP}) is not installed: install Gatehouse's CRDs (charts/gatehouse/crds)`,
+    };
   const found = lookup.get(ns, ref.name ?? '');
-  if (!found) return { ok: false, message: `${where}: ${describeRef({ kind: PARAMETERS_KIND, namespace: ns, name: ref.name ?? '' })} does not exist: create it or fix the reference` };
+  if (!found)
+    return {
+      ok: false,
+      message: `${where}: ${describeRef({ kind: PARAMETERS_KIND, namespace: ns, name: ref.name ?? '' })} does not exist: create it or fix the reference`,
+    };
   return { ok: true, spec: found.spec ?? {} };
 }
 

@@ -90,7 +90,16 @@ export class Provisioner {
   constructor(private readonly o: ProvisionerOptions) {
     const log = { info: (m: string) => o.log.info(m), warn: (m: string) => o.log.warn(m) };
     for (const kind of OWNED_KINDS) {
-      this.owned.set(kind, new WatchedCollection<OwnedObject>({ api: o.api, path: clusterCollection(kind), labelSelector: OWNED_SELECTOR, log, onChange: (verb, obj) => this.onOwnedChange(kind, verb, obj) }));
+      this.owned.set(
+        kind,
+        new WatchedCollection<OwnedObject>({
+          api: o.api,
+          path: clusterCollection(kind),
+          labelSelector: OWNED_SELECTOR,
+          log,
+          onChange: (verb, obj) => this.onOwnedChange(kind, verb, obj),
+        }),
+      );
     }
     this.parameters = new WatchedCollection<ParametersObject>({
       api: o.api,
@@ -258,7 +267,13 @@ export class Provisioner {
     const extraPorts = this.servedPorts(gp.gateway);
     // Local Envoys share this machine's network (and nothing probes them): no readiness listener for them.
     const ready = this.envoys ? undefined : readinessPort(servicePorts(gp.gateway, extraPorts));
-    const bootstrap = provisionedBootstrap({ gateway: gp.key, xdsHost: xds.host, xdsPort: xds.port, tls: this.o.tls, ...(ready !== undefined ? { readinessPort: ready } : {}) });
+    const bootstrap = provisionedBootstrap({
+      gateway: gp.key,
+      xdsHost: xds.host,
+      xdsPort: xds.port,
+      tls: this.o.tls,
+      ...(ready !== undefined ? { readinessPort: ready } : {}),
+    });
     let tls: { cert: string; key: string; ca: string } | undefined;
     if (this.o.tls) {
       this.ca ??= await ControlPlaneCa.loadOrCreate(join(this.o.dataDir, 'xds-ca'));
@@ -266,7 +281,15 @@ export class Provisioner {
       const existing = credentialOfSecret(this.applied.get(secretKey) ?? this.owned.get('Secret')!.get(name, ns));
       tls = await clientCredential(this.ca, gp.key, existing);
     }
-    const manifests = gatewayManifests({ gateway: gp.gateway, params: gp.params!, bootstrap, ...(tls ? { tls } : {}), ...(this.o.envoyImage ? { defaultImage: this.o.envoyImage } : {}), extraPorts, ...(ready !== undefined ? { readinessPort: ready } : {}) });
+    const manifests = gatewayManifests({
+      gateway: gp.gateway,
+      params: gp.params!,
+      bootstrap,
+      ...(tls ? { tls } : {}),
+      ...(this.o.envoyImage ? { defaultImage: this.o.envoyImage } : {}),
+      extraPorts,
+      ...(ready !== undefined ? { readinessPort: ready } : {}),
+    });
     const written: string[] = [];
     const result = new Map<OwnedKind, AppliedObject | OwnedObject>();
     for (const m of manifests) {
@@ -289,7 +312,10 @@ export class Provisioner {
         written.push(m.kind);
       }
     }
-    if (written.length) this.o.log.info(`provisioner: Gateway ${gp.key}: applied ${written.join(', ')} ${ns}/${name}${this.envoys ? ' (local mode: Envoy runs on this machine)' : ''}`);
+    if (written.length)
+      this.o.log.info(
+        `provisioner: Gateway ${gp.key}: applied ${written.join(', ')} ${ns}/${name}${this.envoys ? ' (local mode: Envoy runs on this machine)' : ''}`,
+      );
     if (!this.envoys) return undefined;
     // Local mode: the Envoy runs from what the cluster holds, byte for byte.
     const cm = result.get('ConfigMap') as { data?: Record<string, string> } | undefined;
@@ -324,7 +350,9 @@ export class Provisioner {
         try {
           await remove(this.o.api, kind, ns, name, obj.metadata?.uid ?? '');
           this.applied.delete(`${kind}/${ns}/${name}`);
-          this.o.log.info(`provisioner: Gateway ${gwKey} ${gp ? `no longer needs it` : 'is no longer of a Gatehouse GatewayClass'}: deleted ${kind} ${ns}/${name}`);
+          this.o.log.info(
+            `provisioner: Gateway ${gwKey} ${gp ? `no longer needs it` : 'is no longer of a Gatehouse GatewayClass'}: deleted ${kind} ${ns}/${name}`,
+          );
         } catch (err) {
           this.o.log.warn(`provisioner: ${kind} ${ns}/${name} not deleted: ${(err as Error).message}`);
         }

@@ -40,7 +40,10 @@ export class WatchedCollection<T extends KubernetesObject> {
     const status = err?.statusCode ?? err?.status ?? err?.code;
     clearTimeout(this.timer);
     if (status === 404) {
-      if (this.served) this.o.log?.info(`provisioner: ${this.o.path} is not served (CRD not installed?); looked for again every ${Math.round((this.o.rediscoverMs ?? 30_000) / 1000)} s`);
+      if (this.served)
+        this.o.log?.info(
+          `provisioner: ${this.o.path} is not served (CRD not installed?); looked for again every ${Math.round((this.o.rediscoverMs ?? 30_000) / 1000)} s`,
+        );
       this.served = false;
       this.timer = setTimeout(() => void this.restart(), this.o.rediscoverMs ?? 30_000);
     } else {

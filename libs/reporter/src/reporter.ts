@@ -1,7 +1,15 @@
 // The reporter: every resource's status and history, and proxy state, persisted with TypeORM. Serving never
 // waits for it: `record*` only updates memory; a timer flushes batches; an outage only delays the writes.
 import { DataSource, In, type Repository } from 'typeorm';
-import { ENTITIES, ProxyStateEntity, ResourceHistoryEntity, ResourceStatusEntity, type ProxyStateRow, type ResourceHistoryRow, type ResourceStatusRow } from './entities.js';
+import {
+  ENTITIES,
+  ProxyStateEntity,
+  ResourceHistoryEntity,
+  ResourceStatusEntity,
+  type ProxyStateRow,
+  type ResourceHistoryRow,
+  type ResourceStatusRow,
+} from './entities.js';
 import { MIGRATIONS } from './migrations.js';
 
 export interface ReporterLog {
@@ -119,7 +127,18 @@ export class Reporter {
       k.deletedAt = at;
       const existing = this.pendingStatus.get(key);
       if (existing) existing.deletedAt = at;
-      else this.pendingStatus.set(key, { ...this.keyParts(key), contentHash: k.contentHash, generation: null, state: k.state, conditions: [], messages: [], firstSeen: k.firstSeen, lastChange: at, deletedAt: at });
+      else
+        this.pendingStatus.set(key, {
+          ...this.keyParts(key),
+          contentHash: k.contentHash,
+          generation: null,
+          state: k.state,
+          conditions: [],
+          messages: [],
+          firstSeen: k.firstSeen,
+          lastChange: at,
+          deletedAt: at,
+        });
       this.pushHistory({ resourceKey: key, at, state: 'deleted', contentHash: k.contentHash, conditions: [], messages: [] });
     }
   }
@@ -147,7 +166,9 @@ export class Reporter {
 
   private async connect(): Promise<void> {
     const ds = new DataSource({
-      ...(this.options.db ? { type: 'postgres' as const, url: this.options.db, connectTimeoutMS: 2000 } : { type: 'better-sqlite3' as const, database: this.options.sqlitePath }),
+      ...(this.options.db
+        ? { type: 'postgres' as const, url: this.options.db, connectTimeoutMS: 2000 }
+        : { type: 'better-sqlite3' as const, database: this.options.sqlitePath }),
       entities: ENTITIES,
       migrations: MIGRATIONS,
       migrationsRun: true,
@@ -201,19 +222,26 @@ export class Reporter {
       this.pendingProxies.clear();
       try {
         await this.ds!.transaction(async (m) => {
-          for (let i = 0; i < statuses.length; i += 200) await m.getRepository(ResourceStatusEntity).upsert(statuses.slice(i, i + 200) as Rows<ResourceStatusRow>, ['key']);
-          for (let i = 0; i < history.length; i += 200) await m.getRepository(ResourceHistoryEntity).insert(history.slice(i, i + 200) as Rows<ResourceHistoryRow>);
+          for (let i = 0; i < statuses.length; i += 200)
+            await m.getRepository(ResourceStatusEntity).upsert(statuses.slice(i, i + 200) as Rows<ResourceStatusRow>, ['key']);
+          for (let i = 0; i < history.length; i += 200)
+            await m.getRepository(ResourceHistoryEntity).insert(history.slice(i, i + 200) as Rows<ResourceHistoryRow>);
           for (const p of proxies) await m.getRepository(ProxyStateEntity).upsert(p as Rows<ProxyStateRow>, ['id']);
           if (proxies.some((p) => p.disconnectedAt !== null)) {
             // Disconnected proxies are history: only the newest are kept, so reconnecting clients cannot grow the table.
             const keep = Math.max(0, Math.floor(this.options.proxyRetention ?? 500));
-            await m.query(`DELETE FROM proxy_state WHERE disconnected_at IS NOT NULL AND id NOT IN (SELECT id FROM proxy_state WHERE disconnected_at IS NOT NULL ORDER BY disconnected_at DESC, id DESC LIMIT ${keep})`);
+            await m.query(
+              `DELETE FROM proxy_state WHERE disconnected_at IS NOT NULL AND id NOT IN (SELECT id FROM proxy_state WHERE disconnected_at IS NOT NULL ORDER BY disconnected_at DESC, id DESC LIMIT ${keep})`,
+            );
           }
           const touched = [...new Set(history.map((h) => h.resourceKey))];
           const keep = this.options.historyRetention ?? 100;
           for (const key of touched) {
             await m.query(
-              `DELETE FROM resource_history WHERE resource_key = $1 AND id NOT IN (SELECT id FROM resource_history WHERE resource_key = $1 ORDER BY id DESC LIMIT ${Math.max(1, Math.floor(keep))})`.replace(/\$1/g, this.options.db ? '$1' : '?'),
+              `DELETE FROM resource_history WHERE resource_key = $1 AND id NOT IN (SELECT id FROM resource_history WHERE resource_key = $1 ORDER BY id DESC LIMIT ${Math.max(1, Math.floor(keep))})`.replace(
+                /\$1/g,
+                this.options.db ? '$1' : '?',
+              ),
               this.options.db ? [key] : [key, key],
             );
           }
@@ -228,7 +256,8 @@ export class Reporter {
       this.recovered();
     } catch (err) {
       const message = (err as Error).message;
-      if (this.lastError !== message) this.options.log?.warn(`reporter: database unavailable (${message}); serving continues, reports are kept and written when it is back`);
+      if (this.lastError !== message)
+        this.options.log?.warn(`reporter: database unavailable (${message}); serving continues, reports are kept and written when it is back`);
       this.lastError = message;
       if (this.ds?.isInitialized && /terminat|ECONNREFUSED|ECONNRESET|Connection|closed/i.test(message)) await this.ds.destroy().catch(() => undefined);
     }
@@ -249,7 +278,9 @@ export class Reporter {
     if (q.state) where['state'] = In(q.state.split(','));
     if (q.kind) where['kind'] = q.kind;
     if (q.namespace) where['namespace'] = q.namespace;
-    const [items, total] = await this.db.getRepository(ResourceStatusEntity).findAndCount({ where, order: { key: 'ASC' }, take: Math.min(q.limit ?? 100, 1000), skip: q.offset ?? 0 });
+    const [items, total] = await this.db
+      .getRepository(ResourceStatusEntity)
+      .findAndCount({ where, order: { key: 'ASC' }, take: Math.min(q.limit ?? 100, 1000), skip: q.offset ?? 0 });
     return { items, total };
   }
 
@@ -277,7 +308,10 @@ const cut = (s: string, max: number) => (s.length > max ? `${s.slice(0, max - 1)
 export function boundedProxyRow(p: ProxyStateRow): ProxyStateRow {
   const versions: ProxyStateRow['versions'] = {};
   for (const [type, v] of Object.entries(p.versions).slice(0, MAX_TYPES)) {
-    versions[cut(type, 200)] = { ...(v.sent !== undefined ? { sent: cut(String(v.sent), 128) } : {}), ...(v.acked !== undefined ? { acked: cut(String(v.acked), 128) } : {}) };
+    versions[cut(type, 200)] = {
+      ...(v.sent !== undefined ? { sent: cut(String(v.sent), 128) } : {}),
+      ...(v.acked !== undefined ? { acked: cut(String(v.acked), 128) } : {}),
+    };
   }
   return {
     ...p,

@@ -20,12 +20,24 @@ export function resolveBackend(ctx: RouteContext, stored: StoredResource, ref: B
   const namespace = ref.namespace ?? stored.ref.namespace;
   const resolver = ctx.resolvers.get(`${group}/${kind}`);
   if (!resolver) return { reason: 'InvalidKind', message: `backend kind ${group ? `${group}/` : ''}${kind} is not supported` };
-  if (!referencePermitted(ctx.snapshot, { group: GATEWAY_GROUP, kind: stored.ref.kind, namespace: stored.ref.namespace }, { group, kind, namespace, name: ref.name })) {
+  if (
+    !referencePermitted(
+      ctx.snapshot,
+      { group: GATEWAY_GROUP, kind: stored.ref.kind, namespace: stored.ref.namespace },
+      { group, kind, namespace, name: ref.name },
+    )
+  ) {
     return { reason: 'RefNotPermitted', message: `${kind} ${namespace}/${ref.name} is in another namespace and no ReferenceGrant there allows it` };
   }
   const target = { group, kind, namespace, name: ref.name, ...(ref.port !== undefined ? { port: ref.port } : {}) };
   const key = `${group}/${kind}/${namespace}/${ref.name}/${ref.port ?? ''}`;
-  const base = resolveOnce(ctx, key, (pluginCtx) => resolver.resolve(pluginCtx, target), `${kind} ${namespace}/${ref.name}`, group === '' && kind === 'Service' ? target : undefined);
+  const base = resolveOnce(
+    ctx,
+    key,
+    (pluginCtx) => resolver.resolve(pluginCtx, target),
+    `${kind} ${namespace}/${ref.name}`,
+    group === '' && kind === 'Service' ? target : undefined,
+  );
   if (!protocol || isBackendError(base) || base.appProtocol === protocol) return base;
   // A variant is an upstream of its own (its own cluster), resolved once too: the engine collects upstreams from
   // the resolutions. Derived through the memo, so an unchanged base keeps the same variant object.
@@ -34,7 +46,11 @@ export function resolveBackend(ctx: RouteContext, stored: StoredResource, ref: B
   if (cached) return cached.result;
   // Over TLS (a BackendTLSPolicy) HTTP/2 is negotiated by ALPN: the cluster is named for what it speaks.
   const suffix = base.tls ? 'h2' : protocol;
-  const variant = ctx.pluginCtx.memo.get(`upstream-${protocol}`, base, (): UpstreamIR => ({ ...base, clusterName: `${base.clusterName}_${suffix}`, appProtocol: protocol }));
+  const variant = ctx.pluginCtx.memo.get(`upstream-${protocol}`, base, (): UpstreamIR => ({
+    ...base,
+    clusterName: `${base.clusterName}_${suffix}`,
+    appProtocol: protocol,
+  }));
   ctx.resolved.set(variantKey, { result: variant, deps: new Set(), reports: [] });
   return variant;
 }
@@ -43,7 +59,13 @@ export function resolveBackend(ctx: RouteContext, stored: StoredResource, ref: B
  * One resolution per key per translation. The resolver's reports are recorded, and its snapshot reads too: a route
  * reusing the result replays both, as if it had resolved the backend itself.
  */
-function resolveOnce(ctx: RouteContext, key: string, resolve: (pluginCtx: PluginContext) => UpstreamIR | Problem, what: string, service?: BackendTarget): UpstreamIR | Problem {
+function resolveOnce(
+  ctx: RouteContext,
+  key: string,
+  resolve: (pluginCtx: PluginContext) => UpstreamIR | Problem,
+  what: string,
+  service?: BackendTarget,
+): UpstreamIR | Problem {
   const cached = ctx.resolved.get(key);
   if (cached) {
     ctx.deps.replay(cached.deps);
@@ -55,7 +77,10 @@ function resolveOnce(ctx: RouteContext, key: string, resolve: (pluginCtx: Plugin
   const recording: PluginContext = {
     ...ctx.pluginCtx,
     reports: {
-      reject: (r: ResourceRef, reason: string, message: string) => (reports.push(['reject', r, reason, message]), ctx.pluginCtx.reports.reject(r, reason, message)),
+      reject: (r: ResourceRef, reason: string, message: string) => (
+        reports.push(['reject', r, reason, message]),
+        ctx.pluginCtx.reports.reject(r, reason, message)
+      ),
       warn: (r: ResourceRef, reason: string, message: string) => (reports.push(['warn', r, reason, message]), ctx.pluginCtx.reports.warn(r, reason, message)),
     },
   };
@@ -83,13 +108,18 @@ function resolveOnce(ctx: RouteContext, key: string, resolve: (pluginCtx: Plugin
  * connection fails and the client gets a 5xx, as the spec asks.
  */
 function withBackendTls(ctx: RouteContext, pluginCtx: PluginContext, target: BackendTarget, u: UpstreamIR): { upstream: UpstreamIR; policy?: PolicyMatch } {
-  const svc = ctx.snapshot.resources.get(`Service/${target.namespace}/${target.name}`)?.object as { spec?: { ports?: Array<{ name?: string; port: number }> } } | undefined;
+  const svc = ctx.snapshot.resources.get(`Service/${target.namespace}/${target.name}`)?.object as
+    { spec?: { ports?: Array<{ name?: string; port: number }> } } | undefined;
   const portName = svc?.spec?.ports?.find((p) => p.port === target.port)?.name;
   const match = ctx.backendTls.lookup(target.namespace, target.name, portName);
   if (!match) return { upstream: u };
   const { winner } = match;
   if (!winner.tls) {
-    pluginCtx.reports.warn({ kind: 'Service', namespace: target.namespace, name: target.name }, 'NoValidCACertificate', `Service ${target.namespace}/${target.name}: ${describeRef(winner.ref)} has no valid CA certificate: connections to this backend fail`);
+    pluginCtx.reports.warn(
+      { kind: 'Service', namespace: target.namespace, name: target.name },
+      'NoValidCACertificate',
+      `Service ${target.namespace}/${target.name}: ${describeRef(winner.ref)} has no valid CA certificate: connections to this backend fail`,
+    );
   }
   const tls: UpstreamTlsIR = winner.tls ?? { sni: '', trustedCa: 'system', subjectAltNames: [{ type: 'DNS', value: UNVERIFIABLE_NAME }], policy: winner.ref };
   const upstream = ctx.pluginCtx.memo.get('upstream-tls', u, () => new WeakMap<UpstreamTlsIR, UpstreamIR>());

@@ -3,7 +3,15 @@
 // (per target and sectionName, the oldest, then by namespace/name, wins; the others are Conflicted). Their status is
 // per ancestor: each Gateway a route using the Service is attached to.
 import { X509Certificate } from 'node:crypto';
-import { describeRef, resourcesOfKind, type BackendTLSPolicy, type Condition, type ResourceRef, type ResourceSnapshot, type StoredResource } from '@gatehouse/api';
+import {
+  describeRef,
+  resourcesOfKind,
+  type BackendTLSPolicy,
+  type Condition,
+  type ResourceRef,
+  type ResourceSnapshot,
+  type StoredResource,
+} from '@gatehouse/api';
 import type { UpstreamTlsIR } from '@gatehouse/ir';
 import { cond, type ReportBook } from './report-book.js';
 
@@ -46,7 +54,11 @@ export function backendTlsPolicies(snapshot: ResourceSnapshot, book: ReportBook)
     states.set(p.key, evaluate(snapshot, p));
     for (const [i, t] of (p.object.spec?.targetRefs ?? []).entries()) {
       if ((t.group ?? '') !== '' || t.kind !== 'Service') {
-        book.warn(p.ref, 'InvalidKind', `${describeRef(p.ref)}: spec.targetRefs[${i}]: only core Services are supported targets, not ${t.group ? `${t.group}/` : ''}${String(t.kind).slice(0, 64)}`);
+        book.warn(
+          p.ref,
+          'InvalidKind',
+          `${describeRef(p.ref)}: spec.targetRefs[${i}]: only core Services are supported targets, not ${t.group ? `${t.group}/` : ''}${String(t.kind).slice(0, 64)}`,
+        );
         continue;
       }
       const key = `${p.ref.namespace}/${t.name}/${t.sectionName ?? ''}`;
@@ -90,7 +102,10 @@ function evaluate(snapshot: ResourceSnapshot, p: StoredPolicy): PolicyState {
     const group = r.group ?? '';
     const kind = r.kind ?? '';
     if (group !== '' || (kind !== 'ConfigMap' && kind !== 'Secret')) {
-      problems.push({ reason: 'InvalidKind', message: `${at}: ${group ? `${group}/` : ''}${kind.slice(0, 64)} is not supported (use a ConfigMap or a Secret with ca.crt)` });
+      problems.push({
+        reason: 'InvalidKind',
+        message: `${at}: ${group ? `${group}/` : ''}${kind.slice(0, 64)} is not supported (use a ConfigMap or a Secret with ca.crt)`,
+      });
       continue;
     }
     const stored = snapshot.resources.get(`${kind}/${ref.namespace}/${r.name}`);
@@ -121,9 +136,13 @@ function evaluate(snapshot: ResourceSnapshot, p: StoredPolicy): PolicyState {
     conditions.push(cond('Accepted', true, 'Accepted', '', gen));
   }
   const first = problems[0];
-  conditions.push(first ? cond('ResolvedRefs', false, first.reason, problems.map((x) => x.message).join('; '), gen) : cond('ResolvedRefs', true, 'ResolvedRefs', '', gen));
+  conditions.push(
+    first ? cond('ResolvedRefs', false, first.reason, problems.map((x) => x.message).join('; '), gen) : cond('ResolvedRefs', true, 'ResolvedRefs', '', gen),
+  );
   if (error || !trustedCa) return { ref, ...(error ? { error } : {}), conditions };
-  const sans = (v?.subjectAltNames ?? []).map((s) => (s.type === 'URI' ? { type: 'URI' as const, value: s.uri ?? '' } : { type: 'DNS' as const, value: s.hostname ?? '' }));
+  const sans = (v?.subjectAltNames ?? []).map((s) =>
+    s.type === 'URI' ? { type: 'URI' as const, value: s.uri ?? '' } : { type: 'DNS' as const, value: s.hostname ?? '' },
+  );
   const hostname = v!.hostname;
   return { ref, tls: { sni: hostname, trustedCa, subjectAltNames: sans.length ? sans : [{ type: 'DNS', value: hostname }], policy: ref }, conditions };
 }

@@ -28,7 +28,12 @@ export function secretValue(secret: Secret, key: string): string | undefined {
 export function resolveCertificates(snapshot: ResourceSnapshot, owner: ResourceRef, listener: Listener): CertificateResult {
   const out: CertificateResult = { secrets: [], dnsNames: [] };
   const refs = listener.tls?.certificateRefs ?? [];
-  if (refs.length === 0) return { secrets: [], dnsNames: [], problem: { reason: 'InvalidCertificateRef', message: 'tls.certificateRefs: a listener that terminates TLS needs at least one certificate' } };
+  if (refs.length === 0)
+    return {
+      secrets: [],
+      dnsNames: [],
+      problem: { reason: 'InvalidCertificateRef', message: 'tls.certificateRefs: a listener that terminates TLS needs at least one certificate' },
+    };
   for (const [i, ref] of refs.entries()) {
     const at = `tls.certificateRefs[${i}]`;
     const namespace = ref.namespace ?? owner.namespace;
@@ -36,8 +41,17 @@ export function resolveCertificates(snapshot: ResourceSnapshot, owner: ResourceR
       out.problem ??= { reason: 'InvalidCertificateRef', message: `${at}: only core Secrets are supported, not ${ref.group ?? ''}/${ref.kind}` };
       continue;
     }
-    if (!referencePermitted(snapshot, { group: 'gateway.networking.k8s.io', kind: owner.kind, namespace: owner.namespace }, { group: '', kind: 'Secret', namespace, name: ref.name })) {
-      out.problem ??= { reason: 'RefNotPermitted', message: `${at}: Secret ${namespace}/${ref.name} is in another namespace and no ReferenceGrant there allows it` };
+    if (
+      !referencePermitted(
+        snapshot,
+        { group: 'gateway.networking.k8s.io', kind: owner.kind, namespace: owner.namespace },
+        { group: '', kind: 'Secret', namespace, name: ref.name },
+      )
+    ) {
+      out.problem ??= {
+        reason: 'RefNotPermitted',
+        message: `${at}: Secret ${namespace}/${ref.name} is in another namespace and no ReferenceGrant there allows it`,
+      };
       continue;
     }
     const stored = snapshot.resources.get(`Secret/${namespace}/${ref.name}`);
@@ -80,7 +94,10 @@ export function checkedPair(cert: string | undefined, key: string | undefined): 
 /** The DNS names a certificate is valid for: its DNS subject alternative names, else its common name. */
 function dnsNamesOf(pem: string): string[] {
   const x = new X509Certificate(pem);
-  const sans = (x.subjectAltName ?? '').split(', ').filter((n) => n.startsWith('DNS:')).map((n) => n.slice(4).toLowerCase());
+  const sans = (x.subjectAltName ?? '')
+    .split(', ')
+    .filter((n) => n.startsWith('DNS:'))
+    .map((n) => n.slice(4).toLowerCase());
   if (sans.length) return sans;
   const cn = /(?:^|\n)CN=([^\n]+)/.exec(x.subject)?.[1];
   return cn ? [cn.toLowerCase()] : [];

@@ -5,7 +5,12 @@ import { resourceKey, type KubeObject, type ResourceSnapshot, type StoredResourc
 import { extensionObjectKinds, extensionObjectsFound } from './extension-objects.js';
 import type { Problem, RouteContext } from './route-context.js';
 
-const crd = (kind: string): KubeObject => ({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'x' }, spec: { group: 'filters.example.com', names: { kind } } });
+const crd = (kind: string): KubeObject => ({
+  apiVersion: 'apiextensions.k8s.io/v1',
+  kind: 'CustomResourceDefinition',
+  metadata: { name: 'x' },
+  spec: { group: 'filters.example.com', names: { kind } },
+});
 const stored = (o: KubeObject): StoredResource => {
   const ref = { kind: o.kind, namespace: o.metadata.namespace ?? 'default', name: o.metadata.name };
   return { key: resourceKey(ref), ref, object: o, origin: { source: 'inline' }, createdAt: '2026-01-01T00:00:00Z' };
@@ -16,7 +21,14 @@ const snapshot: ResourceSnapshot = { resources: new Map([[filter.key, filter]]),
 const ext = (kind: string, name: string) => ({ type: 'ExtensionRef' as const, group: 'filters.example.com', kind, name });
 
 describe('ExtensionRef objects of plugin kinds', () => {
-  const plugins = [{ kinds: [{ crd: crd('HeaderFilter'), attach: 'extensionRef' }, { crd: crd('HeaderPolicy'), attach: 'targetRefs' }] }];
+  const plugins = [
+    {
+      kinds: [
+        { crd: crd('HeaderFilter'), attach: 'extensionRef' },
+        { crd: crd('HeaderPolicy'), attach: 'targetRefs' },
+      ],
+    },
+  ];
   const ctx = { snapshot, extensionKinds: extensionObjectKinds(plugins) } as unknown as RouteContext;
 
   it('knows the extensionRef kinds of the plugins (the same set for the same plugin list)', () => {
@@ -28,11 +40,26 @@ describe('ExtensionRef objects of plugin kinds', () => {
     const problems: Problem[] = [];
     expect(extensionObjectsFound(ctx, route, { filters: [ext('HeaderFilter', 'present')], mirrors: [] }, 'spec.rules[0]', problems)).toBe(true);
     expect(problems).toEqual([]);
-    expect(extensionObjectsFound(ctx, route, { filters: [ext('HeaderFilter', 'present'), ext('HeaderFilter', 'gone')], mirrors: [] }, 'spec.rules[1]', problems)).toBe(false);
-    expect(problems).toEqual([{ reason: 'RefNotFound', message: 'spec.rules[1].filters[1].extensionRef: HeaderFilter default/gone not found: requests of this rule get HTTP 500 until it exists' }]);
+    expect(
+      extensionObjectsFound(ctx, route, { filters: [ext('HeaderFilter', 'present'), ext('HeaderFilter', 'gone')], mirrors: [] }, 'spec.rules[1]', problems),
+    ).toBe(false);
+    expect(problems).toEqual([
+      {
+        reason: 'RefNotFound',
+        message: 'spec.rules[1].filters[1].extensionRef: HeaderFilter default/gone not found: requests of this rule get HTTP 500 until it exists',
+      },
+    ]);
   });
 
   it('claimed kinds that are not plugin objects (function references) are not looked up', () => {
-    expect(extensionObjectsFound(ctx, route, { filters: [{ type: 'ExtensionRef', group: 'gatehouse.dev', kind: 'UpstreamFunction', name: 'f' }], mirrors: [] }, 'spec.rules[0]', [])).toBe(true);
+    expect(
+      extensionObjectsFound(
+        ctx,
+        route,
+        { filters: [{ type: 'ExtensionRef', group: 'gatehouse.dev', kind: 'UpstreamFunction', name: 'f' }], mirrors: [] },
+        'spec.rules[0]',
+        [],
+      ),
+    ).toBe(true);
   });
 });

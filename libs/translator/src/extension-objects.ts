@@ -15,7 +15,8 @@ export function extensionObjectKinds(plugins: ReadonlyArray<{ kinds?: ReadonlyAr
     for (const p of plugins) {
       for (const k of p.kinds ?? []) {
         const spec = k.crd['spec'] as { group?: unknown; names?: { kind?: unknown } } | undefined;
-        if (k.attach === 'extensionRef' && typeof spec?.group === 'string' && typeof spec.names?.kind === 'string') kinds.add(`${spec.group}/${spec.names.kind}`);
+        if (k.attach === 'extensionRef' && typeof spec?.group === 'string' && typeof spec.names?.kind === 'string')
+          kinds.add(`${spec.group}/${spec.names.kind}`);
       }
     }
     memo.set(plugins, (set = kinds));
@@ -32,7 +33,10 @@ export function extensionObjectsFound(ctx: RouteContext, stored: StoredResource,
     const ref: ResourceRef = { kind: f.kind, namespace: stored.ref.namespace, name: f.name };
     if (ctx.snapshot.resources.has(`${ref.kind}/${ref.namespace}/${ref.name}`)) return;
     ok = false;
-    problems.push({ reason: 'RefNotFound', message: `${at}.filters[${i}].extensionRef: ${describeRef(ref)} not found: requests of this rule get HTTP 500 until it exists` });
+    problems.push({
+      reason: 'RefNotFound',
+      message: `${at}.filters[${i}].extensionRef: ${describeRef(ref)} not found: requests of this rule get HTTP 500 until it exists`,
+    });
   });
   return ok;
 }

@@ -17,9 +17,13 @@ describe('parseFilters: ExtensionRef', () => {
 
   it('an unclaimed one drops the rule, naming the field and its group/kind', () => {
     expect(() => parseFilters(rule([fn('f', 'example.com', 'Filter')]), 'spec.rules[2]', undefined, CLAIMED)).toThrow(
-      new RuleError('spec.rules[2].filters[0].extensionRef: ExtensionRef example.com/Filter is not supported (no plugin handles it; supported ExtensionRef kinds: gatehouse.dev/UpstreamFunction)'),
+      new RuleError(
+        'spec.rules[2].filters[0].extensionRef: ExtensionRef example.com/Filter is not supported (no plugin handles it; supported ExtensionRef kinds: gatehouse.dev/UpstreamFunction)',
+      ),
     );
-    expect(() => parseFilters(rule([{ type: 'ExtensionRef', extensionRef: { group: 'gatehouse.dev', kind: 'UpstreamFunction' } }]), 'spec.rules[0]', undefined, CLAIMED)).toThrow('extensionRef: kind and name are required');
+    expect(() =>
+      parseFilters(rule([{ type: 'ExtensionRef', extensionRef: { group: 'gatehouse.dev', kind: 'UpstreamFunction' } }]), 'spec.rules[0]', undefined, CLAIMED),
+    ).toThrow('extensionRef: kind and name are required');
   });
 
   it('without claimed kinds (GRPCRoute) it is refused as before', () => {

@@ -31,7 +31,8 @@ export function parseFilters(rule: HTTPRouteRule, at: string, supported: readonl
       out.filters.push(extensionRef(raw['extensionRef'], `${path}.extensionRef`, claimed));
       continue;
     }
-    if (!supported.includes(f.type)) throw new RuleError(`${path}.type: filter ${String(f.type).slice(0, 64)} is not supported (supported: ${supported.join(', ')})`);
+    if (!supported.includes(f.type))
+      throw new RuleError(`${path}.type: filter ${String(f.type).slice(0, 64)} is not supported (supported: ${supported.join(', ')})`);
     switch (f.type) {
       case 'RequestHeaderModifier':
       case 'ResponseHeaderModifier': {
@@ -64,7 +65,8 @@ export function parseFilters(rule: HTTPRouteRule, at: string, supported: readonl
         throw new RuleError(`${path}.type: filter ${String(f.type).slice(0, 64)} is not supported (supported: ${supported.join(', ')})`);
     }
   }
-  if (out.redirect && out.filters.some((f) => f.type === 'URLRewrite')) throw new RuleError(`${at}.filters: RequestRedirect and URLRewrite cannot be used together`);
+  if (out.redirect && out.filters.some((f) => f.type === 'URLRewrite'))
+    throw new RuleError(`${at}.filters: RequestRedirect and URLRewrite cannot be used together`);
   return out;
 }
 
@@ -77,7 +79,9 @@ function extensionRef(value: unknown, path: string, claimed: ReadonlySet<string>
   if (!kind || !name) throw new RuleError(`${path}: kind and name are required`);
   if (!claimed.has(`${group}/${kind}`)) {
     const known = [...claimed].sort().join(', ') || 'none';
-    throw new RuleError(`${path}: ExtensionRef ${`${group}/${kind}`.slice(0, 128)} is not supported (no plugin handles it; supported ExtensionRef kinds: ${known})`);
+    throw new RuleError(
+      `${path}: ExtensionRef ${`${group}/${kind}`.slice(0, 128)} is not supported (no plugin handles it; supported ExtensionRef kinds: ${known})`,
+    );
   }
   return { type: 'ExtensionRef', group, kind, name };
 }
@@ -87,7 +91,8 @@ function headerModifier(value: unknown, path: string): HeaderModifierIR {
   const pairs = (list: unknown, field: string) =>
     ((list as Array<Raw> | undefined) ?? []).map((h, i) => {
       if (typeof h['name'] !== 'string' || typeof h['value'] !== 'string') throw new RuleError(`${path}.${field}[${i}]: name and value are required strings`);
-      if (/^(:|host$)/i.test(h['name'])) throw new RuleError(`${path}.${field}[${i}].name: "${h['name']}" cannot be modified (pseudo-headers and Host are set by the proxy)`);
+      if (/^(:|host$)/i.test(h['name']))
+        throw new RuleError(`${path}.${field}[${i}].name: "${h['name']}" cannot be modified (pseudo-headers and Host are set by the proxy)`);
       return { name: h['name'], value: h['value'] };
     });
   const remove = ((v['remove'] as string[] | undefined) ?? []).map((n, i) => {
@@ -130,7 +135,8 @@ function mirrorFraction(m: Raw, path: string): { numerator: number; denominator:
   if (!f) return undefined;
   const numerator = f['numerator'] as number;
   const denominator = (f['denominator'] as number | undefined) ?? 100;
-  if (!(numerator >= 0 && denominator > 0 && numerator <= denominator)) throw new RuleError(`${path}.fraction: numerator must be between 0 and denominator (> 0)`);
+  if (!(numerator >= 0 && denominator > 0 && numerator <= denominator))
+    throw new RuleError(`${path}.fraction: numerator must be between 0 and denominator (> 0)`);
   return { numerator, denominator };
 }
 
@@ -159,7 +165,8 @@ export function parseTimeouts(rule: HTTPRouteRule & { retry?: Raw }, at: string)
   const backend = dur(rule.timeouts?.backendRequest, 'timeouts.backendRequest');
   if (request !== undefined) out.timeoutMs = request;
   if (backend !== undefined) {
-    if (request !== undefined && request !== 0 && backend > request) throw new RuleError(`${at}.timeouts.backendRequest: must not be longer than timeouts.request`);
+    if (request !== undefined && request !== 0 && backend > request)
+      throw new RuleError(`${at}.timeouts.backendRequest: must not be longer than timeouts.request`);
     out.backendTimeoutMs = backend;
   }
   if (rule.retry) {
@@ -178,9 +185,14 @@ export function parseBackendFilters(filters: readonly unknown[] | undefined, at:
   for (const [fi, f] of (filters ?? []).entries()) {
     const raw = (f ?? {}) as Raw;
     const path = `${at}.filters[${fi}]`;
-    if (raw['type'] === 'RequestHeaderModifier') out.push({ type: 'RequestHeaderModifier', modifier: headerModifier(raw['requestHeaderModifier'], `${path}.requestHeaderModifier`) });
-    else if (raw['type'] === 'ResponseHeaderModifier') out.push({ type: 'ResponseHeaderModifier', modifier: headerModifier(raw['responseHeaderModifier'], `${path}.responseHeaderModifier`) });
-    else throw new RuleError(`${path}.type: filter ${String(raw['type']).slice(0, 64)} is not supported on a backendRef (supported there: RequestHeaderModifier, ResponseHeaderModifier; put other filters on the rule)`);
+    if (raw['type'] === 'RequestHeaderModifier')
+      out.push({ type: 'RequestHeaderModifier', modifier: headerModifier(raw['requestHeaderModifier'], `${path}.requestHeaderModifier`) });
+    else if (raw['type'] === 'ResponseHeaderModifier')
+      out.push({ type: 'ResponseHeaderModifier', modifier: headerModifier(raw['responseHeaderModifier'], `${path}.responseHeaderModifier`) });
+    else
+      throw new RuleError(
+        `${path}.type: filter ${String(raw['type']).slice(0, 64)} is not supported on a backendRef (supported there: RequestHeaderModifier, ResponseHeaderModifier; put other filters on the rule)`,
+      );
   }
   return out;
 }
@@ -215,7 +227,9 @@ export function parseSessionPersistence(value: unknown, at: string, routeKey: st
     if (ttlMs === undefined) throw new RuleError(`${path}.absoluteTimeout: required for a Permanent cookie`);
     out.ttlSeconds = Math.max(1, Math.ceil(ttlMs / 1000));
   } else if (ttlMs !== undefined) {
-    throw new RuleError(`${path}.absoluteTimeout: not supported for a Session cookie (Envoy cannot bound its lifetime without making it Permanent); set cookie.lifetimeType: Permanent or remove it`);
+    throw new RuleError(
+      `${path}.absoluteTimeout: not supported for a Session cookie (Envoy cannot bound its lifetime without making it Permanent); set cookie.lifetimeType: Permanent or remove it`,
+    );
   }
   return out;
 }

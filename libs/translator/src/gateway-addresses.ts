@@ -16,7 +16,8 @@ export interface AddressPlan {
 export function planAddresses(gw: Gateway, defaultBindAddress: string, usable: (address: string) => boolean): AddressPlan {
   const requested = gw.spec.addresses ?? [];
   const unsupported = requested.find((a) => (a.type ?? 'IPAddress') !== 'IPAddress');
-  if (unsupported) return { bind: [], unsupported: { type: unsupported.type!, ...(unsupported.value !== undefined ? { value: unsupported.value } : {}) }, unusable: [] };
+  if (unsupported)
+    return { bind: [], unsupported: { type: unsupported.type!, ...(unsupported.value !== undefined ? { value: unsupported.value } : {}) }, unusable: [] };
   if (requested.length === 0) return { bind: [defaultBindAddress], unusable: [] };
   const bind: string[] = [];
   const unusable: string[] = [];

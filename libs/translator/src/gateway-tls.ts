@@ -32,17 +32,26 @@ function resolveValidation(snapshot: ResourceSnapshot, gateway: ResourceRef, v: 
     const kind = r.kind ?? 'ConfigMap';
     const namespace = r.namespace ?? gateway.namespace;
     if (group !== '' || (kind !== 'ConfigMap' && kind !== 'Secret')) {
-      out.problem ??= { reason: 'InvalidCACertificateKind', message: `${field}: ${group ? `${group}/` : ''}${kind.slice(0, 64)} is not supported (use a ConfigMap or a Secret with ca.crt)` };
+      out.problem ??= {
+        reason: 'InvalidCACertificateKind',
+        message: `${field}: ${group ? `${group}/` : ''}${kind.slice(0, 64)} is not supported (use a ConfigMap or a Secret with ca.crt)`,
+      };
       continue;
     }
     if (!referencePermitted(snapshot, { group: GATEWAY_GROUP, kind: 'Gateway', namespace: gateway.namespace }, { group: '', kind, namespace, name: r.name })) {
-      out.problem ??= { reason: 'RefNotPermitted', message: `${field}: ${kind} ${namespace}/${r.name} is in another namespace and no ReferenceGrant there allows it` };
+      out.problem ??= {
+        reason: 'RefNotPermitted',
+        message: `${field}: ${kind} ${namespace}/${r.name} is in another namespace and no ReferenceGrant there allows it`,
+      };
       continue;
     }
     const stored = snapshot.resources.get(`${kind}/${namespace}/${r.name}`);
     const pem = stored ? caPem(stored.object as { data?: Record<string, unknown> }, kind === 'Secret') : undefined;
     if (!pem) {
-      out.problem ??= { reason: 'InvalidCACertificateRef', message: `${field}: ${kind} ${namespace}/${r.name} ${stored ? 'has no valid certificate in "ca.crt"' : 'not found'}` };
+      out.problem ??= {
+        reason: 'InvalidCACertificateRef',
+        message: `${field}: ${kind} ${namespace}/${r.name} ${stored ? 'has no valid certificate in "ca.crt"' : 'not found'}`,
+      };
       continue;
     }
     cas.push(pem);
@@ -78,10 +87,23 @@ export function backendClientCertificate(snapshot: ResourceSnapshot, gw: { ref: 
   const at = 'spec.tls.backend.clientCertificateRef';
   const namespace = ref.namespace ?? gw.ref.namespace;
   if ((ref.group ?? '') !== '' || (ref.kind ?? 'Secret') !== 'Secret') {
-    return { problem: { reason: 'InvalidClientCertificateRef', message: `${at}: only core Secrets are supported, not ${ref.group ? `${ref.group}/` : ''}${String(ref.kind).slice(0, 64)}` } };
+    return {
+      problem: {
+        reason: 'InvalidClientCertificateRef',
+        message: `${at}: only core Secrets are supported, not ${ref.group ? `${ref.group}/` : ''}${String(ref.kind).slice(0, 64)}`,
+      },
+    };
   }
-  if (!referencePermitted(snapshot, { group: GATEWAY_GROUP, kind: 'Gateway', namespace: gw.ref.namespace }, { group: '', kind: 'Secret', namespace, name: ref.name })) {
-    return { problem: { reason: 'RefNotPermitted', message: `${at}: Secret ${namespace}/${ref.name} is in another namespace and no ReferenceGrant there allows it` } };
+  if (
+    !referencePermitted(
+      snapshot,
+      { group: GATEWAY_GROUP, kind: 'Gateway', namespace: gw.ref.namespace },
+      { group: '', kind: 'Secret', namespace, name: ref.name },
+    )
+  ) {
+    return {
+      problem: { reason: 'RefNotPermitted', message: `${at}: Secret ${namespace}/${ref.name} is in another namespace and no ReferenceGrant there allows it` },
+    };
   }
   const stored = snapshot.resources.get(`Secret/${namespace}/${ref.name}`);
   if (!stored) return { problem: { reason: 'InvalidClientCertificateRef', message: `${at}: Secret ${namespace}/${ref.name} not found` } };

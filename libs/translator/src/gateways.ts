@@ -1,6 +1,15 @@
 // GatewayClass and Gateway processing: which Gateways are ours, which of their listeners (and of the ListenerSets they
 // take) are usable.
-import { CONTROLLER_NAME, describeRef, resourcesOfKind, type Gateway, type GatewayClass, type ListenerSet, type ResourceSnapshot, type StoredResource } from '@gatehouse/api';
+import {
+  CONTROLLER_NAME,
+  describeRef,
+  resourcesOfKind,
+  type Gateway,
+  type GatewayClass,
+  type ListenerSet,
+  type ResourceSnapshot,
+  type StoredResource,
+} from '@gatehouse/api';
 import type { SecretIR } from '@gatehouse/ir';
 import { planAddresses } from './gateway-addresses.js';
 import { backendClientCertificate, frontendValidation, type FrontendValidation } from './gateway-tls.js';
@@ -71,14 +80,21 @@ function processGateway(
   const gw = stored.object;
   const gen = gw.metadata.generation;
   if (!classes.has(gw.spec?.gatewayClassName)) {
-    book.warn(stored.ref, 'NotReconciled', `${describeRef(stored.ref)}: spec.gatewayClassName: GatewayClass "${gw.spec?.gatewayClassName}" does not exist or is not controlled by ${CONTROLLER_NAME}; the Gateway is ignored`);
+    book.warn(
+      stored.ref,
+      'NotReconciled',
+      `${describeRef(stored.ref)}: spec.gatewayClassName: GatewayClass "${gw.spec?.gatewayClassName}" does not exist or is not controlled by ${CONTROLLER_NAME}; the Gateway is ignored`,
+    );
     return undefined;
   }
   book.entry(stored.ref, gen);
   for (const field of unimplementedGatewayFields(gw)) {
     book.warn(stored.ref, 'UnsupportedValue', `${describeRef(stored.ref)}: ${field} is not implemented by Gatehouse and has no effect`);
   }
-  const plan = options.bindGatewayAddresses === false ? { bind: [options.defaultBindAddress], unusable: [] } : planAddresses(gw, options.defaultBindAddress, options.addressUsable ?? (() => true));
+  const plan =
+    options.bindGatewayAddresses === false
+      ? { bind: [options.defaultBindAddress], unusable: [] }
+      : planAddresses(gw, options.defaultBindAddress, options.addressUsable ?? (() => true));
   if (plan.unsupported) {
     const what = `spec.addresses: type ${plan.unsupported.type.slice(0, 64)} is not supported (use IPAddress)`;
     book.condition(stored.ref, cond('Accepted', false, 'UnsupportedAddress', what, gen));
@@ -102,7 +118,15 @@ function processGateway(
   };
   const own: ListenerSlot[] = (gw.spec.listeners ?? []).map((listener) => {
     const frontend = listener.protocol === 'HTTPS' ? frontendFor(listener.port) : undefined;
-    return safeSlot(snapshot, { gatewayRef: stored.ref, owner: stored.ref, key: listener.name, listener, addresses: plan.bind, gen, ...(frontend ? { frontend } : {}) });
+    return safeSlot(snapshot, {
+      gatewayRef: stored.ref,
+      owner: stored.ref,
+      key: listener.name,
+      listener,
+      addresses: plan.bind,
+      gen,
+      ...(frontend ? { frontend } : {}),
+    });
   });
   markConflicts(own, gen);
   const { slots, listenerSets } = mergeListenerSets(snapshot, book, stored, sets, own, plan.bind, frontendFor);
@@ -113,10 +137,21 @@ function processGateway(
   // A listener that is not accepted, conflicts or has unresolved references: the reason the spec gives for that
   // (ListenersNotValid), naming them. The Gateway is accepted when at least one of its listeners is (counting those
   // of the ListenerSets it took), not accepted when none is.
-  const invalid = own.filter((s) => !s.usable || s.report.conditions.some((c) => (c.type === 'Conflicted' ? c.status === 'True' : (c.type === 'Accepted' || c.type === 'ResolvedRefs') && c.status === 'False')));
+  const invalid = own.filter(
+    (s) =>
+      !s.usable ||
+      s.report.conditions.some((c) =>
+        c.type === 'Conflicted' ? c.status === 'True' : (c.type === 'Accepted' || c.type === 'ResolvedRefs') && c.status === 'False',
+      ),
+  );
   const anyAccepted = own.length === 0 || slots.some((s) => s.report.conditions.some((c) => c.type === 'Accepted' && c.status === 'True'));
   const notValid = `listener${invalid.length > 1 ? 's' : ''} ${invalid.map((s) => `"${s.listener.name}"`).join(', ')} ${invalid.length > 1 ? 'are' : 'is'} not valid (see status.listeners)`;
-  book.condition(stored.ref, invalid.length ? cond('Accepted', anyAccepted, 'ListenersNotValid', anyAccepted ? notValid : `no listener is accepted: ${notValid}`, gen) : cond('Accepted', true, 'Accepted', '', gen));
+  book.condition(
+    stored.ref,
+    invalid.length
+      ? cond('Accepted', anyAccepted, 'ListenersNotValid', anyAccepted ? notValid : `no listener is accepted: ${notValid}`, gen)
+      : cond('Accepted', true, 'Accepted', '', gen),
+  );
   if (plan.unusable.length) {
     const what = `spec.addresses: ${plan.unusable.join(', ')} ${plan.unusable.length > 1 ? 'are' : 'is'} not an address of the proxy's host (served on ${plan.bind.join(', ')} only)`;
     book.condition(stored.ref, cond('Programmed', false, 'AddressNotUsable', what, gen));
@@ -127,7 +162,16 @@ function processGateway(
   // AllowInsecureFallback weakens client validation: the Gateway says so (the spec's InsecureFrontendValidationMode).
   const insecurePorts = [...frontends].filter(([, f]) => f?.validation?.allowInsecure).map(([p]) => p);
   if (insecurePorts.length) {
-    book.condition(stored.ref, cond('InsecureFrontendValidationMode', true, 'ConfigurationChanged', `client certificates are validated with AllowInsecureFallback on port ${insecurePorts.sort((a, b) => a - b).join(', ')}: connections without a valid certificate are let through`, gen));
+    book.condition(
+      stored.ref,
+      cond(
+        'InsecureFrontendValidationMode',
+        true,
+        'ConfigurationChanged',
+        `client certificates are validated with AllowInsecureFallback on port ${insecurePorts.sort((a, b) => a - b).join(', ')}: connections without a valid certificate are let through`,
+        gen,
+      ),
+    );
   }
   const backendCert = backendClientCertificate(snapshot, stored);
   if (backendCert) {
@@ -165,4 +209,3 @@ function unimplementedGatewayFields(gw: Gateway): string[] {
   }
   return out;
 }
-

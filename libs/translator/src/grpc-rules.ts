@@ -31,7 +31,16 @@ export function buildGrpcRules(ctx: RouteContext, stored: StoredResource & { obj
         : { kind: 'direct', status: GRPC_UNAVAILABLE };
       out.problems.push(...problems);
       for (const [mi, match] of builtMatches.entries()) {
-        out.routes.push({ name: `${namespace}/${name}/rule/${ri}/match/${mi}`, source: stored.ref, ruleIndex: ri, matchIndex: mi, match, action, filters: parsed.filters, policies: {} });
+        out.routes.push({
+          name: `${namespace}/${name}/rule/${ri}/match/${mi}`,
+          source: stored.ref,
+          ruleIndex: ri,
+          matchIndex: mi,
+          match,
+          action,
+          filters: parsed.filters,
+          policies: {},
+        });
       }
     } catch (err) {
       if (!(err instanceof RuleError)) throw err;
@@ -52,7 +61,10 @@ function grpcMatch(m: GrpcMatch, at: string): RouteMatchIR {
   if (!service && !method) throw new RuleError(`${at}.method: set service, method or both`);
   let path: RouteMatchIR['path'];
   if ((mm.type ?? 'Exact') === 'Exact') {
-    for (const [field, v] of [['service', service], ['method', method]] as const) {
+    for (const [field, v] of [
+      ['service', service],
+      ['method', method],
+    ] as const) {
       if (v.includes('/')) throw new RuleError(`${at}.method.${field}: "${v.slice(0, 64)}" must not contain "/"`);
     }
     if (service && method) path = { type: 'Exact', value: `/${service}/${method}` };

@@ -30,7 +30,16 @@ export function buildHttpRules(ctx: RouteContext, stored: StoredResource & { obj
       }
       out.problems.push(...problems);
       for (const [mi, match] of builtMatches.entries()) {
-        out.routes.push({ name: `${namespace}/${name}/rule/${ri}/match/${mi}`, source: stored.ref, ruleIndex: ri, matchIndex: mi, match, action, filters: parsed.filters, policies: {} });
+        out.routes.push({
+          name: `${namespace}/${name}/rule/${ri}/match/${mi}`,
+          source: stored.ref,
+          ruleIndex: ri,
+          matchIndex: mi,
+          match,
+          action,
+          filters: parsed.filters,
+          policies: {},
+        });
       }
     } catch (err) {
       if (!(err instanceof RuleError)) throw err;
@@ -41,11 +50,19 @@ export function buildHttpRules(ctx: RouteContext, stored: StoredResource & { obj
 }
 
 /** RequestMirror backendRefs resolve like any backend; a problem leaves the mirror out (ResolvedRefs=False). */
-export function resolveMirrors(ctx: RouteContext, stored: StoredResource, parsed: ParsedFilters, at: string, problems: Problem[], protocol?: ForcedProtocol): void {
+export function resolveMirrors(
+  ctx: RouteContext,
+  stored: StoredResource,
+  parsed: ParsedFilters,
+  at: string,
+  problems: Problem[],
+  protocol?: ForcedProtocol,
+): void {
   for (const m of parsed.mirrors) {
     const resolved = resolveBackend(ctx, stored, m.ref as unknown as BackendRef, protocol);
     const filter = parsed.filters[m.index] as Extract<RouteFilterIR, { type: 'RequestMirror' }>;
-    if (isBackendError(resolved)) problems.push({ reason: resolved.reason, message: `${at}.filters[${m.index}].requestMirror.backendRef: ${resolved.message}` });
+    if (isBackendError(resolved))
+      problems.push({ reason: resolved.reason, message: `${at}.filters[${m.index}].requestMirror.backendRef: ${resolved.message}` });
     else Object.assign(filter, { clusterName: resolved.clusterName, valid: true });
   }
 }
@@ -63,7 +80,11 @@ function buildMatch(m: HTTPRouteMatch, at: string): RouteMatchIR {
   const path = { type: m.path?.type ?? 'PathPrefix', value: m.path?.value ?? '/' };
   if (path.type === 'RegularExpression') regexOrThrow(path.value, `${at}.path.value`);
   else if (!path.value.startsWith('/')) throw new RuleError(`${at}.path.value: must start with "/"`);
-  const match: RouteMatchIR = { path, headers: stringMatches(m.headers, `${at}.headers`, true), queryParams: stringMatches(m.queryParams, `${at}.queryParams`, false) };
+  const match: RouteMatchIR = {
+    path,
+    headers: stringMatches(m.headers, `${at}.headers`, true),
+    queryParams: stringMatches(m.queryParams, `${at}.queryParams`, false),
+  };
   if (m.method) match.method = m.method;
   return match;
 }
@@ -72,4 +93,3 @@ export function regexOrThrow(pattern: string, field: string): void {
   const verdict = checkRegex(pattern);
   if (!verdict.ok) throw new RuleError(`${field}: ${verdict.message}`);
 }
-

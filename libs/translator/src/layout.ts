@@ -38,25 +38,52 @@ export function gatewayLayout(gw: GatewayState): GatewayLayout {
   // are valid for (a client reuses a connection only for names its certificate covers, RFC 9110 7.4) and a listener
   // without hostname. With a certificate per listener, that keeps each table small however many listeners share the
   // port; others' Hosts on such a connection get 404 instead of 421.
-  const coalescable = (slot: ListenerSlot) => hostnamesOn(slot.envoyListener).filter((h) => h === '*' || h === (slot.listener.hostname ?? '*') || slot.certNames.some((n) => certCovers(n, h)));
+  const coalescable = (slot: ListenerSlot) =>
+    hostnamesOn(slot.envoyListener).filter((h) => h === '*' || h === (slot.listener.hostname ?? '*') || slot.certNames.some((n) => certCovers(n, h)));
   const streams = new Map<string, StreamListenerIR>();
   for (const slot of gw.slots) {
     if (slot.dormant && !slot.usable) {
       // Its routes go to a table of their own that no Envoy listener serves: counted as attached, never reachable.
-      tables.push({ key: tableOf(slot), routeConfigName: `${slot.envoyListener}-${slot.key}`, listeners: { hostnames: [slot.listener.hostname ?? '*'], self: slot.listener.hostname ?? '*' } });
+      tables.push({
+        key: tableOf(slot),
+        routeConfigName: `${slot.envoyListener}-${slot.key}`,
+        listeners: { hostnames: [slot.listener.hostname ?? '*'], self: slot.listener.hostname ?? '*' },
+      });
       continue;
     }
     if (!slot.usable) continue;
     if (STREAM_PROTOCOLS.has(slot.listener.protocol)) {
       let sl = streams.get(slot.envoyListener);
-      if (!sl) streams.set(slot.envoyListener, (sl = { name: slot.envoyListener, protocol: slot.listener.protocol as StreamListenerIR['protocol'], address: slot.address, ...more(slot), port: slot.listener.port, sectionNames: [], chains: [] }));
+      if (!sl)
+        streams.set(
+          slot.envoyListener,
+          (sl = {
+            name: slot.envoyListener,
+            protocol: slot.listener.protocol as StreamListenerIR['protocol'],
+            address: slot.address,
+            ...more(slot),
+            port: slot.listener.port,
+            sectionNames: [],
+            chains: [],
+          }),
+        );
       sl.sectionNames.push(slot.listener.name);
       continue;
     }
     let l = skeleton.get(slot.envoyListener);
     if (!l) {
       const protocol = slot.listener.protocol === 'HTTPS' ? 'HTTPS' : 'HTTP';
-      l = { name: slot.envoyListener, protocol, address: slot.address, ...more(slot), port: slot.listener.port, sectionNames: [], virtualHosts: [], policies: {}, ...(protocol === 'HTTPS' ? { tlsChains: [] } : {}) };
+      l = {
+        name: slot.envoyListener,
+        protocol,
+        address: slot.address,
+        ...more(slot),
+        port: slot.listener.port,
+        sectionNames: [],
+        virtualHosts: [],
+        policies: {},
+        ...(protocol === 'HTTPS' ? { tlsChains: [] } : {}),
+      };
       skeleton.set(slot.envoyListener, l);
       if (protocol === 'HTTP') tables.push({ key: l.name, routeConfigName: l.name, listeners: { hostnames: hostnamesOn(slot.envoyListener) } });
     }
@@ -64,7 +91,15 @@ export function gatewayLayout(gw: GatewayState): GatewayLayout {
     if (!l.tlsChains) continue;
     const routeConfigName = `${slot.envoyListener}-${slot.key}`;
     tables.push({ key: tableOf(slot), routeConfigName, listeners: { hostnames: coalescable(slot), self: slot.listener.hostname ?? '*' } });
-    l.tlsChains.push({ sectionName: slot.listener.name, key: slot.key, routeConfigName, serverNames: slot.listener.hostname ? [slot.listener.hostname] : [], secretNames: slot.secrets.map((s) => s.name), ...(slot.clientValidation ? { clientValidation: slot.clientValidation } : {}), virtualHosts: [] });
+    l.tlsChains.push({
+      sectionName: slot.listener.name,
+      key: slot.key,
+      routeConfigName,
+      serverNames: slot.listener.hostname ? [slot.listener.hostname] : [],
+      secretNames: slot.secrets.map((s) => s.name),
+      ...(slot.clientValidation ? { clientValidation: slot.clientValidation } : {}),
+      virtualHosts: [],
+    });
   }
   const ordered = [...skeleton.values()].sort((a, b) => a.port - b.port);
   const orderedStreams = [...streams.values()].sort((a, b) => a.port - b.port || (a.name < b.name ? -1 : 1));

@@ -2,7 +2,16 @@
 // (spec.allowedListeners: None by default, Same, All, Selector); accepted ones merge into it in the spec's order of
 // precedence — the Gateway's own listeners, then ListenerSets oldest first, then by namespace/name — and a listener
 // that conflicts with one before it loses (so a new ListenerSet never displaces what is already served).
-import { GATEWAY_GROUP, describeRef, resourcesOfKind, type Gateway, type ListenerSet, type ResourceRef, type ResourceSnapshot, type StoredResource } from '@gatehouse/api';
+import {
+  GATEWAY_GROUP,
+  describeRef,
+  resourcesOfKind,
+  type Gateway,
+  type ListenerSet,
+  type ResourceRef,
+  type ResourceSnapshot,
+  type StoredResource,
+} from '@gatehouse/api';
 import type { FrontendValidation } from './gateway-tls.js';
 import { portKey, setConflicted, safeSlot, type ListenerSlot } from './listener-slots.js';
 import { labelsMatch, namespaceLabels } from './namespaces.js';
@@ -26,7 +35,8 @@ export function listenerSetsByGateway(snapshot: ResourceSnapshot): Map<string, S
     const key = `${p.namespace ?? ls.ref.namespace}/${p.name}`;
     out.set(key, [...(out.get(key) ?? []), ls]);
   }
-  for (const list of out.values()) list.sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  for (const list of out.values())
+    list.sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   return out;
 }
 
@@ -79,7 +89,8 @@ export function mergeListenerSets(
     if (!p) ports.set(portKey(s.listener), (p = { protocol: s.listener.protocol, by, hostnames: new Map() }));
     if (!p.hostnames.has(s.listener.hostname ?? '')) p.hostnames.set(s.listener.hostname ?? '', by);
   };
-  for (const s of own) if (!s.report.conditions.some((c) => c.type === 'Conflicted' && c.status === 'True')) claim(s, `${describeRef(gw.ref)} listener "${s.listener.name}"`);
+  for (const s of own)
+    if (!s.report.conditions.some((c) => c.type === 'Conflicted' && c.status === 'True')) claim(s, `${describeRef(gw.ref)} listener "${s.listener.name}"`);
 
   for (const ls of sets) {
     const gen = ls.object.metadata.generation;
@@ -95,7 +106,15 @@ export function mergeListenerSets(
     }
     const mine = (ls.object.spec?.listeners ?? []).map((l) => {
       const frontend = l.protocol === 'HTTPS' ? frontendFor(l.port) : undefined;
-      return safeSlot(snapshot, { gatewayRef: gw.ref, owner: ref, key: `ls/${ref.namespace}/${ref.name}/${l.name}`, listener: l, addresses, gen, ...(frontend ? { frontend } : {}) });
+      return safeSlot(snapshot, {
+        gatewayRef: gw.ref,
+        owner: ref,
+        key: `ls/${ref.namespace}/${ref.name}/${l.name}`,
+        listener: l,
+        addresses,
+        gen,
+        ...(frontend ? { frontend } : {}),
+      });
     });
     for (const s of mine) {
       const p = ports.get(portKey(s.listener));

@@ -8,7 +8,10 @@ import type { FrontendValidation } from './gateway-tls.js';
 import { internalError } from './internal-error.js';
 import { cond } from './report-book.js';
 
-const HTTP_KINDS = [{ group: GATEWAY_GROUP, kind: 'HTTPRoute' }, { group: GATEWAY_GROUP, kind: 'GRPCRoute' }];
+const HTTP_KINDS = [
+  { group: GATEWAY_GROUP, kind: 'HTTPRoute' },
+  { group: GATEWAY_GROUP, kind: 'GRPCRoute' },
+];
 export const SUPPORTED_ROUTE_KINDS: Record<string, Array<{ group: string; kind: string }>> = {
   HTTP: HTTP_KINDS,
   HTTPS: HTTP_KINDS,
@@ -78,8 +81,26 @@ export function safeSlot(snapshot: ResourceSnapshot, input: SlotInput): Listener
   } catch (err) {
     const { owner, listener, gen } = input;
     const message = internalError(owner, err).replace(describeRef(owner), `listener "${listener.name}"`);
-    const report: ListenerReport = { name: listener.name, attachedRoutes: 0, supportedKinds: [], conditions: [cond('Accepted', false, 'Invalid', message, gen), cond('Programmed', false, 'Invalid', message, gen)] };
-    return { gatewayRef: input.gatewayRef, owner, key: input.key, listener, envoyListener: '', address: input.addresses[0] ?? '', additionalAddresses: [], certNames: [], secrets: [], allowedKinds: [], report, usable: false };
+    const report: ListenerReport = {
+      name: listener.name,
+      attachedRoutes: 0,
+      supportedKinds: [],
+      conditions: [cond('Accepted', false, 'Invalid', message, gen), cond('Programmed', false, 'Invalid', message, gen)],
+    };
+    return {
+      gatewayRef: input.gatewayRef,
+      owner,
+      key: input.key,
+      listener,
+      envoyListener: '',
+      address: input.addresses[0] ?? '',
+      additionalAddresses: [],
+      certNames: [],
+      secrets: [],
+      allowedKinds: [],
+      report,
+      usable: false,
+    };
   }
 }
 
@@ -88,24 +109,44 @@ function makeSlot(snapshot: ResourceSnapshot, input: SlotInput): ListenerSlot {
   const supported = SUPPORTED_ROUTE_KINDS[listener.protocol];
   const report: ListenerReport = { name: listener.name, attachedRoutes: 0, supportedKinds: [], conditions: [] };
   const envoyListener = `${listener.protocol.toLowerCase()}-${listener.port}`;
-  const slot: ListenerSlot = { gatewayRef, owner, key, listener, envoyListener, address: input.addresses[0]!, additionalAddresses: input.addresses.slice(1), certNames: [], secrets: [], allowedKinds: [], report, usable: false };
+  const slot: ListenerSlot = {
+    gatewayRef,
+    owner,
+    key,
+    listener,
+    envoyListener,
+    address: input.addresses[0]!,
+    additionalAddresses: input.addresses.slice(1),
+    certNames: [],
+    secrets: [],
+    allowedKinds: [],
+    report,
+    usable: false,
+  };
   if (!supported) {
     report.conditions.push(
-      cond('Accepted', false, 'UnsupportedProtocol', `protocol ${listener.protocol} is not supported yet (supported: ${Object.keys(SUPPORTED_ROUTE_KINDS).join(', ')})`, gen),
+      cond(
+        'Accepted',
+        false,
+        'UnsupportedProtocol',
+        `protocol ${listener.protocol} is not supported yet (supported: ${Object.keys(SUPPORTED_ROUTE_KINDS).join(', ')})`,
+        gen,
+      ),
       cond('Programmed', false, 'Invalid', 'listener not accepted', gen),
     );
     return slot;
   }
   const requested = listener.allowedRoutes?.kinds;
-  const allowed = requested
-    ? supported.filter((s) => requested.some((r) => r.kind === s.kind && (r.group ?? GATEWAY_GROUP) === s.group))
-    : supported;
+  const allowed = requested ? supported.filter((s) => requested.some((r) => r.kind === s.kind && (r.group ?? GATEWAY_GROUP) === s.group)) : supported;
   const invalidKinds = requested?.filter((r) => !supported.some((s) => s.kind === r.kind && s.group === (r.group ?? GATEWAY_GROUP))) ?? [];
   slot.allowedKinds = allowed;
   report.supportedKinds = allowed;
   let certProblem: { reason: string; message: string } | undefined;
   if (listener.protocol === 'HTTPS' && (listener.tls?.mode ?? 'Terminate') !== 'Terminate') {
-    report.conditions.push(cond('Accepted', false, 'UnsupportedValue', 'tls.mode: HTTPS listeners terminate TLS (Passthrough needs protocol TLS and TLSRoutes)', gen), cond('Programmed', false, 'Invalid', 'listener not accepted', gen));
+    report.conditions.push(
+      cond('Accepted', false, 'UnsupportedValue', 'tls.mode: HTTPS listeners terminate TLS (Passthrough needs protocol TLS and TLSRoutes)', gen),
+      cond('Programmed', false, 'Invalid', 'listener not accepted', gen),
+    );
     return slot;
   }
   if (terminatesTls(listener)) {
@@ -141,11 +182,17 @@ function makeSlot(snapshot: ResourceSnapshot, input: SlotInput): ListenerSlot {
   if (certProblem) {
     report.conditions.push(cond('ResolvedRefs', false, certProblem.reason, certProblem.message, gen));
   } else if (invalidKinds.length > 0) {
-    report.conditions.push(cond('ResolvedRefs', false, 'InvalidRouteKinds', `route kinds not supported on ${listener.protocol}: ${invalidKinds.map((k) => k.kind).join(', ')}`, gen));
+    report.conditions.push(
+      cond('ResolvedRefs', false, 'InvalidRouteKinds', `route kinds not supported on ${listener.protocol}: ${invalidKinds.map((k) => k.kind).join(', ')}`, gen),
+    );
   } else {
     report.conditions.push(cond('ResolvedRefs', true, 'ResolvedRefs', '', gen));
   }
-  report.conditions.push(cond('Accepted', true, 'Accepted', '', gen), cond('Conflicted', false, 'NoConflicts', '', gen), cond('Programmed', true, 'Programmed', '', gen));
+  report.conditions.push(
+    cond('Accepted', true, 'Accepted', '', gen),
+    cond('Conflicted', false, 'NoConflicts', '', gen),
+    cond('Programmed', true, 'Programmed', '', gen),
+  );
   slot.usable = allowed.length > 0;
   return slot;
 }
@@ -168,7 +215,8 @@ export function markConflicts(slots: ListenerSlot[], gen?: number): void {
     for (const s of group) {
       const host = s.listener.hostname ?? '';
       const first = seen.get(host);
-      if (first !== undefined) setConflicted(s, 'HostnameConflict', `listener "${first}" already serves hostname "${host || '*'}" on port ${s.listener.port}`, gen);
+      if (first !== undefined)
+        setConflicted(s, 'HostnameConflict', `listener "${first}" already serves hostname "${host || '*'}" on port ${s.listener.port}`, gen);
       else seen.set(host, s.listener.name);
     }
   }
@@ -179,5 +227,9 @@ export function setConflicted(s: ListenerSlot, reason: string, message: string, 
   s.dormant = false;
   s.report.conditions = s.report.conditions
     .filter((c) => c.type !== 'Conflicted' && c.type !== 'Programmed' && (!rejected || c.type !== 'Accepted'))
-    .concat(...(rejected ? [cond('Accepted', false, reason, message, gen)] : []), cond('Conflicted', true, reason, message, gen), cond('Programmed', false, reason, message, gen));
+    .concat(
+      ...(rejected ? [cond('Accepted', false, reason, message, gen)] : []),
+      cond('Conflicted', true, reason, message, gen),
+      cond('Programmed', false, reason, message, gen),
+    );
 }

@@ -4,7 +4,16 @@
 // rule > route > listener > gateway; within one target the oldest (then namespace/name) wins and the others are
 // Conflicted. Pure: resolved once per full translation (what it reads is a full translation's dependency), status
 // recorded per ancestor Gateway.
-import { GATEWAY_GROUP, describeRef, resourceKey, resourcesOfKind, type KubeObject, type ResourceRef, type ResourceSnapshot, type StoredResource } from '@gatehouse/api';
+import {
+  GATEWAY_GROUP,
+  describeRef,
+  resourceKey,
+  resourcesOfKind,
+  type KubeObject,
+  type ResourceRef,
+  type ResourceSnapshot,
+  type StoredResource,
+} from '@gatehouse/api';
 import type { HttpListenerIR, RouteIR, VirtualHostIR } from '@gatehouse/ir';
 import { policyKey, type AttachedPolicy, type PolicyScope } from '@gatehouse/plugin-sdk';
 import type { GatewayState, ListenerSlot } from './gateways.js';
@@ -76,7 +85,8 @@ export class PolicyAttachment {
         if (p.object.apiVersion.split('/')[0] !== group) continue;
         policies.push(p);
         const refs = Array.isArray(p.object.spec?.targetRefs) ? (p.object.spec.targetRefs as Array<Record<string, unknown>>) : [];
-        if (refs.length === 0) note(p, { kind: 'invalid', at: 'spec.targetRefs', message: 'names no target: list the Gateway, listener, HTTPRoute or rule it applies to' });
+        if (refs.length === 0)
+          note(p, { kind: 'invalid', at: 'spec.targetRefs', message: 'names no target: list the Gateway, listener, HTTPRoute or rule it applies to' });
         for (const [i, t] of refs.entries()) {
           const at = `spec.targetRefs[${i}]`;
           const tgroup = typeof t['group'] === 'string' ? t['group'] : '';
@@ -84,7 +94,11 @@ export class PolicyAttachment {
           const name = typeof t['name'] === 'string' ? t['name'] : '';
           const section = typeof t['sectionName'] === 'string' ? t['sectionName'] : undefined;
           if (tgroup !== GATEWAY_GROUP || !TARGET_KINDS.includes(tkind)) {
-            note(p, { kind: 'invalid', at, message: `${`${tgroup}/${tkind}`.slice(0, 128)} is not a kind policies attach to (${TARGET_KINDS.join(', ')} of ${GATEWAY_GROUP})` });
+            note(p, {
+              kind: 'invalid',
+              at,
+              message: `${`${tgroup}/${tkind}`.slice(0, 128)} is not a kind policies attach to (${TARGET_KINDS.join(', ')} of ${GATEWAY_GROUP})`,
+            });
             continue;
           }
           const ns = p.ref.namespace;
@@ -95,7 +109,8 @@ export class PolicyAttachment {
             continue;
           }
           for (const id of found.ids) claims.set(id, [...(claims.get(id) ?? []), ...found.ancestors.map((ancestor) => ({ policy: p, pkey, ancestor, at }))]);
-          if (found.ancestors.length === 0) note(p, { kind: 'unattached', at, message: `${describeRef(target)} is not attached to any Gateway Gatehouse serves` });
+          if (found.ancestors.length === 0)
+            note(p, { kind: 'unattached', at, message: `${describeRef(target)} is not attached to any Gateway Gatehouse serves` });
         }
       }
     }
@@ -108,8 +123,22 @@ export class PolicyAttachment {
         const winner = order[0]!;
         let m = targets.get(id);
         if (!m) targets.set(id, (m = new Map()));
-        m.set(pkey, order.map((p) => ({ key: p.key, source: p.ref, spec: (p.object.spec ?? {}) as Record<string, unknown>, createdAt: p.createdAt })));
-        for (const c of cs) note(c.policy, c.policy === winner ? { kind: 'ok', at: c.at, ancestor: c.ancestor } : { kind: 'conflicted', at: c.at, ancestor: c.ancestor, message: `${describeRef(winner.ref)} applies to the same target and takes precedence (older, or first by namespace/name)` });
+        m.set(
+          pkey,
+          order.map((p) => ({ key: p.key, source: p.ref, spec: (p.object.spec ?? {}) as Record<string, unknown>, createdAt: p.createdAt })),
+        );
+        for (const c of cs)
+          note(
+            c.policy,
+            c.policy === winner
+              ? { kind: 'ok', at: c.at, ancestor: c.ancestor }
+              : {
+                  kind: 'conflicted',
+                  at: c.at,
+                  ancestor: c.ancestor,
+                  message: `${describeRef(winner.ref)} applies to the same target and takes precedence (older, or first by namespace/name)`,
+                },
+          );
       }
     }
     for (const p of policies) recordPolicyStatus(book, p.ref, p.object.metadata.generation, outcomes.get(p.key) ?? []);
@@ -147,7 +176,8 @@ export class PolicyAttachment {
   virtualHost(vhost: VirtualHostIR, gateway: GatewayState, tableKey?: string): VirtualHostIR {
     if (this.empty) return vhost;
     const domain = vhost.domains[0] ?? '*';
-    const slot = (tableKey !== undefined ? gateway.slots.find((s) => `${s.envoyListener}/${s.key}` === tableKey) : undefined) ?? ownerSlot(gateway, tableKey, domain);
+    const slot =
+      (tableKey !== undefined ? gateway.slots.find((s) => `${s.envoyListener}/${s.key}` === tableKey) : undefined) ?? ownerSlot(gateway, tableKey, domain);
     const policies = this.effective([
       ['listener', slot ? [slotId(slot)] : []],
       ['gateway', [gatewayId(gateway.stored.ref)]],
@@ -205,7 +235,8 @@ export class PolicyAttachment {
 function ownerSlot(gateway: GatewayState, envoyListener: string | undefined, domain: string): ListenerSlot | undefined {
   let best: ListenerSlot | undefined;
   for (const s of gateway.slots) {
-    if (!s.usable || (envoyListener !== undefined ? s.envoyListener !== envoyListener : s.listener.protocol !== 'HTTP' && s.listener.protocol !== 'HTTPS')) continue;
+    if (!s.usable || (envoyListener !== undefined ? s.envoyListener !== envoyListener : s.listener.protocol !== 'HTTP' && s.listener.protocol !== 'HTTPS'))
+      continue;
     const h = s.listener.hostname ?? '*';
     if (hostnameApplies(h, domain) && (!best || compareDomains(h, best.listener.hostname ?? '*') < 0)) best = s;
   }
@@ -235,18 +266,28 @@ function locate(
     const ancestors = [gw.stored.ref];
     if (section === undefined) return { ids: [gatewayId(gw.stored.ref)], ancestors };
     const slot = gw.slots.find((s) => s.owner === gw.stored.ref && s.listener.name === section);
-    return slot ? { ids: [slotId(slot)], ancestors } : { missing: `${describeRef(target)} has no listener named "${section.slice(0, 253)}"`, ancestor: gw.stored.ref };
+    return slot
+      ? { ids: [slotId(slot)], ancestors }
+      : { missing: `${describeRef(target)} has no listener named "${section.slice(0, 253)}"`, ancestor: gw.stored.ref };
   }
   if (target.kind === 'ListenerSet') {
     const ls = listenerSets.get(key);
-    if (!ls?.set.accepted) return { missing: `${describeRef(target)} not found (or not accepted by a Gateway Gatehouse serves)`, ...(ls ? { ancestor: ls.gateway.stored.ref } : {}) };
+    if (!ls?.set.accepted)
+      return {
+        missing: `${describeRef(target)} not found (or not accepted by a Gateway Gatehouse serves)`,
+        ...(ls ? { ancestor: ls.gateway.stored.ref } : {}),
+      };
     const slots = ls.set.slots.filter((s) => section === undefined || s.listener.name === section);
-    if (slots.length === 0) return { missing: `${describeRef(target)} has no listener named "${String(section).slice(0, 253)}"`, ancestor: ls.gateway.stored.ref };
+    if (slots.length === 0)
+      return { missing: `${describeRef(target)} has no listener named "${String(section).slice(0, 253)}"`, ancestor: ls.gateway.stored.ref };
     return { ids: slots.map(slotId), ancestors: [ls.gateway.stored.ref] };
   }
   const route = snapshot.resources.get(resourceKey(target));
   if (!route) return { missing: `${describeRef(target)} not found` };
-  const spec = (route.object['spec'] ?? {}) as { rules?: Array<{ name?: string }>; parentRefs?: Array<{ group?: string; kind?: string; namespace?: string; name: string }> };
+  const spec = (route.object['spec'] ?? {}) as {
+    rules?: Array<{ name?: string }>;
+    parentRefs?: Array<{ group?: string; kind?: string; namespace?: string; name: string }>;
+  };
   const ancestors = new Map<string, ResourceRef>();
   for (const p of spec.parentRefs ?? []) {
     if ((p.group ?? GATEWAY_GROUP) !== GATEWAY_GROUP) continue;

@@ -29,8 +29,15 @@ export function recordPolicyStatus(book: ReportBook, ref: ResourceRef, generatio
   for (const key of [...byAncestor.keys()].sort()) {
     const { ref: anc, list } = byAncestor.get(key)!;
     const bad = list.find((o) => o.kind === 'conflicted') ?? list.find((o) => o.kind === 'notfound');
-    const condition = list.some((o) => o.kind === 'ok') || !bad || !('message' in bad) ? cond('Accepted', true, 'Accepted', '', generation) : cond('Accepted', false, REASON[bad.kind as 'conflicted' | 'notfound'], `${bad.at}: ${bad.message}`, generation);
-    ancestors.push({ ancestorRef: { group: GATEWAY_GROUP, kind: anc.kind, namespace: anc.namespace, name: anc.name }, controllerName: CONTROLLER_NAME, conditions: [condition] });
+    const condition =
+      list.some((o) => o.kind === 'ok') || !bad || !('message' in bad)
+        ? cond('Accepted', true, 'Accepted', '', generation)
+        : cond('Accepted', false, REASON[bad.kind as 'conflicted' | 'notfound'], `${bad.at}: ${bad.message}`, generation);
+    ancestors.push({
+      ancestorRef: { group: GATEWAY_GROUP, kind: anc.kind, namespace: anc.namespace, name: anc.name },
+      controllerName: CONTROLLER_NAME,
+      conditions: [condition],
+    });
   }
   entry.ancestors = ancestors.slice(0, MAX_ANCESTORS);
   const applies = outcomes.some((o) => o.kind === 'ok');

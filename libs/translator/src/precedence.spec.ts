@@ -16,7 +16,10 @@ const ranked = (name: string, match: Partial<RouteMatchIR>, o: { hostname?: stri
   hostname: o.hostname ?? 'a.test',
   createdAt: o.createdAt ?? '2026-01-01T00:00:00Z',
 });
-const grpc = (service: string, method: string, headers = 0) => ({ grpc: { service, method }, headers: Array.from({ length: headers }, (_, i) => ({ type: 'Exact' as const, name: `h${i}`, value: 'v' })) });
+const grpc = (service: string, method: string, headers = 0) => ({
+  grpc: { service, method },
+  headers: Array.from({ length: headers }, (_, i) => ({ type: 'Exact' as const, name: `h${i}`, value: 'v' })),
+});
 
 describe('route precedence with GRPCRoutes', () => {
   it('ranks gRPC rules by service characters, then method characters, then header matches, ahead of HTTP rules', () => {
@@ -34,13 +37,29 @@ describe('route precedence with GRPCRoutes', () => {
   });
 
   it('breaks ties by creation time, then namespace/name, then rule order', () => {
-    const list = [ranked('b', grpc('s', 'm'), { ruleIndex: 1 }), ranked('b', grpc('s', 'm')), ranked('a', grpc('s', 'm'), { createdAt: '2026-01-02T00:00:00Z' }), ranked('c', grpc('s', 'm'))];
+    const list = [
+      ranked('b', grpc('s', 'm'), { ruleIndex: 1 }),
+      ranked('b', grpc('s', 'm')),
+      ranked('a', grpc('s', 'm'), { createdAt: '2026-01-02T00:00:00Z' }),
+      ranked('c', grpc('s', 'm')),
+    ];
     expect([...list].sort(compareRoutes).map((r) => `${r.route.name}${r.route.ruleIndex}`)).toEqual(['b0', 'b1', 'c0', 'a0']);
   });
 
   it('is a total order: sorting any permutation gives the same result', () => {
-    const list = [ranked('x', grpc('a', 'b')), ranked('y', { path: { type: 'Exact', value: '/z' } }), ranked('z', grpc('a', '')), ranked('w', { path: { type: 'PathPrefix', value: '/abc' } })];
+    const list = [
+      ranked('x', grpc('a', 'b')),
+      ranked('y', { path: { type: 'Exact', value: '/z' } }),
+      ranked('z', grpc('a', '')),
+      ranked('w', { path: { type: 'PathPrefix', value: '/abc' } }),
+    ];
     const want = [...list].sort(compareRoutes).map((r) => r.route.name);
-    for (let i = 0; i < 10; i++) expect([...list].sort(() => Math.random() - 0.5).sort(compareRoutes).map((r) => r.route.name)).toEqual(want);
+    for (let i = 0; i < 10; i++)
+      expect(
+        [...list]
+          .sort(() => Math.random() - 0.5)
+          .sort(compareRoutes)
+          .map((r) => r.route.name),
+      ).toEqual(want);
   });
 });

@@ -23,7 +23,8 @@ const pathType = (r: RouteIR) => (r.match.path.type === 'Exact' ? 3 : r.match.pa
 export function compareRoutes(a: RankedRoute, b: RankedRoute): number {
   const ga = a.route.match.grpc;
   const gb = b.route.match.grpc;
-  const byHost = hostnameSpecificity(b.hostname) - hostnameSpecificity(a.hostname) || hostnameSpecificity(b.origin ?? '*') - hostnameSpecificity(a.origin ?? '*');
+  const byHost =
+    hostnameSpecificity(b.hostname) - hostnameSpecificity(a.hostname) || hostnameSpecificity(b.origin ?? '*') - hostnameSpecificity(a.origin ?? '*');
   if (byHost || ga || gb) {
     if (byHost) return byHost;
     if (!ga || !gb) return ga ? -1 : 1;

@@ -14,7 +14,12 @@ const OP_RUNE_ANY = 10;
 const OP_RUNE_ANY_NOT_NL = 11;
 /** C++ RE2 compiles the 80-10FFFF tail (as in `.` and `[^a-z]`) to a short loose form. */
 const NON_ASCII_TAIL_COST = 6;
-const UTF8_LIMITS: Array<[number, number, number]> = [[0, 0x7f, 1], [0x80, 0x7ff, 2], [0x800, 0xffff, 3], [0x10000, 0x10ffff, 4]];
+const UTF8_LIMITS: Array<[number, number, number]> = [
+  [0, 0x7f, 1],
+  [0x80, 0x7ff, 2],
+  [0x800, 0xffff, 3],
+  [0x10000, 0x10ffff, 4],
+];
 
 /** Upper bound on C++ RE2 ByteRange instructions for the rune range [lo, hi] in UTF-8. */
 function runeRangeCost(lo: number, hi: number): number {

@@ -64,7 +64,10 @@ function buildRules(ctx: RouteContext, stored: StoredResource & { object: AnyRou
 }
 
 /** One route: its parents' verdicts (in ctx.book), its routes, and where they attach. */
-export function processRoute(ctx: RouteContext, stored: StoredResource & { object: AnyRoute }): { routes: RouteIR[]; streams: StreamRouteIR[]; attachments: Attachment[] } {
+export function processRoute(
+  ctx: RouteContext,
+  stored: StoredResource & { object: AnyRoute },
+): { routes: RouteIR[]; streams: StreamRouteIR[]; attachments: Attachment[] } {
   const route = stored.object;
   const kind = stored.ref.kind;
   const gen = route.metadata.generation;
@@ -81,7 +84,9 @@ export function processRoute(ctx: RouteContext, stored: StoredResource & { objec
 
   // ResolvedRefs is about the route's own references: every parent carries it, accepting or not.
   const firstProblem = built.problems[0];
-  const resolvedRefs = firstProblem ? cond('ResolvedRefs', false, firstProblem.reason, firstProblem.message, gen) : cond('ResolvedRefs', true, 'ResolvedRefs', '', gen);
+  const resolvedRefs = firstProblem
+    ? cond('ResolvedRefs', false, firstProblem.reason, firstProblem.message, gen)
+    : cond('ResolvedRefs', true, 'ResolvedRefs', '', gen);
   for (const [pi, parentRef] of (route.spec?.parentRefs ?? []).entries()) {
     const parent = defaultParent(parentRef, ns);
     // Another controller's parent: the spec leaves its status entry to that controller (RouteStatus.parents).
@@ -130,7 +135,10 @@ export function processRoute(ctx: RouteContext, stored: StoredResource & { objec
       (s) => (parent.sectionName === undefined || s.listener.name === parent.sectionName) && (parent.port === undefined || s.listener.port === parent.port),
     );
     if (candidates.length === 0) {
-      reject('NoMatchingParent', `${parentName} has no listener${parent.sectionName ? ` named "${parent.sectionName}"` : ''}${parent.port ? ` on port ${parent.port}` : ''}`);
+      reject(
+        'NoMatchingParent',
+        `${parentName} has no listener${parent.sectionName ? ` named "${parent.sectionName}"` : ''}${parent.port ? ` on port ${parent.port}` : ''}`,
+      );
       continue;
     }
     let reason = '';
@@ -152,11 +160,19 @@ export function processRoute(ctx: RouteContext, stored: StoredResource & { objec
       }
       const hostnames = HOSTNAMED.has(kind) ? intersectHostnames(slot.listener.hostname, routeHostnames) : ['*'];
       if (hostnames.length === 0) {
-        [reason, message] = ['NoMatchingListenerHostname', `no hostname of the route matches listener "${slot.listener.name}" (hostname ${slot.listener.hostname})`];
+        [reason, message] = [
+          'NoMatchingListenerHostname',
+          `no hostname of the route matches listener "${slot.listener.name}" (hostname ${slot.listener.hostname})`,
+        ];
         continue;
       }
       attached++;
-      if (!slot.usable) ctx.book.warn(stored.ref, 'ListenerNotProgrammed', `${describeRef(stored.ref)}: spec.parentRefs[${pi}]: attached to listener "${slot.listener.name}" of ${parentName}, which serves nothing until its certificates resolve (see the Gateway's status.listeners)`);
+      if (!slot.usable)
+        ctx.book.warn(
+          stored.ref,
+          'ListenerNotProgrammed',
+          `${describeRef(stored.ref)}: spec.parentRefs[${pi}]: attached to listener "${slot.listener.name}" of ${parentName}, which serves nothing until its certificates resolve (see the Gateway's status.listeners)`,
+        );
       const origins = HOSTNAMED.has(kind) ? hostnameOrigins(slot.listener.hostname, routeHostnames, hostnames) : ['*'];
       out.push({ slot, hostnames, origins, routes: built.routes, streams: built.streams, createdAt: stored.createdAt });
     }
@@ -182,7 +198,11 @@ function recordAncestors(ctx: RouteContext, attachments: readonly Attachment[]):
       const e = ctx.book.entry(policy.ref);
       e.ancestors ??= [];
       for (const gw of gateways.values()) {
-        e.ancestors.push({ ancestorRef: { group: GATEWAY_GROUP, kind: 'Gateway', namespace: gw.namespace, name: gw.name }, controllerName: CONTROLLER_NAME, conditions: policy.conditions });
+        e.ancestors.push({
+          ancestorRef: { group: GATEWAY_GROUP, kind: 'Gateway', namespace: gw.namespace, name: gw.name },
+          controllerName: CONTROLLER_NAME,
+          conditions: policy.conditions,
+        });
       }
     }
   }
@@ -202,16 +222,24 @@ function othersParent(ctx: RouteContext, parent: RouteParentReport['parentRef'])
   } else if (parent.kind === 'ListenerSet') {
     if (ctx.listenerSets.has(key)) return false;
     const p = (ctx.snapshot.resources.get(`ListenerSet/${key}`)?.object as ListenerSet | undefined)?.spec?.parentRef;
-    if (p && (p.group ?? GATEWAY_GROUP) === GATEWAY_GROUP && (p.kind ?? 'Gateway') === 'Gateway') gateway = { namespace: p.namespace ?? parent.namespace, name: p.name };
+    if (p && (p.group ?? GATEWAY_GROUP) === GATEWAY_GROUP && (p.kind ?? 'Gateway') === 'Gateway')
+      gateway = { namespace: p.namespace ?? parent.namespace, name: p.name };
   }
   if (!gateway) return false;
   const className = (ctx.snapshot.resources.get(`Gateway/${gateway.namespace}/${gateway.name}`)?.object as Gateway | undefined)?.spec?.gatewayClassName;
   if (className === undefined) return false;
-  return !resourcesOfKind<GatewayClass>(ctx.snapshot, 'GatewayClass').some((gc) => gc.ref.name === className && gc.object.spec?.controllerName === CONTROLLER_NAME);
+  return !resourcesOfKind<GatewayClass>(ctx.snapshot, 'GatewayClass').some(
+    (gc) => gc.ref.name === className && gc.object.spec?.controllerName === CONTROLLER_NAME,
+  );
 }
 
 function defaultParent(p: ParentReference, routeNs: string): RouteParentReport['parentRef'] {
-  const parent: RouteParentReport['parentRef'] = { group: p.group ?? GATEWAY_GROUP, kind: p.kind ?? 'Gateway', namespace: p.namespace ?? routeNs, name: p.name };
+  const parent: RouteParentReport['parentRef'] = {
+    group: p.group ?? GATEWAY_GROUP,
+    kind: p.kind ?? 'Gateway',
+    namespace: p.namespace ?? routeNs,
+    name: p.name,
+  };
   if (p.sectionName !== undefined) parent.sectionName = p.sectionName;
   if (p.port !== undefined) parent.port = p.port;
   return parent;

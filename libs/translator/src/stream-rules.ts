@@ -50,7 +50,8 @@ function mergedUdpUpstream(ctx: RouteContext, stored: StoredResource, refs: read
   const endpoints: EndpointIR[] = [];
   for (const [i, p] of parts.entries()) {
     if (!sums[i]) continue;
-    for (const e of p.upstream.endpoints) if (e.ready) endpoints.push({ address: e.address, port: e.port, ready: true, weight: (p.weight * l * (e.weight ?? 1)) / sums[i]! });
+    for (const e of p.upstream.endpoints)
+      if (e.ready) endpoints.push({ address: e.address, port: e.port, ready: true, weight: (p.weight * l * (e.weight ?? 1)) / sums[i]! });
   }
   const merged: UpstreamIR = {
     clusterName,
@@ -73,4 +74,3 @@ function gcd(a: number, b: number): number {
 function lcm(a: number, b: number): number {
   return (a / gcd(a, b)) * b;
 }
-

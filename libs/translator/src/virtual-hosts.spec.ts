@@ -6,7 +6,16 @@ let seed = 7;
 const rnd = (n: number) => ((seed = (seed * 48271) % 2147483647), seed % n);
 
 function route(owner: string, i: number, path: string): RouteIR {
-  return { name: `${owner}/${i}`, source: { kind: 'HTTPRoute', namespace: 'default', name: owner }, ruleIndex: i, matchIndex: 0, match: { path: { type: rnd(3) ? 'PathPrefix' : 'Exact', value: path }, headers: [], queryParams: [] }, action: { kind: 'direct', status: 200 }, filters: [], policies: {} };
+  return {
+    name: `${owner}/${i}`,
+    source: { kind: 'HTTPRoute', namespace: 'default', name: owner },
+    ruleIndex: i,
+    matchIndex: 0,
+    match: { path: { type: rnd(3) ? 'PathPrefix' : 'Exact', value: path }, headers: [], queryParams: [] },
+    action: { kind: 'direct', status: 200 },
+    filters: [],
+    policies: {},
+  };
 }
 const hostnames = ['a.test', 'b.test', '*.test', '*'];
 
@@ -24,7 +33,11 @@ describe('VirtualHostTable', () => {
     for (let step = 0; step < 300; step++) {
       const owner = `r${rnd(12)}`;
       const old = owned.get(owner);
-      if (old) live.remove(owner, old.map((e) => e.hostname));
+      if (old)
+        live.remove(
+          owner,
+          old.map((e) => e.hostname),
+        );
       if (rnd(5) === 0) owned.delete(owner);
       else {
         const next = entries(owner, step);
@@ -33,7 +46,11 @@ describe('VirtualHostTable', () => {
       }
       live.rebuild((_ir, ranked) => ranked.map((r) => r.payload));
       const fresh = new VirtualHostTable<string, string[]>();
-      for (const [o, list] of owned) fresh.add(o, list.map((e) => ({ ...e })));
+      for (const [o, list] of owned)
+        fresh.add(
+          o,
+          list.map((e) => ({ ...e })),
+        );
       fresh.rebuild((_ir, ranked) => ranked.map((r) => r.payload));
       expect(names(live), `step ${step}`).toEqual(names(fresh));
     }
@@ -48,11 +65,16 @@ describe('VirtualHostTable with listener isolation', () => {
     const config = { hostnames: listeners, ...(self ? { self } : {}) };
     const live = new VirtualHostTable<string, string[]>(config);
     const owned = new Map<string, Array<Ranked<string>>>();
-    const names = (t: VirtualHostTable<string, string[]>) => t.virtualHosts().map((v) => `${v.ir.name}${v.ir.misdirected ? ' (421)' : ''}: ${v.value.join(' ')}`);
+    const names = (t: VirtualHostTable<string, string[]>) =>
+      t.virtualHosts().map((v) => `${v.ir.name}${v.ir.misdirected ? ' (421)' : ''}: ${v.value.join(' ')}`);
     for (let step = 0; step < 200; step++) {
       const owner = `r${rnd(10)}`;
       const old = owned.get(owner);
-      if (old) live.remove(owner, old.map((e) => e.hostname));
+      if (old)
+        live.remove(
+          owner,
+          old.map((e) => e.hostname),
+        );
       if (rnd(5) === 0) owned.delete(owner);
       else {
         const next = withListener(owner, step);
@@ -61,7 +83,11 @@ describe('VirtualHostTable with listener isolation', () => {
       }
       live.rebuild((_ir, ranked) => ranked.map((r) => r.payload));
       const fresh = new VirtualHostTable<string, string[]>(config);
-      for (const [o, list] of owned) fresh.add(o, list.map((e) => ({ ...e })));
+      for (const [o, list] of owned)
+        fresh.add(
+          o,
+          list.map((e) => ({ ...e })),
+        );
       fresh.rebuild((_ir, ranked) => ranked.map((r) => r.payload));
       expect(names(live), `step ${step}`).toEqual(names(fresh));
     }
@@ -69,7 +95,13 @@ describe('VirtualHostTable with listener isolation', () => {
 
   it('serves a domain with the routes of the most specific listener only, and pins listener hostnames', () => {
     const t = new VirtualHostTable<string, string[]>({ hostnames: listeners });
-    const e = (owner: string, hostname: string, listener: string): Ranked<string> => ({ route: route(owner, 0, '/'), hostname, createdAt: '2026-01-01', payload: owner, listener });
+    const e = (owner: string, hostname: string, listener: string): Ranked<string> => ({
+      route: route(owner, 0, '/'),
+      hostname,
+      createdAt: '2026-01-01',
+      payload: owner,
+      listener,
+    });
     t.add('catch-all', [e('catch-all', '*', '*')]);
     t.add('wild', [e('wild', '*.test', '*.test')]);
     t.rebuild((_ir, ranked) => ranked.map((r) => r.payload));

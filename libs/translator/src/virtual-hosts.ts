@@ -144,7 +144,13 @@ export class VirtualHostTable<P, V> {
       // A domain another HTTPS listener on the port serves: misdirected here, answered 421, no routes.
       const misdirected = this.listeners?.self !== undefined && this.ownerOf(domain) !== this.listeners.self;
       const ranked = misdirected ? [] : before ? this.patch(domain, before.ranked, owners) : this.rank(domain, null);
-      const ir: VirtualHostIR = { name: domain === '*' ? 'catch-all' : domain, domains: [domain], routes: ranked.map((r) => r.route), policies: {}, ...(misdirected ? { misdirected } : {}) };
+      const ir: VirtualHostIR = {
+        name: domain === '*' ? 'catch-all' : domain,
+        domains: [domain],
+        routes: ranked.map((r) => r.route),
+        policies: {},
+        ...(misdirected ? { misdirected } : {}),
+      };
       const after = { ir, ranked, value: make(ir, ranked) };
       this.built.set(domain, after);
       changes.push({ domain, ...(before ? { before } : {}), after });

@@ -57,7 +57,8 @@ function isTransitionRule(rule: string): boolean {
   return t;
 }
 
-const celTypeName = (v: unknown) => (Array.isArray(v) ? 'array' : isPlainObject(v) ? 'object' : typeof v === 'number' ? (Number.isInteger(v) ? 'integer' : 'number') : typeof v);
+const celTypeName = (v: unknown) =>
+  Array.isArray(v) ? 'array' : isPlainObject(v) ? 'object' : typeof v === 'number' ? (Number.isInteger(v) ? 'integer' : 'number') : typeof v;
 
 /** Appends every failed rule under `schema` for `value` (at `path`). */
 export function runRules(schema: Schema, value: unknown, path: string, errors: FieldError[], budget = CEL_BUDGET): void {
@@ -70,7 +71,11 @@ function walk(s: Schema, value: unknown, path: string, ctx: Ctx): void {
     if (isTransitionRule(rule.rule)) continue; // transition rules run only on update
     const cost = size(value, ctx.sizes);
     if (cost > ctx.budget) {
-      ctx.errors.push({ path: path || '<root>', type: 'Invalid value', message: `"${celTypeName(value)}": validation failed due to running out of cost budget, no further validation rules will be run` });
+      ctx.errors.push({
+        path: path || '<root>',
+        type: 'Invalid value',
+        message: `"${celTypeName(value)}": validation failed due to running out of cost budget, no further validation rules will be run`,
+      });
       ctx.exhausted = true;
       return;
     }
@@ -85,7 +90,14 @@ function walk(s: Schema, value: unknown, path: string, ctx: Ctx): void {
     }
     const detail = (rule.messageExpression && evalMessage(rule.messageExpression, self)) || rule.message?.trim() || `failed rule: ${rule.rule}`;
     const shown = `"${celTypeName(value)}"`;
-    const type = rule.reason === 'FieldValueForbidden' ? 'Forbidden' : rule.reason === 'FieldValueRequired' ? 'Required value' : rule.reason === 'FieldValueDuplicate' ? 'Duplicate value' : 'Invalid value';
+    const type =
+      rule.reason === 'FieldValueForbidden'
+        ? 'Forbidden'
+        : rule.reason === 'FieldValueRequired'
+          ? 'Required value'
+          : rule.reason === 'FieldValueDuplicate'
+            ? 'Duplicate value'
+            : 'Invalid value';
     const message = type === 'Forbidden' || type === 'Required value' ? detail : type === 'Duplicate value' ? shown : `${shown}: ${detail}`;
     ctx.errors.push({ path: where, type, message, rule: rule.rule });
   }

@@ -107,14 +107,21 @@ export function decodeNative(s: Schema, value: unknown, path: string, errors: Fi
   }
   if (typeof value === 'number' && (s.format === 'gatehouse:int32' || s.format === 'gatehouse:int64')) {
     const bound = s.format === 'gatehouse:int32' ? INT32 : INT64;
-    if (value < -bound || value >= bound) errors.push(invalid(path, value, `${path} does not fit in a ${s.format === 'gatehouse:int32' ? '32' : '64'}-bit integer`));
+    if (value < -bound || value >= bound)
+      errors.push(invalid(path, value, `${path} does not fit in a ${s.format === 'gatehouse:int32' ? '32' : '64'}-bit integer`));
     return value;
   }
   if (typeof value === 'string') {
     if (s.format === 'gatehouse:bytes' && !isGoBase64(value)) {
-      errors.push({ path, type: 'Invalid value', message: `${secret ? '"<secret contents redacted>"' : showValue(value)}: must be base64 (standard encoding, with padding)` });
+      errors.push({
+        path,
+        type: 'Invalid value',
+        message: `${secret ? '"<secret contents redacted>"' : showValue(value)}: must be base64 (standard encoding, with padding)`,
+      });
     } else if ((s.format === 'gatehouse:time' || s.format === 'gatehouse:microtime') && !isRFC3339(value, s.format === 'gatehouse:microtime' ? 6 : undefined)) {
-      errors.push(invalid(path, value, `must be an RFC 3339 time such as "2006-01-02T15:04:05Z"${s.format === 'gatehouse:microtime' ? ' with microseconds' : ''}`));
+      errors.push(
+        invalid(path, value, `must be an RFC 3339 time such as "2006-01-02T15:04:05Z"${s.format === 'gatehouse:microtime' ? ' with microseconds' : ''}`),
+      );
     }
     return value;
   }

@@ -92,7 +92,16 @@ function isGoDuration(orig: string): boolean {
   return total < MAX_DURATION || orig[0] === '-';
 }
 
-const FALLBACK_UNITS = [['ns', 'nano'], ['us', 'µs', 'micro'], ['ms', 'milli'], ['s', 'sec'], ['m', 'min'], ['h', 'hr', 'hour'], ['d', 'day'], ['w', 'wk', 'week']];
+const FALLBACK_UNITS = [
+  ['ns', 'nano'],
+  ['us', 'µs', 'micro'],
+  ['ms', 'milli'],
+  ['s', 'sec'],
+  ['m', 'min'],
+  ['h', 'hr', 'hour'],
+  ['d', 'day'],
+  ['w', 'wk', 'week'],
+];
 
 /** kube-openapi's ParseDuration: Go's, else any `<digits> <unit>` it can find (e.g. "3 days"). */
 function isDuration(s: string): boolean {
@@ -180,7 +189,12 @@ function isISBN13(str: string): boolean {
 
 function isCreditCard(str: string): boolean {
   const s = str.replace(/[^0-9]+/g, '');
-  if (!/^(?:4[0-9]{12}(?:[0-9]{3})?|5[1-5][0-9]{14}|6(?:011|5[0-9][0-9])[0-9]{12}|3[47][0-9]{13}|3(?:0[0-5]|[68][0-9])[0-9]{11}|(?:2131|1800|35\d{3})\d{11})$/.test(s)) return false;
+  if (
+    !/^(?:4[0-9]{12}(?:[0-9]{3})?|5[1-5][0-9]{14}|6(?:011|5[0-9][0-9])[0-9]{12}|3[47][0-9]{13}|3(?:0[0-5]|[68][0-9])[0-9]{11}|(?:2131|1800|35\d{3})\d{11})$/.test(
+      s,
+    )
+  )
+    return false;
   let sum = 0;
   let double = false;
   for (let i = s.length - 1; i >= 0; i--) {
@@ -204,7 +218,13 @@ const CRD_FORMATS: ReadonlyMap<string, Check> = new Map<string, Check>([
   ['email', isEmail],
   ['hostname', isHostname],
   ['ipv4', (s) => parseIP(s, 'sloppy') !== undefined && s.includes('.')],
-  ['ipv6', (s) => { const ip = parseIP(s, 'strict'); return ip !== undefined && !ip.zone && s.includes(':'); }],
+  [
+    'ipv6',
+    (s) => {
+      const ip = parseIP(s, 'strict');
+      return ip !== undefined && !ip.zone && s.includes(':');
+    },
+  ],
   ['cidr', isCIDRSloppy],
   ['mac', isMAC],
   ['uuid', (s) => UUID.test(s)],
@@ -217,7 +237,10 @@ const CRD_FORMATS: ReadonlyMap<string, Check> = new Map<string, Check>([
   ['creditcard', isCreditCard],
   ['ssn', (s) => s.length === 11 && /^\d{3}[- ]?\d{2}[- ]?\d{4}$/.test(s)],
   ['hexcolor', (s) => /^#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/.test(s)],
-  ['rgbcolor', (s) => /^rgb\(\s*(0|[1-9]\d?|1\d\d?|2[0-4]\d|25[0-5])\s*,\s*(0|[1-9]\d?|1\d\d?|2[0-4]\d|25[0-5])\s*,\s*(0|[1-9]\d?|1\d\d?|2[0-4]\d|25[0-5])\s*\)$/.test(s)],
+  [
+    'rgbcolor',
+    (s) => /^rgb\(\s*(0|[1-9]\d?|1\d\d?|2[0-4]\d|25[0-5])\s*,\s*(0|[1-9]\d?|1\d\d?|2[0-4]\d|25[0-5])\s*,\s*(0|[1-9]\d?|1\d\d?|2[0-4]\d|25[0-5])\s*\)$/.test(s),
+  ],
   ['byte', (s) => /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{4})$/.test(s)],
   ['password', () => true],
   ['date', isDate],

@@ -88,7 +88,12 @@ export const GATEHOUSE_SCHEMAS: Record<string, KindSchema> = {
                 url: { type: 'string', pattern: '^https?://', maxLength: 2048 },
                 document: { type: 'string', maxLength: 1048576 },
               },
-              'x-kubernetes-validations': [{ rule: '(has(self.url) ? 1 : 0) + (has(self.document) ? 1 : 0) + (has(self.paths) ? 1 : 0) <= 1', message: 'set at most one of paths, url and document' }],
+              'x-kubernetes-validations': [
+                {
+                  rule: '(has(self.url) ? 1 : 0) + (has(self.document) ? 1 : 0) + (has(self.paths) ? 1 : 0) <= 1',
+                  message: 'set at most one of paths, url and document',
+                },
+              ],
             },
             functions: {
               type: 'array',
@@ -120,7 +125,9 @@ export const GATEHOUSE_SCHEMAS: Record<string, KindSchema> = {
                     },
                   },
                 },
-                'x-kubernetes-validations': [{ rule: '(has(self.lambda) ? 1 : 0) + (has(self.http) ? 1 : 0) == 1', message: 'a function is either lambda or http' }],
+                'x-kubernetes-validations': [
+                  { rule: '(has(self.lambda) ? 1 : 0) + (has(self.http) ? 1 : 0) == 1', message: 'a function is either lambda or http' },
+                ],
               },
             },
           },

@@ -71,7 +71,8 @@ const LOOPBACK = 'may not be in the loopback range (127.0.0.0/8, ::1/128)';
 /** Validates (and defaults) one object as the apiserver would on create (see ValidateOptions). Never throws. */
 export function validateObject(input: KubeObject, options: ValidateOptions = {}): ValidationResult {
   const r = validate(input);
-  if (options.loopbackEndpoints !== false && input.kind === 'EndpointSlice') r.errors = r.errors.filter((e) => !(e.message.endsWith(LOOPBACK) && /^endpoints\[\d+\]\.addresses\[\d+\]$/.test(e.path)));
+  if (options.loopbackEndpoints !== false && input.kind === 'EndpointSlice')
+    r.errors = r.errors.filter((e) => !(e.message.endsWith(LOOPBACK) && /^endpoints\[\d+\]\.addresses\[\d+\]$/.test(e.path)));
   if (r.errors.length > MAX_ERRORS) {
     const more = r.errors.length - MAX_ERRORS;
     r.errors = [...r.errors.slice(0, MAX_ERRORS), { path: '<root>', type: 'Invalid value', message: `and ${more} more errors` }];
@@ -82,10 +83,12 @@ export function validateObject(input: KubeObject, options: ValidateOptions = {})
 function validate(input: KubeObject): ValidationResult {
   const shape = checkShape(input);
   if (shape) return { object: input, errors: [shape], schemaChecked: false };
-  if (!isPlainObject(input)) return { object: input, errors: [{ path: '<root>', type: 'Invalid value', message: 'an object must be a mapping' }], schemaChecked: false };
+  if (!isPlainObject(input))
+    return { object: input, errors: [{ path: '<root>', type: 'Invalid value', message: 'an object must be a mapping' }], schemaChecked: false };
   const object = cloneJson(input) as KubeObject & Record<string, unknown>;
   for (const f of ['apiVersion', 'kind'] as const) {
-    if (typeof object[f] !== 'string' || !object[f]) return { object, errors: [{ path: f, type: 'Required value', message: 'must be a non-empty string' }], schemaChecked: false };
+    if (typeof object[f] !== 'string' || !object[f])
+      return { object, errors: [{ path: f, type: 'Required value', message: 'must be a non-empty string' }], schemaChecked: false };
   }
   const r = resolveKind(object.apiVersion, object.kind);
   if (r.status === 'unserved') {

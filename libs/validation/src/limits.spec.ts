@@ -53,7 +53,11 @@ describe('bounded cost', () => {
   it('accepts nesting up to the bound in a preserved field', () => {
     let deep: unknown = {};
     for (let i = 0; i < MAX_NESTING_DEPTH - 5; i++) deep = { a: deep };
-    const cm = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'default', managedFields: [{ manager: 'm', operation: 'Update', fieldsV1: deep }] } };
+    const cm = {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 's', namespace: 'default', managedFields: [{ manager: 'm', operation: 'Update', fieldsV1: deep }] },
+    };
     expect(describeErrors(validateObject(cm as unknown as KubeObject).errors)).toBe('');
   });
 
@@ -73,7 +77,9 @@ describe('bounded cost', () => {
   });
 
   it('refuses numbers JSON cannot carry', () => {
-    expect(describeErrors(validateObject(route({ rules: [{ backendRefs: [{ name: 's', port: Infinity }] }] })).errors)).toContain('spec.rules[0].backendRefs[0].port: Invalid value: Infinity: JSON has no such number');
+    expect(describeErrors(validateObject(route({ rules: [{ backendRefs: [{ name: 's', port: Infinity }] }] })).errors)).toContain(
+      'spec.rules[0].backendRefs[0].port: Invalid value: Infinity: JSON has no such number',
+    );
   });
 
   it('quotes user values only as a bounded prefix', () => {
@@ -99,7 +105,13 @@ describe('bounded cost', () => {
       'x-kubernetes-validations': [{ rule: 'self.all(x, x < 1000)' }],
     };
     const errors: Parameters<typeof runRules>[3] = [];
-    runRules(schema, Array.from({ length: 100 }, () => -1), 'spec.values', errors, 150);
+    runRules(
+      schema,
+      Array.from({ length: 100 }, () => -1),
+      'spec.values',
+      errors,
+      150,
+    );
     const text = errors.map((e) => `${e.path}: ${e.message}`).join('\n');
     expect(text).toContain('validation failed due to running out of cost budget, no further validation rules will be run');
     expect(errors.filter((e) => e.message.includes('must not be negative')).length).toBeLessThan(100);

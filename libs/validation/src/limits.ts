@@ -32,14 +32,19 @@ export function checkShape(value: unknown): FieldError | undefined {
   for (let i = 0; i < frames.length; i++) {
     const { value: v, depth } = frames[i]!;
     if (typeof v === 'number' && !Number.isFinite(v)) return { path: pathOf(i), type: 'Invalid value', message: `${String(v)}: JSON has no such number` };
-    if (typeof v === 'bigint' || typeof v === 'function' || typeof v === 'symbol') return { path: pathOf(i), type: 'Invalid value', message: `a ${typeof v} is not a JSON value` };
+    if (typeof v === 'bigint' || typeof v === 'function' || typeof v === 'symbol')
+      return { path: pathOf(i), type: 'Invalid value', message: `a ${typeof v} is not a JSON value` };
     if (v === null || typeof v !== 'object') continue;
     if (depth >= MAX_NESTING_DEPTH) {
       return { path: pathOf(i), type: 'Invalid value', message: `nesting deeper than ${MAX_NESTING_DEPTH} levels is not supported` };
     }
     const size = Array.isArray(v) ? v.length : Object.keys(v).length;
     if (frames.length + size > MAX_VALUES) {
-      return { path: '<root>', type: 'Too many', message: `the object has more than ${MAX_VALUES} values; Gatehouse refuses it to bound the cost of validation` };
+      return {
+        path: '<root>',
+        type: 'Too many',
+        message: `the object has more than ${MAX_VALUES} values; Gatehouse refuses it to bound the cost of validation`,
+      };
     }
     if (Array.isArray(v)) {
       for (let j = 0; j < v.length; j++) frames.push({ value: v[j], depth: depth + 1, parent: i, key: `[${j}]` });

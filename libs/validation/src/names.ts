@@ -26,7 +26,12 @@ export function dns1123Label(v: string): string[] {
     errs.push(
       DNS1123_SUBDOMAIN.test(v)
         ? 'must not contain dots'
-        : regexError('a lowercase RFC 1123 label must consist of lower case alphanumeric characters or \'-\', and must start and end with an alphanumeric character', DNS1123_LABEL_FMT, 'my-name', '123-abc'),
+        : regexError(
+            "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character",
+            DNS1123_LABEL_FMT,
+            'my-name',
+            '123-abc',
+          ),
     );
   }
   return errs;
@@ -36,7 +41,13 @@ export function dns1123Subdomain(v: string): string[] {
   const errs: string[] = [];
   if (utf8Length(v) > 253) errs.push(maxLen(253));
   if (!DNS1123_SUBDOMAIN.test(v)) {
-    errs.push(regexError("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character", DNS1123_SUBDOMAIN_FMT, 'example.com'));
+    errs.push(
+      regexError(
+        "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character",
+        DNS1123_SUBDOMAIN_FMT,
+        'example.com',
+      ),
+    );
   }
   return errs;
 }
@@ -45,7 +56,14 @@ export function dns1035Label(v: string): string[] {
   const errs: string[] = [];
   if (utf8Length(v) > 63) errs.push(maxLen(63));
   if (!DNS1035_LABEL.test(v)) {
-    errs.push(regexError("a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character", DNS1035_LABEL_FMT, 'my-name', 'abc-123'));
+    errs.push(
+      regexError(
+        "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character",
+        DNS1035_LABEL_FMT,
+        'my-name',
+        'abc-123',
+      ),
+    );
   }
   return errs;
 }
@@ -67,7 +85,10 @@ export function qualifiedName(value: string): string[] {
   }
   if (!name) errs.push('name part must be non-empty');
   else if (utf8Length(name) > 63) errs.push(`name part ${maxLen(63)}`);
-  if (!QNAME.test(name)) errs.push(`name part ${regexError("must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character", QNAME_FMT, 'MyName', 'my.name', '123-abc')}`);
+  if (!QNAME.test(name))
+    errs.push(
+      `name part ${regexError("must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character", QNAME_FMT, 'MyName', 'my.name', '123-abc')}`,
+    );
   return errs;
 }
 
@@ -75,7 +96,15 @@ export function labelValue(v: string): string[] {
   const errs: string[] = [];
   if (utf8Length(v) > 63) errs.push(maxLen(63));
   if (!LABEL_VALUE.test(v)) {
-    errs.push(regexError("a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character", LABEL_VALUE_FMT, 'MyValue', 'my_value', '12345'));
+    errs.push(
+      regexError(
+        "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character",
+        LABEL_VALUE_FMT,
+        'MyValue',
+        'my_value',
+        '12345',
+      ),
+    );
   }
   return errs;
 }
@@ -87,7 +116,8 @@ const CONFIG_KEY = new RegExp(`^${CONFIG_KEY_FMT}$`);
 export function configMapKey(v: string): string[] {
   const errs: string[] = [];
   if (utf8Length(v) > 253) errs.push(maxLen(253));
-  if (!CONFIG_KEY.test(v)) errs.push(regexError("a valid config key must consist of alphanumeric characters, '-', '_' or '.'", CONFIG_KEY_FMT, 'key.name', 'KEY_NAME', 'key-name'));
+  if (!CONFIG_KEY.test(v))
+    errs.push(regexError("a valid config key must consist of alphanumeric characters, '-', '_' or '.'", CONFIG_KEY_FMT, 'key.name', 'KEY_NAME', 'key-name'));
   if (v === '.') errs.push("must not be '.'");
   else if (v === '..') errs.push("must not be '..'");
   else if (v.startsWith('..')) errs.push("must not start with '..'");
@@ -107,7 +137,10 @@ export function portName(port: string): string[] {
 /** A name validator: `prefix` is for generateName, where a trailing dash is allowed. */
 export type NameRule = (name: string, prefix: boolean) => string[];
 // apimachinery's maskTrailingDash (it really drops two characters).
-const masked = (rule: (v: string) => string[]): NameRule => (name, prefix) => rule(prefix && name.length > 1 && name.endsWith('-') ? `${name.slice(0, -2)}a` : name);
+const masked =
+  (rule: (v: string) => string[]): NameRule =>
+  (name, prefix) =>
+    rule(prefix && name.length > 1 && name.endsWith('-') ? `${name.slice(0, -2)}a` : name);
 export const NAME_IS_DNS_SUBDOMAIN = masked(dns1123Subdomain);
 export const NAME_IS_DNS_LABEL = masked(dns1123Label);
 export const NAME_IS_DNS1035_LABEL = masked(dns1035Label);

@@ -42,7 +42,8 @@ export function validateObjectMeta(meta: Record<string, unknown>, rules: MetaRul
   } else if (namespace) errors.push(forbidden('metadata.namespace', 'not allowed on this type'));
 
   const generation = meta['generation'];
-  if (rules.builtIn && typeof generation === 'number' && generation < 0) errors.push(invalid('metadata.generation', generation, 'must be greater than or equal to 0'));
+  if (rules.builtIn && typeof generation === 'number' && generation < 0)
+    errors.push(invalid('metadata.generation', generation, 'must be greater than or equal to 0'));
 
   if (isPlainObject(meta['labels'])) {
     for (const [k, v] of Object.entries(meta['labels'])) {
@@ -95,7 +96,8 @@ function ownerReferenceErrors(refs: unknown[]): FieldError[] {
     if (parts.length === 1 && version === 'v1' && kind === 'Event') errors.push(invalid(path, ref, '/v1, Kind=Event is disallowed from being an owner'));
     if (ref['controller'] === true) {
       const current = `${kind}/${str(ref['name'])}`;
-      if (controller) errors.push(invalid(path, refs, `Only one reference can have Controller set to true. Found "true" in references for ${controller} and ${current}`));
+      if (controller)
+        errors.push(invalid(path, refs, `Only one reference can have Controller set to true. Found "true" in references for ${controller} and ${current}`));
       else controller = current;
     }
   }

@@ -21,11 +21,43 @@ const KIND_NAME = /^[A-Z][A-Za-z0-9]{0,62}$/;
 const TYPES = new Set(['object', 'array', 'string', 'integer', 'number', 'boolean']);
 /** Keywords a structural schema may use (kube-openapi's JSONSchemaProps that CRDs allow), documentation included. */
 const KEYWORDS = new Set([
-  'type', 'properties', 'additionalProperties', 'items', 'required', 'enum', 'default', 'pattern', 'format', 'minLength', 'maxLength',
-  'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf', 'minItems', 'maxItems', 'uniqueItems', 'minProperties',
-  'maxProperties', 'nullable', 'anyOf', 'oneOf', 'allOf', 'not', 'description', 'title', 'example', 'externalDocs',
-  'x-kubernetes-validations', 'x-kubernetes-list-type', 'x-kubernetes-list-map-keys', 'x-kubernetes-map-type',
-  'x-kubernetes-preserve-unknown-fields', 'x-kubernetes-embedded-resource', 'x-kubernetes-int-or-string',
+  'type',
+  'properties',
+  'additionalProperties',
+  'items',
+  'required',
+  'enum',
+  'default',
+  'pattern',
+  'format',
+  'minLength',
+  'maxLength',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'multipleOf',
+  'minItems',
+  'maxItems',
+  'uniqueItems',
+  'minProperties',
+  'maxProperties',
+  'nullable',
+  'anyOf',
+  'oneOf',
+  'allOf',
+  'not',
+  'description',
+  'title',
+  'example',
+  'externalDocs',
+  'x-kubernetes-validations',
+  'x-kubernetes-list-type',
+  'x-kubernetes-list-map-keys',
+  'x-kubernetes-map-type',
+  'x-kubernetes-preserve-unknown-fields',
+  'x-kubernetes-embedded-resource',
+  'x-kubernetes-int-or-string',
 ]);
 const MAX_SCHEMA_DEPTH = 64;
 
@@ -33,7 +65,12 @@ const MAX_SCHEMA_DEPTH = 64;
 export function checkPluginCrd(crd: unknown, attach: 'targetRefs' | 'extensionRef'): { crd?: CheckedCrd; errors: FieldError[] } {
   const errors: FieldError[] = [];
   const err = (path: string, message: string, type = 'Invalid value') => errors.push({ path, type, message });
-  if (!isPlainObject(crd)) return { errors: [{ path: '<root>', type: 'Invalid value', message: 'a CRD must be a mapping (parsed YAML of an apiextensions.k8s.io/v1 CustomResourceDefinition)' }] };
+  if (!isPlainObject(crd))
+    return {
+      errors: [
+        { path: '<root>', type: 'Invalid value', message: 'a CRD must be a mapping (parsed YAML of an apiextensions.k8s.io/v1 CustomResourceDefinition)' },
+      ],
+    };
   if (crd['apiVersion'] !== 'apiextensions.k8s.io/v1') err('apiVersion', `must be "apiextensions.k8s.io/v1", not ${quote(String(crd['apiVersion']))}`);
   if (crd['kind'] !== 'CustomResourceDefinition') err('kind', `must be "CustomResourceDefinition", not ${quote(String(crd['kind']))}`);
   const spec = isPlainObject(crd['spec']) ? crd['spec'] : undefined;
@@ -46,7 +83,8 @@ export function checkPluginCrd(crd: unknown, attach: 'targetRefs' | 'extensionRe
   else {
     for (const m of dns1123Subdomain(group)) err('spec.group', `${quote(group)}: ${m}`);
     if (!group.includes('.')) err('spec.group', `${quote(group)}: should be a domain with at least one dot`);
-    if (/(^|\.)(k8s\.io|kubernetes\.io)$/.test(group)) err('spec.group', `${quote(group)}: the Kubernetes API groups are not for plugins; use a domain of your own`);
+    if (/(^|\.)(k8s\.io|kubernetes\.io)$/.test(group))
+      err('spec.group', `${quote(group)}: the Kubernetes API groups are not for plugins; use a domain of your own`);
   }
   const names = isPlainObject(spec['names']) ? spec['names'] : {};
   const kind = typeof names['kind'] === 'string' ? names['kind'] : '';
@@ -58,14 +96,17 @@ export function checkPluginCrd(crd: unknown, attach: 'targetRefs' | 'extensionRe
     if (plural !== plural.toLowerCase()) err('spec.names.plural', `${quote(plural)}: must be lower case`);
   }
   const metaName = isPlainObject(crd['metadata']) && typeof crd['metadata']['name'] === 'string' ? crd['metadata']['name'] : '';
-  if (group && plural && metaName !== `${plural}.${group}`) err('metadata.name', `must be spec.names.plural + "." + spec.group: "${plural}.${group}", not ${quote(metaName)}`);
+  if (group && plural && metaName !== `${plural}.${group}`)
+    err('metadata.name', `must be spec.names.plural + "." + spec.group: "${plural}.${group}", not ${quote(metaName)}`);
   const scope = spec['scope'];
   if (scope !== 'Namespaced' && scope !== 'Cluster') err('spec.scope', `must be "Namespaced" or "Cluster", not ${quote(String(scope))}`);
-  else if (attach === 'targetRefs' && scope !== 'Namespaced') err('spec.scope', 'a policy kind (attach: targetRefs) is Namespaced: it targets resources of its own namespace (GEP-713)');
+  else if (attach === 'targetRefs' && scope !== 'Namespaced')
+    err('spec.scope', 'a policy kind (attach: targetRefs) is Namespaced: it targets resources of its own namespace (GEP-713)');
 
   const versions: CheckedCrd['versions'] = [];
   const list = Array.isArray(spec['versions']) ? spec['versions'] : [];
-  if (list.length === 0) err('spec.versions', 'at least one version, e.g. { name: v1alpha1, served: true, storage: true, schema: { openAPIV3Schema: ... } }', 'Required value');
+  if (list.length === 0)
+    err('spec.versions', 'at least one version, e.g. { name: v1alpha1, served: true, storage: true, schema: { openAPIV3Schema: ... } }', 'Required value');
   let storage = 0;
   for (const [i, v] of list.entries()) {
     const at = `spec.versions[${i}]`;
@@ -75,7 +116,8 @@ export function checkPluginCrd(crd: unknown, attach: 'targetRefs' | 'extensionRe
     }
     const name = typeof v['name'] === 'string' ? v['name'] : '';
     for (const m of dns1035Label(name)) err(`${at}.name`, `${quote(name)}: ${m}`);
-    if (versions.some((x) => x.name === name) || list.slice(0, i).some((x) => isPlainObject(x) && x['name'] === name)) err(`${at}.name`, `${quote(name)}: listed twice`, 'Duplicate value');
+    if (versions.some((x) => x.name === name) || list.slice(0, i).some((x) => isPlainObject(x) && x['name'] === name))
+      err(`${at}.name`, `${quote(name)}: listed twice`, 'Duplicate value');
     if (v['storage'] === true) storage++;
     if (v['served'] !== true) continue;
     const schema = isPlainObject(v['schema']) ? v['schema']['openAPIV3Schema'] : undefined;
@@ -90,7 +132,14 @@ export function checkPluginCrd(crd: unknown, attach: 'targetRefs' | 'extensionRe
     if (attach === 'targetRefs') checkTargetRefs(schema, sat, errors);
     if (errors.length > before) continue;
     const subresources = isPlainObject(v['subresources']) ? v['subresources'] : {};
-    const entry = { name, schema: { scope: scope === 'Cluster' ? 'Cluster' : 'Namespaced', ...(subresources['status'] ? { statusSubresource: true } : {}), schema: structuredClone(schema) as Schema } satisfies KindSchema };
+    const entry = {
+      name,
+      schema: {
+        scope: scope === 'Cluster' ? 'Cluster' : 'Namespaced',
+        ...(subresources['status'] ? { statusSubresource: true } : {}),
+        schema: structuredClone(schema) as Schema,
+      } satisfies KindSchema,
+    };
     if (v['storage'] === true) versions.unshift(entry);
     else versions.push(entry);
   }
@@ -107,18 +156,26 @@ function checkSchema(s: Record<string, unknown>, path: string, depth: number, er
   }
   for (const k of Object.keys(s)) {
     if (k === '$ref') errors.push({ path: `${path}.$ref`, type: 'Forbidden', message: '$ref is not allowed in a CRD schema: write the schema out' });
-    else if (!KEYWORDS.has(k)) errors.push({ path: `${path}.${k}`, type: 'Forbidden', message: `${quote(k)} is not a schema keyword a CRD may use (misspelled?)` });
+    else if (!KEYWORDS.has(k))
+      errors.push({ path: `${path}.${k}`, type: 'Forbidden', message: `${quote(k)} is not a schema keyword a CRD may use (misspelled?)` });
   }
   const type = s['type'];
-  if (type !== undefined && (typeof type !== 'string' || !TYPES.has(type))) errors.push({ path: `${path}.type`, type: 'Unsupported value', message: `${quote(String(type))}: supported values: ${[...TYPES].map((t) => `"${t}"`).join(', ')}` });
+  if (type !== undefined && (typeof type !== 'string' || !TYPES.has(type)))
+    errors.push({
+      path: `${path}.type`,
+      type: 'Unsupported value',
+      message: `${quote(String(type))}: supported values: ${[...TYPES].map((t) => `"${t}"`).join(', ')}`,
+    });
   const sub = (key: string, v: unknown, at: string) => {
     if (!isPlainObject(v)) errors.push({ path: at, type: 'Invalid value', message: `${key} must be a schema (a mapping)` });
     else checkSchema(v, at, depth + 1, errors);
   };
   if (s['properties'] !== undefined) {
-    if (!isPlainObject(s['properties'])) errors.push({ path: `${path}.properties`, type: 'Invalid value', message: 'must be a mapping of field names to schemas' });
+    if (!isPlainObject(s['properties']))
+      errors.push({ path: `${path}.properties`, type: 'Invalid value', message: 'must be a mapping of field names to schemas' });
     else {
-      if (type !== 'object') errors.push({ path: `${path}.type`, type: 'Required value', message: 'a schema with properties must be type: object (structural schema)' });
+      if (type !== 'object')
+        errors.push({ path: `${path}.type`, type: 'Required value', message: 'a schema with properties must be type: object (structural schema)' });
       for (const [k, v] of Object.entries(s['properties'])) sub('a property', v, `${path}.properties[${k}]`);
     }
   }
@@ -134,10 +191,12 @@ function checkSchema(s: Record<string, unknown>, path: string, depth: number, er
     else v.forEach((x, i) => sub(key, x, `${path}.${key}[${i}]`));
   }
   if (s['not'] !== undefined) sub('not', s['not'], `${path}.not`);
-  if (s['required'] !== undefined && !(Array.isArray(s['required']) && s['required'].every((r) => typeof r === 'string'))) errors.push({ path: `${path}.required`, type: 'Invalid value', message: 'must be a list of field names' });
+  if (s['required'] !== undefined && !(Array.isArray(s['required']) && s['required'].every((r) => typeof r === 'string')))
+    errors.push({ path: `${path}.required`, type: 'Invalid value', message: 'must be a list of field names' });
   if (typeof s['pattern'] === 'string') {
     const compiled = matchesPattern(s['pattern'], '');
-    if (compiled instanceof Error) errors.push({ path: `${path}.pattern`, type: 'Invalid value', message: `not a valid RE2 expression: ${compiled.message.slice(0, 200)}` });
+    if (compiled instanceof Error)
+      errors.push({ path: `${path}.pattern`, type: 'Invalid value', message: `not a valid RE2 expression: ${compiled.message.slice(0, 200)}` });
   }
   const rules = s['x-kubernetes-validations'];
   if (rules !== undefined) {
@@ -164,6 +223,10 @@ function checkTargetRefs(root: Record<string, unknown>, path: string, errors: Fi
   const props = (s: unknown) => (isPlainObject(s) && isPlainObject(s['properties']) ? s['properties'] : undefined);
   const targetRefs = props(props(root)?.['spec'])?.['targetRefs'];
   if (!isPlainObject(targetRefs) || targetRefs['type'] !== 'array' || !props(targetRefs['items'])) {
-    errors.push({ path: `${path}.properties[spec].properties[targetRefs]`, type: 'Required value', message: 'a policy kind (attach: targetRefs) declares spec.targetRefs: a list of { group, kind, name, sectionName? } objects' });
+    errors.push({
+      path: `${path}.properties[spec].properties[targetRefs]`,
+      type: 'Required value',
+      message: 'a policy kind (attach: targetRefs) declares spec.targetRefs: a list of { group, kind, name, sectionName? } objects',
+    });
   }
 }

@@ -32,15 +32,21 @@ export function registerPluginKinds(plugins: readonly PluginWithKinds[]): Regist
   for (const plugin of plugins) {
     for (const [i, k] of (plugin.kinds ?? []).entries()) {
       const where = `plugin ${JSON.stringify(plugin.name)}: kinds[${i}]`;
-      if (k?.attach !== 'targetRefs' && k?.attach !== 'extensionRef') throw new PluginKindError(`${where}.attach: must be "targetRefs" (a policy) or "extensionRef" (an ExtensionRef filter object)`);
+      if (k?.attach !== 'targetRefs' && k?.attach !== 'extensionRef')
+        throw new PluginKindError(`${where}.attach: must be "targetRefs" (a policy) or "extensionRef" (an ExtensionRef filter object)`);
       const { crd, errors } = checkPluginCrd(k.crd, k.attach);
       if (!crd) {
         const listed = errors.slice(0, MAX_LISTED).map(formatError).join('; ');
         const more = errors.length > MAX_LISTED ? `; and ${errors.length - MAX_LISTED} more` : '';
-        throw new PluginKindError(`${where}.crd: the CustomResourceDefinition is not valid (the apiserver would refuse it too): ${listed}${more}; fix the plugin's CRD`);
+        throw new PluginKindError(
+          `${where}.crd: the CustomResourceDefinition is not valid (the apiserver would refuse it too): ${listed}${more}; fix the plugin's CRD`,
+        );
       }
       const taken = takenBy(crd, plugin.name) ?? checked.find((c) => c.crd.kind === crd.kind && c.plugin !== plugin.name)?.plugin;
-      if (taken) throw new PluginKindError(`${where}.crd: kind ${crd.kind} (${crd.group}) is already ${taken}; a kind name can have one owner only (resources are keyed by kind): rename the kind`);
+      if (taken)
+        throw new PluginKindError(
+          `${where}.crd: kind ${crd.kind} (${crd.group}) is already ${taken}; a kind name can have one owner only (resources are keyed by kind): rename the kind`,
+        );
       checked.push({ plugin: plugin.name, crd, source: k.crd, attach: k.attach });
     }
   }
@@ -48,7 +54,15 @@ export function registerPluginKinds(plugins: readonly PluginWithKinds[]): Regist
   for (const { plugin, crd, source, attach } of checked) {
     for (const v of crd.versions) PLUGIN_SCHEMAS.set(`${crd.group}/${v.name}/${crd.kind}`, v.schema);
     addKnownGroup(crd.group);
-    const kind: RegisteredKind = { group: crd.group, kind: crd.kind, apiVersions: crd.versions.map((v) => `${crd.group}/${v.name}`), plural: crd.plural, scope: crd.scope, attach, plugin };
+    const kind: RegisteredKind = {
+      group: crd.group,
+      kind: crd.kind,
+      apiVersions: crd.versions.map((v) => `${crd.group}/${v.name}`),
+      plural: crd.plural,
+      scope: crd.scope,
+      attach,
+      plugin,
+    };
     registerKind(kind);
     crds.set(crd.kind, { plugin, crd: source });
     out.push(kind);
@@ -59,7 +73,8 @@ export function registerPluginKinds(plugins: readonly PluginWithKinds[]): Regist
 /** Who already has this kind name (a built-in kind, or another plugin), as words; undefined when it is free. */
 function takenBy(crd: CheckedCrd, plugin: string): string | undefined {
   if (Object.hasOwn(KNOWN_KINDS, crd.kind)) return 'a kind built into Gatehouse';
-  if ([...CORE_KINDS.keys()].some((k) => k.endsWith(`/${crd.kind}`)) || [...CORE_SERVED.values()].some((kinds) => kinds.has(crd.kind))) return 'a Kubernetes core kind';
+  if ([...CORE_KINDS.keys()].some((k) => k.endsWith(`/${crd.kind}`)) || [...CORE_SERVED.values()].some((kinds) => kinds.has(crd.kind)))
+    return 'a Kubernetes core kind';
   const other = registeredKind(crd.kind);
   if (other && (other.plugin !== plugin || other.group !== crd.group)) return `owned by plugin ${JSON.stringify(other.plugin)} (${other.group})`;
   if (isBuiltInGroup(crd.group) && crd.group !== 'gatehouse.dev') return `in the built-in group ${crd.group}`;

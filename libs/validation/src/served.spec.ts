@@ -34,7 +34,7 @@ describe('resolveKind', () => {
     expect(resolveKind(apiVersion, kind).status).toBe(status);
   });
 
-  it("words an unserved kind as the apiserver does, with the versions that are served", () => {
+  it('words an unserved kind as the apiserver does, with the versions that are served', () => {
     expect(resolveKind('gateway.networking.k8s.io/v1alpha9', 'HTTPRoute')).toMatchObject({
       status: 'unserved',
       message: 'no matches for kind "HTTPRoute" in version "gateway.networking.k8s.io/v1alpha9"',

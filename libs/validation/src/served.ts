@@ -54,7 +54,12 @@ export function parseApiVersion(apiVersion: string): { group: string; version: s
 export function resolveKind(apiVersion: string, kind: string): KindResolution {
   const gv = parseApiVersion(apiVersion);
   if (!gv) {
-    return { status: 'unserved', group: '', message: `apiVersion ${quote(apiVersion)} is not valid: use "<group>/<version>" (or "v1" for the core group)`, served: [] };
+    return {
+      status: 'unserved',
+      group: '',
+      message: `apiVersion ${quote(apiVersion)} is not valid: use "<group>/<version>" (or "v1" for the core group)`,
+      served: [],
+    };
   }
   const { group, version } = gv;
   if (!KNOWN_GROUPS.has(group)) return { status: 'unknown-group', group };
@@ -73,7 +78,8 @@ export function servedVersions(group: string, kind: string): string[] {
     const gv = parseApiVersion(apiVersion);
     if (gv?.group === group && k === kind && !out.includes(apiVersion)) out.push(apiVersion);
   };
-  for (const key of [...CRDS.keys(), ...PLUGIN_SCHEMAS.keys(), ...CORE_KINDS.keys()]) add(key.slice(0, key.lastIndexOf('/')), key.slice(key.lastIndexOf('/') + 1));
+  for (const key of [...CRDS.keys(), ...PLUGIN_SCHEMAS.keys(), ...CORE_KINDS.keys()])
+    add(key.slice(0, key.lastIndexOf('/')), key.slice(key.lastIndexOf('/') + 1));
   for (const [apiVersion, kinds] of CORE_SERVED) for (const k of kinds) add(apiVersion, k);
   return out;
 }

@@ -48,7 +48,8 @@ function validateNode(s: Schema, value: unknown, path: string): Result {
   const r: Result = { errors: [], matches: 1 };
   const t = jsonType(value);
   if (t === 'null') {
-    if ((s.type || s['x-kubernetes-int-or-string']) && !s.nullable) r.errors.push(typeError(path, 'null', `${path} in body must be of type ${typeName(s)}: "null"`));
+    if ((s.type || s['x-kubernetes-int-or-string']) && !s.nullable)
+      r.errors.push(typeError(path, 'null', `${path} in body must be of type ${typeName(s)}: "null"`));
     if (s.enum && !s.enum.includes(null)) r.errors.push(notSupported(path, value, s.enum));
     return r;
   }
@@ -161,12 +162,14 @@ function listChecks(s: Schema, value: unknown[], path: string, r: Result): void 
     return; // not descended into: bounded cost (the list is refused anyway)
   }
   if (s.items) for (let i = 0; i < value.length; i++) merge(r, validateNode(s.items, value[i], `${path}[${i}]`));
-  if (s.minItems !== undefined && value.length < s.minItems) r.errors.push(invalid(path, value.length, `${path} in body should have at least ${s.minItems} items`));
+  if (s.minItems !== undefined && value.length < s.minItems)
+    r.errors.push(invalid(path, value.length, `${path} in body should have at least ${s.minItems} items`));
 }
 
 function objectChecks(s: Schema, value: Record<string, unknown>, path: string, r: Result): void {
   const keys = Object.keys(value);
-  if (s.minProperties !== undefined && keys.length < s.minProperties) r.errors.push(invalid(path, keys.length, `${path} in body should have at least ${s.minProperties} properties`));
+  if (s.minProperties !== undefined && keys.length < s.minProperties)
+    r.errors.push(invalid(path, keys.length, `${path} in body should have at least ${s.minProperties} properties`));
   if (s.maxProperties !== undefined && keys.length > s.maxProperties) {
     r.errors.push(tooMany(path, keys.length, s.maxProperties));
     return;

@@ -43,7 +43,8 @@ const HTTP_PROTOCOL_OPTIONS = 'envoy.extensions.upstreams.http.v3.HttpProtocolOp
 export function envoyCluster(u: UpstreamIR): EnvoyMessage {
   const base: EnvoyMessage = { name: u.clusterName, connectTimeout: msToProtoDuration(u.connectTimeoutMs), circuitBreakers: CIRCUIT_BREAKERS };
   // appProtocol h2c: HTTP/2 with prior knowledge (or, over TLS, negotiated by ALPN).
-  if (u.appProtocol === 'h2c') base['typedExtensionProtocolOptions'] = { [HTTP_PROTOCOL_OPTIONS]: typed(HTTP_PROTOCOL_OPTIONS, { explicitHttpConfig: { http2ProtocolOptions: {} } }) };
+  if (u.appProtocol === 'h2c')
+    base['typedExtensionProtocolOptions'] = { [HTTP_PROTOCOL_OPTIONS]: typed(HTTP_PROTOCOL_OPTIONS, { explicitHttpConfig: { http2ProtocolOptions: {} } }) };
   if (u.tls) base['transportSocket'] = upstreamTls(u.tls, u.appProtocol === 'h2c');
   if (u.discovery === 'eds') return { ...base, type: 'EDS', edsClusterConfig: { edsConfig: ADS_CONFIG_SOURCE } };
   return { ...base, type: 'STRICT_DNS', dnsLookupFamily: 'V4_PREFERRED', loadAssignment: loadAssignment(u) };

@@ -43,7 +43,12 @@ export class Hooks {
     private readonly runner: HookRunner = DIRECT_HOOK_RUNNER,
   ) {
     this.plugins = byPriority(plugins);
-    this.has = { route: plugins.some((p) => p.route), cluster: plugins.some((p) => p.cluster), virtualHost: plugins.some((p) => p.virtualHost), resources: plugins.some((p) => p.resources) };
+    this.has = {
+      route: plugins.some((p) => p.route),
+      cluster: plugins.some((p) => p.cluster),
+      virtualHost: plugins.some((p) => p.virtualHost),
+      resources: plugins.some((p) => p.resources),
+    };
   }
 
   private guard(ctx: PluginContext, plugin: TranslatorPlugin, refs: readonly ResourceRef[], hook: HookName, what: string, fn: () => void): boolean {
@@ -51,11 +56,17 @@ export class Hooks {
     try {
       overrun = this.runner.run({ plugin, hook, what }, fn);
     } catch (err) {
-      for (const ref of refs) ctx.reports.reject(ref, 'PluginError', `${describeRef(ref)}: plugin "${plugin.name}" failed on ${what}: ${(err as Error).message}`);
+      for (const ref of refs)
+        ctx.reports.reject(ref, 'PluginError', `${describeRef(ref)}: plugin "${plugin.name}" failed on ${what}: ${(err as Error).message}`);
       return false;
     }
     if (overrun) {
-      for (const ref of refs) ctx.reports.reject(ref, 'PluginTimeout', `${describeRef(ref)}: plugin "${plugin.name}" took ${overrun.tookMs.toFixed(0)} ms on ${what} (budget ${overrun.budgetMs} ms); its output is dropped`);
+      for (const ref of refs)
+        ctx.reports.reject(
+          ref,
+          'PluginTimeout',
+          `${describeRef(ref)}: plugin "${plugin.name}" took ${overrun.tookMs.toFixed(0)} ms on ${what} (budget ${overrun.budgetMs} ms); its output is dropped`,
+        );
       return false;
     }
     return true;
@@ -65,7 +76,8 @@ export class Hooks {
   route(ctx: PluginContext, r: RouteIR, at: ServedAt): EnvoyMessage | null {
     const msg = envoyRoute(r, at);
     const w = this.has.route ? this.shapers.watch(msg) : undefined;
-    for (const p of this.plugins) if (p.route && !this.guard(ctx, p, [r.source], 'route', `route ${r.name}`, () => p.route!(ctx, r, w!.as(p.name)))) return null;
+    for (const p of this.plugins)
+      if (p.route && !this.guard(ctx, p, [r.source], 'route', `route ${r.name}`, () => p.route!(ctx, r, w!.as(p.name)))) return null;
     return msg;
   }
 
@@ -73,7 +85,8 @@ export class Hooks {
   cluster(ctx: PluginContext, u: UpstreamIR): BuiltCluster | null {
     const msg = envoyCluster(u);
     const w = this.has.cluster ? this.shapers.watch(msg) : undefined;
-    for (const p of this.plugins) if (p.cluster && !this.guard(ctx, p, u.sources, 'cluster', `cluster ${u.clusterName}`, () => p.cluster!(ctx, u, w!.as(p.name)))) return null;
+    for (const p of this.plugins)
+      if (p.cluster && !this.guard(ctx, p, u.sources, 'cluster', `cluster ${u.clusterName}`, () => p.cluster!(ctx, u, w!.as(p.name)))) return null;
     return { cluster: msg, ...(u.discovery === 'eds' ? { endpoints: loadAssignment(u) } : {}) };
   }
 
@@ -81,7 +94,8 @@ export class Hooks {
   virtualHost(ctx: PluginContext, vh: VirtualHostIR, routes: EnvoyMessage[], gateway: ResourceRef): EnvoyMessage {
     const msg: EnvoyMessage = { name: vh.name, domains: vh.domains, routes };
     const w = this.shapers.watch(msg);
-    for (const p of this.plugins) if (p.virtualHost) this.guard(ctx, p, [gateway], 'virtualHost', `virtual host ${vh.name}`, () => p.virtualHost!(ctx, vh, w.as(p.name)));
+    for (const p of this.plugins)
+      if (p.virtualHost) this.guard(ctx, p, [gateway], 'virtualHost', `virtual host ${vh.name}`, () => p.virtualHost!(ctx, vh, w.as(p.name)));
     return msg;
   }
 
@@ -101,7 +115,8 @@ export class Hooks {
     const listener = envoyListener(l, filters);
     for (const name of adders) this.shapers.add(listener, name);
     const w = this.shapers.watch(listener);
-    for (const p of this.plugins) if (p.listener) ok &&= this.guard(ctx, p, [gateway], 'listener', `listener ${l.name}`, () => p.listener!(ctx, l, w.as(p.name)));
+    for (const p of this.plugins)
+      if (p.listener) ok &&= this.guard(ctx, p, [gateway], 'listener', `listener ${l.name}`, () => p.listener!(ctx, l, w.as(p.name)));
     return ok ? listener : null;
   }
 

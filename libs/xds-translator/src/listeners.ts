@@ -51,7 +51,10 @@ export function envoyListener(l: HttpListenerIR, filters: readonly RankedHttpFil
       filters: [connectionManager(c.routeConfigName, c.routeConfigName, filters)],
       transportSocket: {
         name: 'envoy.transport_sockets.tls',
-        typedConfig: typed('envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext', downstreamTls(c.secretNames, ['h2', 'http/1.1'], c.clientValidation)),
+        typedConfig: typed(
+          'envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext',
+          downstreamTls(c.secretNames, ['h2', 'http/1.1'], c.clientValidation),
+        ),
       },
     })),
   };

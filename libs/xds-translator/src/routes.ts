@@ -1,5 +1,15 @@
 // RouteIR → envoy.config.route.v3.Route.
-import { headerValueOptions, msToProtoDuration, replacePrefix, typed, type EnvoyMessage, type RedirectIR, type RouteIR, type StringMatchIR, type WeightedBackendIR } from '@gatehouse/plugin-sdk';
+import {
+  headerValueOptions,
+  msToProtoDuration,
+  replacePrefix,
+  typed,
+  type EnvoyMessage,
+  type RedirectIR,
+  type RouteIR,
+  type StringMatchIR,
+  type WeightedBackendIR,
+} from '@gatehouse/plugin-sdk';
 
 const REDIRECT_CODES: Record<number, string> = {
   301: 'MOVED_PERMANENTLY',
@@ -36,7 +46,11 @@ export function routeMatch(r: RouteIR): EnvoyMessage {
 
 /** Where a route is served: redirects derive their port from it. */
 /** A request on an HTTPS connection whose Host another listener on the port serves (RFC 9110 421). */
-export const MISDIRECTED_ROUTE: EnvoyMessage = Object.freeze({ name: 'misdirected-request', match: Object.freeze({ prefix: '/' }), directResponse: Object.freeze({ status: 421 }) });
+export const MISDIRECTED_ROUTE: EnvoyMessage = Object.freeze({
+  name: 'misdirected-request',
+  match: Object.freeze({ prefix: '/' }),
+  directResponse: Object.freeze({ status: 421 }),
+});
 
 export interface ServedAt {
   port: number;
@@ -73,7 +87,9 @@ export function envoyRoute(r: RouteIR, at: ServedAt): EnvoyMessage {
       if (a.retry.codes.length) policy['retriableStatusCodes'] = a.retry.codes;
       if (a.retry.backoffMs !== undefined) policy['retryBackOff'] = { baseInterval: msToProtoDuration(a.retry.backoffMs) };
       if (a.retry.attempts > 0) {
-        policy['retryHostPredicate'] = [{ name: 'envoy.retry_host_predicates.previous_hosts', typedConfig: typed('envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate') }];
+        policy['retryHostPredicate'] = [
+          { name: 'envoy.retry_host_predicates.previous_hosts', typedConfig: typed('envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate') },
+        ];
         policy['hostSelectionRetryMaxAttempts'] = 5;
       }
     } else {
@@ -92,7 +108,8 @@ const CONNECTION_RETRIES = ['connect-failure', 'refused-stream', 'reset-before-r
 function clusterWeight(b: WeightedBackendIR): EnvoyMessage {
   const out: EnvoyMessage = { name: b.clusterName, weight: b.weight };
   for (const f of b.filters ?? []) {
-    const [add, remove] = f.type === 'RequestHeaderModifier' ? ['requestHeadersToAdd', 'requestHeadersToRemove'] : ['responseHeadersToAdd', 'responseHeadersToRemove'];
+    const [add, remove] =
+      f.type === 'RequestHeaderModifier' ? ['requestHeadersToAdd', 'requestHeadersToRemove'] : ['responseHeadersToAdd', 'responseHeadersToRemove'];
     const options = headerValueOptions(f.modifier);
     if (options.length) out[add] = [...((out[add] as EnvoyMessage[] | undefined) ?? []), ...options];
     if (f.modifier.remove.length) out[remove] = [...((out[remove] as string[] | undefined) ?? []), ...f.modifier.remove];
@@ -115,4 +132,3 @@ function redirectAction(rd: RedirectIR, r: RouteIR, at: ServedAt): EnvoyMessage 
   else if (rd.path?.type === 'ReplacePrefixMatch') out['regexRewrite'] = replacePrefix(r.match.path.value, rd.path.value);
   return out;
 }
-

@@ -8,14 +8,21 @@ const INVALID_CLUSTER = 'gatehouse-invalid-backend';
 /** The cluster a connection goes to (a weighted set as tcp_proxy takes it). */
 function tcpProxy(statPrefix: string, route: StreamRouteIR): EnvoyMessage {
   const backends = route.backends.length ? route.backends : [{ clusterName: INVALID_CLUSTER, weight: 1, valid: false }];
-  const target: EnvoyMessage = backends.length === 1 ? { cluster: backends[0]!.clusterName } : { weightedClusters: { clusters: backends.map((b) => ({ name: b.clusterName, weight: b.weight })) } };
+  const target: EnvoyMessage =
+    backends.length === 1
+      ? { cluster: backends[0]!.clusterName }
+      : { weightedClusters: { clusters: backends.map((b) => ({ name: b.clusterName, weight: b.weight })) } };
   return { name: 'envoy.filters.network.tcp_proxy', typedConfig: typed('envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy', { statPrefix, ...target }) };
 }
 
 function tlsChain(l: StreamListenerIR, c: StreamChainIR): EnvoyMessage {
   const chain: EnvoyMessage = { name: c.name, filters: [tcpProxy(`${l.name}-${c.name}`, c.route)] };
   if (c.serverNames.length) chain['filterChainMatch'] = { serverNames: c.serverNames };
-  if (c.secretNames) chain['transportSocket'] = { name: 'envoy.transport_sockets.tls', typedConfig: typed('envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext', downstreamTls(c.secretNames, [])) };
+  if (c.secretNames)
+    chain['transportSocket'] = {
+      name: 'envoy.transport_sockets.tls',
+      typedConfig: typed('envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext', downstreamTls(c.secretNames, [])),
+    };
   return chain;
 }
 

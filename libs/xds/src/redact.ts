@@ -3,7 +3,21 @@ export const REDACTED = '[redacted]';
 
 /** Fields whose contents are secret wherever they appear in Envoy or IR messages. */
 // AWS credentials reach Envoy in the aws_lambda filter's per-route config (discovered Lambda functions).
-const SECRET_FIELDS = new Set(['privateKey', 'private_key', 'password', 'sessionTicketKeys', 'session_ticket_keys', 'genericSecret', 'generic_secret', 'hmacSecret', 'hmac_secret', 'secretAccessKey', 'secret_access_key', 'sessionToken', 'session_token']);
+const SECRET_FIELDS = new Set([
+  'privateKey',
+  'private_key',
+  'password',
+  'sessionTicketKeys',
+  'session_ticket_keys',
+  'genericSecret',
+  'generic_secret',
+  'hmacSecret',
+  'hmac_secret',
+  'secretAccessKey',
+  'secret_access_key',
+  'sessionToken',
+  'session_token',
+]);
 
 /** A deep copy with every secret field's contents replaced by "[redacted]". */
 export function redactSecrets<T>(value: T): T {

@@ -2,7 +2,20 @@
 // filter sits disabled in every HTTP connection manager; a route that names a Lambda function of its `aws` Upstream
 // enables it for itself with that function's ARN, invocation mode and (from the Upstream's Secret) credentials —
 // without credentials Envoy signs with its own ambient AWS credentials.
-import { FUNCTION_REF, allVirtualHosts, functionCall, isAwsUpstream, typed, type EnvoyMessage, type HttpListenerIR, type PluginContext, type RouteIR, type TranslatorPlugin, type UpstreamFunction, type VirtualHostIR } from '@gatehouse/plugin-sdk';
+import {
+  FUNCTION_REF,
+  allVirtualHosts,
+  functionCall,
+  isAwsUpstream,
+  typed,
+  type EnvoyMessage,
+  type HttpListenerIR,
+  type PluginContext,
+  type RouteIR,
+  type TranslatorPlugin,
+  type UpstreamFunction,
+  type VirtualHostIR,
+} from '@gatehouse/plugin-sdk';
 import { PLUGIN_NAME, lambdaEndpoint } from './upstream.js';
 
 export { PLUGIN_NAME, awsUpstreamVariant, lambdaEndpoint } from './upstream.js';
@@ -30,10 +43,17 @@ function arnOf(fn: NonNullable<UpstreamFunction['lambda']>): string | undefined 
 export function invokeConfig(ctx: PluginContext, namespace: string, aws: AwsSpec, fn: NonNullable<UpstreamFunction['lambda']>): EnvoyMessage | string {
   const arn = arnOf(fn);
   if (!arn) return `function ${fn.functionName}: no ARN (discovery fills lambda.arn in; a hand-written function needs lambda.arn or an ARN as functionName)`;
-  const config: EnvoyMessage = { arn, payloadPassthrough: false, invocationMode: fn.invocation === 'Asynchronous' ? 'ASYNCHRONOUS' : 'SYNCHRONOUS', hostRewrite: lambdaEndpoint(aws).authority };
+  const config: EnvoyMessage = {
+    arn,
+    payloadPassthrough: false,
+    invocationMode: fn.invocation === 'Asynchronous' ? 'ASYNCHRONOUS' : 'SYNCHRONOUS',
+    hostRewrite: lambdaEndpoint(aws).authority,
+  };
   if (aws.secretRef?.name) {
-    const secret = ctx.snapshot.resources.get(`Secret/${namespace}/${aws.secretRef.name}`)?.object as { data?: Record<string, string>; stringData?: Record<string, string> } | undefined;
-    const read = (k: string) => secret?.stringData?.[k] ?? (secret?.data?.[k] !== undefined ? Buffer.from(secret.data[k]!, 'base64').toString('utf8') : undefined);
+    const secret = ctx.snapshot.resources.get(`Secret/${namespace}/${aws.secretRef.name}`)?.object as
+      { data?: Record<string, string>; stringData?: Record<string, string> } | undefined;
+    const read = (k: string) =>
+      secret?.stringData?.[k] ?? (secret?.data?.[k] !== undefined ? Buffer.from(secret.data[k]!, 'base64').toString('utf8') : undefined);
     const accessKeyId = read('aws_access_key_id');
     const secretAccessKey = read('aws_secret_access_key');
     const sessionToken = read('aws_session_token');
@@ -70,7 +90,11 @@ export const awsLambdaPlugin: TranslatorPlugin = {
     const config = lambdaRoute(ctx, route);
     if (config === undefined) return;
     if (typeof config === 'string') {
-      ctx.reports.warn(route.source, 'InvalidFunction', `${route.source.kind} ${route.source.namespace}/${route.source.name}: rule ${route.ruleIndex}: ${config}; the rule answers 500`);
+      ctx.reports.warn(
+        route.source,
+        'InvalidFunction',
+        `${route.source.kind} ${route.source.namespace}/${route.source.name}: rule ${route.ruleIndex}: ${config}; the rule answers 500`,
+      );
       delete out['route'];
       out['directResponse'] = { status: 500 };
       return;
@@ -79,5 +103,7 @@ export const awsLambdaPlugin: TranslatorPlugin = {
   },
   // Only listeners with a route calling a Lambda function get the filter (disabled; such routes enable it).
   httpFilters: (ctx, listener: HttpListenerIR) =>
-    allVirtualHosts(listener).some((vh) => usesLambda(ctx, vh)) ? [{ stage: 'route', filter: { name: AWS_LAMBDA_FILTER, typedConfig: typed(CONFIG, { arn: UNUSED_ARN }), disabled: true } }] : [],
+    allVirtualHosts(listener).some((vh) => usesLambda(ctx, vh))
+      ? [{ stage: 'route', filter: { name: AWS_LAMBDA_FILTER, typedConfig: typed(CONFIG, { arn: UNUSED_ARN }), disabled: true } }]
+      : [],
 };

@@ -30,7 +30,10 @@ export const awsUpstreamVariant: UpstreamVariant = {
     try {
       ep = lambdaEndpoint(aws);
     } catch {
-      return invalid('spec.aws.endpoint', `"${String(aws.endpoint).slice(0, 100)}" is not a URL like https://lambda.us-east-1.amazonaws.com or http://127.0.0.1:5000`);
+      return invalid(
+        'spec.aws.endpoint',
+        `"${String(aws.endpoint).slice(0, 100)}" is not a URL like https://lambda.us-east-1.amazonaws.com or http://127.0.0.1:5000`,
+      );
     }
     const connectTimeoutMs = spec.connectTimeout ? (parseDurationMs(spec.connectTimeout) ?? 5000) : 5000;
     return ctx.memo.get('aws-lambda-upstream', upstream.object, (): UpstreamIR => ({

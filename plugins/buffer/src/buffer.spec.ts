@@ -13,11 +13,13 @@ describe('BufferPolicy', () => {
 });
 
 describe('buffer plugin', () => {
-  it('enables its disabled filter with the route\'s limit', () => {
+  it("enables its disabled filter with the route's limit", () => {
     const p = attached(BUFFER_POLICY, 'small', { maxRequestBytes: 1024 });
     const { filters, routes } = runHooks(bufferPlugin, listener([route('app', policiesOf(BUFFER_POLICY, p))]));
     expect(filters).toEqual([{ stage: 'accepted', filter: expect.objectContaining({ name: BUFFER_FILTER, disabled: true }) }]);
-    expect(routes[0]!['typedPerFilterConfig']).toEqual({ [BUFFER_FILTER]: expect.objectContaining({ config: expect.objectContaining({ buffer: { maxRequestBytes: 1024 } }) }) });
+    expect(routes[0]!['typedPerFilterConfig']).toEqual({
+      [BUFFER_FILTER]: expect.objectContaining({ config: expect.objectContaining({ buffer: { maxRequestBytes: 1024 } }) }),
+    });
   });
 
   it('is accepted by envoy', () => {

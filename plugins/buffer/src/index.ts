@@ -36,7 +36,9 @@ export const bufferPlugin: TranslatorPlugin = {
     if (policiesIn(ctx, listener, BUFFER_POLICY).size === 0) return [];
     const own = effective<BufferPolicySpec>(listener, BUFFER_POLICY);
     // Buffer.maxRequestBytes is required: the disabled filter carries the smallest limit, never used.
-    const filter = own ? { name: BUFFER_FILTER, typedConfig: typedConfig(BUFFER, buffer(own.spec)) } : { name: BUFFER_FILTER, typedConfig: typedConfig(BUFFER, { maxRequestBytes: 1 }), disabled: true };
+    const filter = own
+      ? { name: BUFFER_FILTER, typedConfig: typedConfig(BUFFER, buffer(own.spec)) }
+      : { name: BUFFER_FILTER, typedConfig: typedConfig(BUFFER, { maxRequestBytes: 1 }), disabled: true };
     return [{ stage: 'accepted', filter }];
   },
 };

@@ -2,7 +2,18 @@
 // `accepted`). Envoy's per-route compressor config cannot change the library or thresholds, so each policy gets its
 // own compressor filter (`gatehouse.filters.http.compressor/<namespace>/<name>`), disabled by default; a route
 // enables the one of its policy. A Gateway- or listener-wide policy's filter is enabled for the whole listener.
-import { SDK_VERSION, setPerFilterConfig, typed, typedConfig, type AttachedPolicy, type EnvoyAny, type EnvoyMessage, type EnvoyTypes, type StagedHttpFilter, type TranslatorPlugin } from '@gatehouse/plugin-sdk';
+import {
+  SDK_VERSION,
+  setPerFilterConfig,
+  typed,
+  typedConfig,
+  type AttachedPolicy,
+  type EnvoyAny,
+  type EnvoyMessage,
+  type EnvoyTypes,
+  type StagedHttpFilter,
+  type TranslatorPlugin,
+} from '@gatehouse/plugin-sdk';
 import { COMPRESSION_POLICY, COMPRESSION_POLICY_CRD } from './crd.js';
 import { effective, policiesIn, refName } from './policy-scan.js';
 
@@ -36,7 +47,11 @@ export function compressor(spec: CompressionPolicySpec): EnvoyTypes[typeof COMPR
 
 /** Enables the route's policy's compressor; a Gateway- or listener-wide one it overrides is turned off for it. */
 function enable(p: AttachedPolicy<CompressionPolicySpec>, out: EnvoyMessage): void {
-  setPerFilterConfig(out, compressorFilterName(p), typed('envoy.config.route.v3.FilterConfig', { config: typedConfig(COMPRESSOR_PER_ROUTE, { overrides: { responseDirectionConfig: {} } }) }));
+  setPerFilterConfig(
+    out,
+    compressorFilterName(p),
+    typed('envoy.config.route.v3.FilterConfig', { config: typedConfig(COMPRESSOR_PER_ROUTE, { overrides: { responseDirectionConfig: {} } }) }),
+  );
   for (const other of p.merged) {
     if (other.scope !== 'gateway' && other.scope !== 'listener') continue;
     const name = FILTER_PREFIX + `${other.source.namespace}/${other.source.name}`;
@@ -62,7 +77,10 @@ export const compressionPlugin: TranslatorPlugin = {
     const out: StagedHttpFilter[] = [];
     for (const [name, p] of policiesIn<CompressionPolicySpec>(ctx, listener, COMPRESSION_POLICY)) {
       const on = own !== undefined && refName(own) === name;
-      out.push({ stage: 'accepted', filter: { name: FILTER_PREFIX + name, typedConfig: typedConfig(COMPRESSOR, compressor(p.spec)), ...(on ? {} : { disabled: true }) } });
+      out.push({
+        stage: 'accepted',
+        filter: { name: FILTER_PREFIX + name, typedConfig: typedConfig(COMPRESSOR, compressor(p.spec)), ...(on ? {} : { disabled: true }) },
+      });
     }
     return out;
   },

@@ -2,7 +2,7 @@ import { policyCrd } from './policy-crd.js';
 
 export const EXT_AUTH_POLICY = 'ExtAuthPolicy';
 
-const HEADERS = { type: 'array', maxItems: 32, items: { type: 'string', minLength: 1, maxLength: 256, pattern: '^[A-Za-z0-9!#$%&\'*+\\-.^_`|~:]+$' } };
+const HEADERS = { type: 'array', maxItems: 32, items: { type: 'string', minLength: 1, maxLength: 256, pattern: "^[A-Za-z0-9!#$%&'*+\\-.^_`|~:]+$" } };
 
 /** ExtAuthPolicy: every request is checked by an external authorization service (HTTP or gRPC) first. */
 export const EXT_AUTH_POLICY_CRD = policyCrd(
@@ -31,4 +31,3 @@ export const EXT_AUTH_POLICY_CRD = policyCrd(
   [],
   [{ rule: 'has(self.http) != has(self.grpc)', message: 'set exactly one of http and grpc' }],
 );
-

@@ -12,7 +12,8 @@ import {
   typed,
   typedConfig,
   type AttachedPolicy,
-  type EnvoyMessage, type EnvoyTypes,
+  type EnvoyMessage,
+  type EnvoyTypes,
   type GeneratedResource,
   type PluginContext,
   type StagedHttpFilter,
@@ -82,7 +83,8 @@ function enable(ctx: PluginContext, p: AttachedPolicy<ExtAuthPolicySpec>, out: E
   // A Gateway- or listener-wide policy this one overrides stays off for the route.
   for (const other of p.merged) {
     const name = FILTER_PREFIX + `${other.source.namespace}/${other.source.name}`;
-    if ((other.scope === 'gateway' || other.scope === 'listener') && name !== extAuthzFilterName(p)) setPerFilterConfig(out, name, typed('envoy.config.route.v3.FilterConfig', { disabled: true }));
+    if ((other.scope === 'gateway' || other.scope === 'listener') && name !== extAuthzFilterName(p))
+      setPerFilterConfig(out, name, typed('envoy.config.route.v3.FilterConfig', { disabled: true }));
   }
 }
 

@@ -19,7 +19,8 @@ const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
 export function parseServiceUrl(text: string, schemes: ReadonlyArray<ServiceUrl['scheme']>): ServiceUrl {
   const m = /^([a-z]+):\/\/(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(?::(\d{1,5}))?(\/[^\s]*)?$/.exec(text);
   const scheme = m?.[1] as ServiceUrl['scheme'] | undefined;
-  if (!m || !scheme || !schemes.includes(scheme)) throw new Error(`"${text.slice(0, 100)}" is not a ${schemes.join(' or ')} URL (${schemes[0]}://host:port/path)`);
+  if (!m || !scheme || !schemes.includes(scheme))
+    throw new Error(`"${text.slice(0, 100)}" is not a ${schemes.join(' or ')} URL (${schemes[0]}://host:port/path)`);
   const tls = scheme === 'https' || scheme === 'grpcs';
   const port = m[3] ? Number(m[3]) : tls ? 443 : 80;
   if (port < 1 || port > 65535) throw new Error(`"${text.slice(0, 100)}": port ${port} is out of range`);
@@ -33,11 +34,16 @@ export function serviceCluster(name: string, url: ServiceUrl, connectTimeout = '
     name,
     connectTimeout,
     type: literal ? 'STATIC' : 'STRICT_DNS',
-    loadAssignment: { clusterName: name, endpoints: [{ lbEndpoints: [{ endpoint: { address: { socketAddress: { address: url.host, portValue: url.port } } } }] }] },
+    loadAssignment: {
+      clusterName: name,
+      endpoints: [{ lbEndpoints: [{ endpoint: { address: { socketAddress: { address: url.host, portValue: url.port } } } }] }],
+    },
   };
   if (url.scheme === 'grpc' || url.scheme === 'grpcs') {
     cluster['typedExtensionProtocolOptions'] = {
-      'envoy.extensions.upstreams.http.v3.HttpProtocolOptions': typed('envoy.extensions.upstreams.http.v3.HttpProtocolOptions', { explicitHttpConfig: { http2ProtocolOptions: {} } }),
+      'envoy.extensions.upstreams.http.v3.HttpProtocolOptions': typed('envoy.extensions.upstreams.http.v3.HttpProtocolOptions', {
+        explicitHttpConfig: { http2ProtocolOptions: {} },
+      }),
     };
   }
   if (url.scheme === 'https' || url.scheme === 'grpcs') {
@@ -46,7 +52,10 @@ export function serviceCluster(name: string, url: ServiceUrl, connectTimeout = '
       typedConfig: typed('envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext', {
         sni: url.host,
         commonTlsContext: {
-          validationContext: { trustedCa: { filename: SYSTEM_CA }, matchTypedSubjectAltNames: [{ sanType: literal ? 'IP_ADDRESS' : 'DNS', matcher: { exact: url.host } }] },
+          validationContext: {
+            trustedCa: { filename: SYSTEM_CA },
+            matchTypedSubjectAltNames: [{ sanType: literal ? 'IP_ADDRESS' : 'DNS', matcher: { exact: url.host } }],
+          },
         },
       }),
     };

@@ -26,7 +26,9 @@ describe('fault plugin', () => {
     const p = attached(FAULT_POLICY, 'teapot', { abort: { httpStatus: 418 } });
     const { filters, routes } = runHooks(faultPlugin, listener([route('app', policiesOf(FAULT_POLICY, p)), route('other')]));
     expect(filters).toEqual([{ stage: 'fault', filter: expect.objectContaining({ name: FAULT_FILTER, disabled: true }) }]);
-    expect(routes[0]!['typedPerFilterConfig']).toEqual({ [FAULT_FILTER]: expect.objectContaining({ config: expect.objectContaining({ abort: expect.objectContaining({ httpStatus: 418 }) }) }) });
+    expect(routes[0]!['typedPerFilterConfig']).toEqual({
+      [FAULT_FILTER]: expect.objectContaining({ config: expect.objectContaining({ abort: expect.objectContaining({ httpStatus: 418 }) }) }),
+    });
     expect(routes[1]!['typedPerFilterConfig']).toBeUndefined();
   });
 

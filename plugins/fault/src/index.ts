@@ -1,7 +1,16 @@
 // Fault injection (FaultPolicy) with stock Envoy's fault filter, first in the chain (stage `fault`). The filter
 // sits disabled in listeners that have a FaultPolicy; each route enables it with its policy's faults (an HTTPFault
 // per route). A Gateway- or listener-wide policy configures the filter itself instead.
-import { SDK_VERSION, msToProtoDuration, parseDurationMs, setPerFilterConfig, typed, typedConfig, type EnvoyTypes, type TranslatorPlugin } from '@gatehouse/plugin-sdk';
+import {
+  SDK_VERSION,
+  msToProtoDuration,
+  parseDurationMs,
+  setPerFilterConfig,
+  typed,
+  typedConfig,
+  type EnvoyTypes,
+  type TranslatorPlugin,
+} from '@gatehouse/plugin-sdk';
 import { FAULT_POLICY, FAULT_POLICY_CRD } from './crd.js';
 import { effective, policiesIn } from './policy-scan.js';
 
@@ -44,7 +53,9 @@ export const faultPlugin: TranslatorPlugin = {
   httpFilters(ctx, listener) {
     if (policiesIn(ctx, listener, FAULT_POLICY).size === 0) return [];
     const own = effective<FaultPolicySpec>(listener, FAULT_POLICY);
-    const filter = own ? { name: FAULT_FILTER, typedConfig: typedConfig(HTTP_FAULT, httpFault(own.spec)) } : { name: FAULT_FILTER, typedConfig: typedConfig(HTTP_FAULT, {}), disabled: true };
+    const filter = own
+      ? { name: FAULT_FILTER, typedConfig: typedConfig(HTTP_FAULT, httpFault(own.spec)) }
+      : { name: FAULT_FILTER, typedConfig: typedConfig(HTTP_FAULT, {}), disabled: true };
     return [{ stage: 'fault', filter }];
   },
 };

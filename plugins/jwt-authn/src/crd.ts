@@ -3,7 +3,7 @@ import { policyCrd } from './policy-crd.js';
 export const JWT_POLICY = 'JwtPolicy';
 
 const NAME = { type: 'string', minLength: 1, maxLength: 63, pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$' };
-const HEADER = { type: 'string', minLength: 1, maxLength: 256, pattern: '^[A-Za-z0-9!#$%&\'*+\\-.^_`|~]+$' };
+const HEADER = { type: 'string', minLength: 1, maxLength: 256, pattern: "^[A-Za-z0-9!#$%&'*+\\-.^_`|~]+$" };
 
 /** JwtPolicy: requests need a valid JWT from one of the providers (else 401). */
 export const JWT_POLICY_CRD = policyCrd(
@@ -41,7 +41,11 @@ export const JWT_POLICY_CRD = policyCrd(
           // Keep the token in the request sent upstream (removed by default).
           forwardToken: { type: 'boolean' },
           // Copy claims into request headers for the backend.
-          claimToHeaders: { type: 'array', maxItems: 16, items: { type: 'object', required: ['claim', 'header'], properties: { claim: { type: 'string', minLength: 1, maxLength: 256 }, header: HEADER } } },
+          claimToHeaders: {
+            type: 'array',
+            maxItems: 16,
+            items: { type: 'object', required: ['claim', 'header'], properties: { claim: { type: 'string', minLength: 1, maxLength: 256 }, header: HEADER } },
+          },
         },
       },
     },

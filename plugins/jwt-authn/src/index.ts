@@ -12,7 +12,8 @@ import {
   typed,
   typedConfig,
   type AttachedPolicy,
-  type EnvoyMessage, type EnvoyTypes,
+  type EnvoyMessage,
+  type EnvoyTypes,
   type GeneratedResource,
   type PluginContext,
   type StagedHttpFilter,
@@ -69,10 +70,14 @@ function provider(p: AttachedPolicy<JwtPolicySpec>, s: JwtProviderSpec, i: numbe
       throw new Error(policyProblem(p, `spec.providers[${i}].remoteJwks.uri`, (err as Error).message), { cause: err });
     }
     const cache = s.remoteJwks.cacheDuration ? parseDurationMs(s.remoteJwks.cacheDuration) : undefined;
-    out['remoteJwks'] = { httpUri: { uri: url, cluster: jwksCluster(p, s.name), timeout: '5s' }, ...(cache ? { cacheDuration: msToProtoDuration(cache) } : {}) };
+    out['remoteJwks'] = {
+      httpUri: { uri: url, cluster: jwksCluster(p, s.name), timeout: '5s' },
+      ...(cache ? { cacheDuration: msToProtoDuration(cache) } : {}),
+    };
   } else if (s.localJwks) {
     // Envoy refuses (NACKs) a JWKS without a usable key: refuse it here, on the policy.
-    if (!hasKeys(s.localJwks.inline)) throw new Error(policyProblem(p, `spec.providers[${i}].localJwks.inline`, 'must be a JWKS: JSON with a non-empty "keys" list of JWKs (each with "kty")'));
+    if (!hasKeys(s.localJwks.inline))
+      throw new Error(policyProblem(p, `spec.providers[${i}].localJwks.inline`, 'must be a JWKS: JSON with a non-empty "keys" list of JWKs (each with "kty")'));
     out['localJwks'] = { inlineString: s.localJwks.inline };
   } else {
     throw new Error(policyProblem(p, `spec.providers[${i}]`, 'set remoteJwks or localJwks'));
@@ -98,7 +103,8 @@ function enable(ctx: PluginContext, p: AttachedPolicy<JwtPolicySpec>, out: Envoy
   // A Gateway- or listener-wide policy this one overrides stays off for the route.
   for (const other of p.merged) {
     const name = FILTER_PREFIX + `${other.source.namespace}/${other.source.name}`;
-    if ((other.scope === 'gateway' || other.scope === 'listener') && name !== jwtFilterName(p)) setPerFilterConfig(out, name, typed('envoy.config.route.v3.FilterConfig', { disabled: true }));
+    if ((other.scope === 'gateway' || other.scope === 'listener') && name !== jwtFilterName(p))
+      setPerFilterConfig(out, name, typed('envoy.config.route.v3.FilterConfig', { disabled: true }));
   }
 }
 
@@ -137,7 +143,12 @@ export const jwtAuthnPlugin: TranslatorPlugin = {
           const name = jwksCluster(p, s.name);
           if (out.has(name)) continue;
           try {
-            out.set(name, { typeUrl: XdsType.Cluster, name, resource: serviceCluster(name, parseServiceUrl(s.remoteJwks.uri, ['http', 'https'])), sources: [p.source] });
+            out.set(name, {
+              typeUrl: XdsType.Cluster,
+              name,
+              resource: serviceCluster(name, parseServiceUrl(s.remoteJwks.uri, ['http', 'https'])),
+              sources: [p.source],
+            });
           } catch {
             // Reported by the filter (httpFilters): the policy's filter is left out with it.
           }

@@ -5,11 +5,19 @@ import { checkShippedCrd, policyObject, validationErrors } from '../../../test/h
 import { attached, envoyAccepts, listener, policiesOf, route, runHooks } from '../../../test/harness/plugin-ir.js';
 import { JWT_POLICY, jwtAuthentication, jwtAuthnPlugin, type JwtPolicySpec } from './index.js';
 
-const JWKS = JSON.stringify({ keys: [{ ...generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' }), kid: 'k1', alg: 'ES256', use: 'sig' }] });
+const JWKS = JSON.stringify({
+  keys: [{ ...generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' }), kid: 'k1', alg: 'ES256', use: 'sig' }],
+});
 
 const SPEC: JwtPolicySpec = {
   providers: [
-    { name: 'local', issuer: 'https://issuer.test', audiences: ['api'], remoteJwks: { uri: 'http://127.0.0.1:8081/jwks.json', cacheDuration: '5m' }, claimToHeaders: [{ claim: 'sub', header: 'x-user' }] },
+    {
+      name: 'local',
+      issuer: 'https://issuer.test',
+      audiences: ['api'],
+      remoteJwks: { uri: 'http://127.0.0.1:8081/jwks.json', cacheDuration: '5m' },
+      claimToHeaders: [{ claim: 'sub', header: 'x-user' }],
+    },
     { name: 'inline', localJwks: { inline: JWKS }, fromHeader: { name: 'x-token' }, forwardToken: true },
   ],
 };
@@ -19,7 +27,9 @@ describe('JwtPolicy', () => {
     checkShippedCrd(jwtAuthnPlugin, join(import.meta.dirname, '..'));
     expect(validationErrors(policyObject(JWT_POLICY, 'j', { ...SPEC }))).toEqual([]);
     expect(validationErrors(policyObject(JWT_POLICY, 'j', { providers: [{ name: 'none' }] })).join()).toContain('exactly one of remoteJwks and localJwks');
-    expect(validationErrors(policyObject(JWT_POLICY, 'j', { providers: [{ name: 'x', remoteJwks: { uri: 'ftp://x/jwks' } }] })).join()).toContain('spec.providers[0].remoteJwks.uri');
+    expect(validationErrors(policyObject(JWT_POLICY, 'j', { providers: [{ name: 'x', remoteJwks: { uri: 'ftp://x/jwks' } }] })).join()).toContain(
+      'spec.providers[0].remoteJwks.uri',
+    );
   });
 });
 
@@ -62,7 +72,12 @@ describe('jwt-authn plugin', () => {
   it('is accepted by envoy, with its JWKS cluster', () => {
     const x = envoyAccepts(jwtAuthnPlugin, listener([route('app', policiesOf(JWT_POLICY, p))]));
     expect(x.clusters!.map((c) => c['name'])).toEqual(['app', 'jwks_default_users_local']);
-    const https = attached(JWT_POLICY, 'google', { providers: [{ name: 'g', issuer: 'https://accounts.google.com', remoteJwks: { uri: 'https://www.googleapis.com/oauth2/v3/certs' } }] }, 'gateway');
+    const https = attached(
+      JWT_POLICY,
+      'google',
+      { providers: [{ name: 'g', issuer: 'https://accounts.google.com', remoteJwks: { uri: 'https://www.googleapis.com/oauth2/v3/certs' } }] },
+      'gateway',
+    );
     envoyAccepts(jwtAuthnPlugin, listener([route('app')], policiesOf(JWT_POLICY, https)));
   });
 });

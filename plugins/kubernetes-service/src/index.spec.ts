@@ -7,7 +7,13 @@ type Conditions = { ready?: boolean; serving?: boolean; terminating?: boolean };
 
 function stored(kind: string, name: string, object: Record<string, unknown>): StoredResource {
   const ref = { kind, namespace: 'default', name };
-  return { key: `${kind}/default/${name}`, ref, object: { apiVersion: 'v1', kind, metadata: { namespace: 'default', name, ...(object['metadata'] as object) }, ...object } as StoredResource['object'], origin: { source: 'inline' }, createdAt: '2026-01-01T00:00:00Z' };
+  return {
+    key: `${kind}/default/${name}`,
+    ref,
+    object: { apiVersion: 'v1', kind, metadata: { namespace: 'default', name, ...(object['metadata'] as object) }, ...object } as StoredResource['object'],
+    origin: { source: 'inline' },
+    createdAt: '2026-01-01T00:00:00Z',
+  };
 }
 
 function upstream(endpoints: Array<{ ip: string; conditions: Conditions }>): UpstreamIR {

@@ -1,7 +1,18 @@
 // Local rate limiting (RateLimitPolicy) with stock Envoy's local_ratelimit filter (stage `ratelimit`): a token bucket
 // of `requests` tokens refilled every `window`; a request finding it empty gets 429. The filter has no bucket of its
 // own in listeners where only routes have policies (it then limits nothing); each route gets its policy's bucket.
-import { SDK_VERSION, msToProtoDuration, parseDurationMs, setPerFilterConfig, typed, typedConfig, type AttachedPolicy, type EnvoyTypes, type PluginContext, type TranslatorPlugin } from '@gatehouse/plugin-sdk';
+import {
+  SDK_VERSION,
+  msToProtoDuration,
+  parseDurationMs,
+  setPerFilterConfig,
+  typed,
+  typedConfig,
+  type AttachedPolicy,
+  type EnvoyTypes,
+  type PluginContext,
+  type TranslatorPlugin,
+} from '@gatehouse/plugin-sdk';
 import { RATE_LIMIT_POLICY, RATE_LIMIT_POLICY_CRD } from './crd.js';
 import { effective, fromPolicy, policiesIn, policyProblem, tryPolicy } from './policy-scan.js';
 
@@ -41,7 +52,13 @@ function bucketOf(p: AttachedPolicy<RateLimitPolicySpec>): EnvoyTypes[typeof LOC
   }
 }
 
-const perRoute = (ctx: PluginContext, p: AttachedPolicy<RateLimitPolicySpec>) => typed('envoy.config.route.v3.FilterConfig', { config: typedConfig(LOCAL_RATE_LIMIT, fromPolicy(ctx, p, () => bucketOf(p))) });
+const perRoute = (ctx: PluginContext, p: AttachedPolicy<RateLimitPolicySpec>) =>
+  typed('envoy.config.route.v3.FilterConfig', {
+    config: typedConfig(
+      LOCAL_RATE_LIMIT,
+      fromPolicy(ctx, p, () => bucketOf(p)),
+    ),
+  });
 
 export const localRateLimitPlugin: TranslatorPlugin = {
   name: RATE_LIMIT_PLUGIN,

@@ -17,15 +17,23 @@ describe('local-ratelimit plugin', () => {
   it('gives each route with a policy its own token bucket; the listener filter limits nothing by itself', () => {
     const p = attached(RATE_LIMIT_POLICY, 'three', { requests: 3, window: '10s', responseHeaders: true });
     const { filters, routes } = runHooks(localRateLimitPlugin, listener([route('app', policiesOf(RATE_LIMIT_POLICY, p)), route('other')]));
-    expect(filters).toEqual([{ stage: 'ratelimit', filter: { name: RATE_LIMIT_FILTER, typedConfig: expect.not.objectContaining({ tokenBucket: expect.anything() }) } }]);
+    expect(filters).toEqual([
+      { stage: 'ratelimit', filter: { name: RATE_LIMIT_FILTER, typedConfig: expect.not.objectContaining({ tokenBucket: expect.anything() }) } },
+    ]);
     const config = (routes[0]!['typedPerFilterConfig'] as Record<string, { config: Record<string, unknown> }>)[RATE_LIMIT_FILTER]!.config;
-    expect(config).toMatchObject({ statPrefix: 'gatehouse_rl_default_three', tokenBucket: { maxTokens: 3, tokensPerFill: 3, fillInterval: '10s' }, enableXRatelimitHeaders: 'DRAFT_VERSION_03' });
+    expect(config).toMatchObject({
+      statPrefix: 'gatehouse_rl_default_three',
+      tokenBucket: { maxTokens: 3, tokensPerFill: 3, fillInterval: '10s' },
+      enableXRatelimitHeaders: 'DRAFT_VERSION_03',
+    });
     expect(routes[1]!['typedPerFilterConfig']).toBeUndefined();
   });
 
   it('refuses a window Envoy cannot refill in, naming the policy and field', () => {
     const p = attached(RATE_LIMIT_POLICY, 'fast', { requests: 1, window: '10ms' });
-    expect(() => runHooks(localRateLimitPlugin, listener([route('app', policiesOf(RATE_LIMIT_POLICY, p))]))).toThrow('RateLimitPolicy default/fast: spec.window: must be at least 50ms');
+    expect(() => runHooks(localRateLimitPlugin, listener([route('app', policiesOf(RATE_LIMIT_POLICY, p))]))).toThrow(
+      'RateLimitPolicy default/fast: spec.window: must be at least 50ms',
+    );
   });
 
   it('is accepted by envoy', () => {

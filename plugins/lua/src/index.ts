@@ -4,7 +4,19 @@
 //   A Gateway- or listener-wide policy is the filter's default script instead (it then runs for every route).
 // - LuaFilter (ExtensionRef on a route rule): a second filter `gatehouse.filters.http.lua.rule`, after the policy's,
 //   enabled on that rule's routes with the LuaFilter's script. Both can apply to one route (policy script first).
-import { GATEHOUSE_GROUP, SDK_VERSION, allVirtualHosts, setPerFilterConfig, typed, typedConfig, type EnvoyMessage, type PluginContext, type RouteIR, type StagedHttpFilter, type TranslatorPlugin } from '@gatehouse/plugin-sdk';
+import {
+  GATEHOUSE_GROUP,
+  SDK_VERSION,
+  allVirtualHosts,
+  setPerFilterConfig,
+  typed,
+  typedConfig,
+  type EnvoyMessage,
+  type PluginContext,
+  type RouteIR,
+  type StagedHttpFilter,
+  type TranslatorPlugin,
+} from '@gatehouse/plugin-sdk';
 import { LUA_FILTER_CRD, LUA_FILTER_KIND, LUA_POLICY, LUA_POLICY_CRD } from './crd.js';
 import { effective, policiesIn, routeName } from './policy-scan.js';
 
@@ -29,17 +41,23 @@ function perRoute(inlineCode: string): EnvoyMessage {
 export function ruleScript(ctx: PluginContext, route: RouteIR): string | undefined {
   const refs = route.filters.filter((f) => f.type === 'ExtensionRef' && f.group === GATEHOUSE_GROUP && f.kind === LUA_FILTER_KIND);
   if (refs.length === 0) return undefined;
-  if (refs.length > 1) throw new Error(`${routeName(route)}: filters: at most one ExtensionRef to a ${LUA_FILTER_KIND} per rule (Envoy runs one script per filter); merge the scripts`);
+  if (refs.length > 1)
+    throw new Error(
+      `${routeName(route)}: filters: at most one ExtensionRef to a ${LUA_FILTER_KIND} per rule (Envoy runs one script per filter); merge the scripts`,
+    );
   const name = (refs[0] as { name: string }).name;
   const object = ctx.snapshot.resources.get(`${LUA_FILTER_KIND}/${route.source.namespace}/${name}`)?.object as { spec?: LuaPolicySpec } | undefined;
-  if (!object?.spec?.inlineCode) throw new Error(`${routeName(route)}: filters: ExtensionRef ${LUA_FILTER_KIND} ${route.source.namespace}/${name.slice(0, 253)} not found`);
+  if (!object?.spec?.inlineCode)
+    throw new Error(`${routeName(route)}: filters: ExtensionRef ${LUA_FILTER_KIND} ${route.source.namespace}/${name.slice(0, 253)} not found`);
   return object.spec.inlineCode;
 }
 
 /** Whether a route of the virtual host names a LuaFilter (memoized: an unchanged virtual host is the same object). */
 function usesRuleFilter(ctx: PluginContext, listener: Parameters<typeof allVirtualHosts>[0]): boolean {
   return allVirtualHosts(listener).some((vh) =>
-    ctx.memo.get('lua/rule-filters', vh, () => vh.routes.some((r) => r.filters.some((f) => f.type === 'ExtensionRef' && f.group === GATEHOUSE_GROUP && f.kind === LUA_FILTER_KIND))),
+    ctx.memo.get('lua/rule-filters', vh, () =>
+      vh.routes.some((r) => r.filters.some((f) => f.type === 'ExtensionRef' && f.group === GATEHOUSE_GROUP && f.kind === LUA_FILTER_KIND)),
+    ),
   );
 }
 
@@ -71,7 +89,8 @@ export const luaPlugin: TranslatorPlugin = {
         : { name: LUA_FILTER, typedConfig: typedConfig(LUA, {}), disabled: true };
       out.push({ stage: 'route', position: 'before', filter });
     }
-    if (usesRuleFilter(ctx, listener)) out.push({ stage: 'route', position: 'before', filter: { name: LUA_RULE_FILTER, typedConfig: typedConfig(LUA, {}), disabled: true } });
+    if (usesRuleFilter(ctx, listener))
+      out.push({ stage: 'route', position: 'before', filter: { name: LUA_RULE_FILTER, typedConfig: typedConfig(LUA, {}), disabled: true } });
     return out;
   },
 };

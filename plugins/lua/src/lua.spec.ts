@@ -17,7 +17,12 @@ describe('LuaPolicy', () => {
   });
 });
 
-const luaFilter = (name: string, inlineCode: string) => ({ apiVersion: 'gatehouse.dev/v1alpha1', kind: LUA_FILTER_KIND, metadata: { name, namespace: 'default' }, spec: { inlineCode } });
+const luaFilter = (name: string, inlineCode: string) => ({
+  apiVersion: 'gatehouse.dev/v1alpha1',
+  kind: LUA_FILTER_KIND,
+  metadata: { name, namespace: 'default' },
+  spec: { inlineCode },
+});
 const ref = (name: string) => ({ type: 'ExtensionRef' as const, group: 'gatehouse.dev', kind: LUA_FILTER_KIND, name });
 
 describe('LuaFilter', () => {
@@ -28,18 +33,23 @@ describe('LuaFilter', () => {
     expect(validationErrors(luaFilter('f', '')).join()).toContain('spec.inlineCode');
   });
 
-  it('runs the named script on the rule\'s routes, after a policy\'s', () => {
+  it("runs the named script on the rule's routes, after a policy's", () => {
     const ctx = pluginContext([], [luaFilter('stamp', 'function envoy_on_request(h) end')]);
     const p = attached(LUA_POLICY, 'hello', { inlineCode: SCRIPT });
     const { filters, routes } = runHooks(luaPlugin, listener([route('app', policiesOf(LUA_POLICY, p), [ref('stamp')]), route('other')]), ctx);
-    expect(filters.map((f) => [f.filter.name, f.filter['disabled']])).toEqual([[LUA_FILTER, true], [LUA_RULE_FILTER, true]]);
+    expect(filters.map((f) => [f.filter.name, f.filter['disabled']])).toEqual([
+      [LUA_FILTER, true],
+      [LUA_RULE_FILTER, true],
+    ]);
     expect(Object.keys(routes[0]!['typedPerFilterConfig'] as object)).toEqual([LUA_FILTER, LUA_RULE_FILTER]);
     expect(routes[1]!['typedPerFilterConfig']).toBeUndefined();
   });
 
   it('refuses a rule naming two LuaFilters', () => {
     const ctx = pluginContext([], [luaFilter('a', SCRIPT), luaFilter('b', SCRIPT)]);
-    expect(() => runHooks(luaPlugin, listener([route('app', {}, [ref('a'), ref('b')])]), ctx)).toThrow('HTTPRoute default/app rule 0: filters: at most one ExtensionRef to a LuaFilter per rule');
+    expect(() => runHooks(luaPlugin, listener([route('app', {}, [ref('a'), ref('b')])]), ctx)).toThrow(
+      'HTTPRoute default/app rule 0: filters: at most one ExtensionRef to a LuaFilter per rule',
+    );
   });
 
   it('is accepted by envoy', () => {
@@ -52,13 +62,18 @@ describe('lua plugin', () => {
   const p = attached(LUA_POLICY, 'hello', { inlineCode: SCRIPT });
 
   it('adds nothing where no route has a policy', () => {
-    expect(runHooks(luaPlugin, listener([route('app')]))).toEqual({ filters: [], routes: [expect.not.objectContaining({ typedPerFilterConfig: expect.anything() })] });
+    expect(runHooks(luaPlugin, listener([route('app')]))).toEqual({
+      filters: [],
+      routes: [expect.not.objectContaining({ typedPerFilterConfig: expect.anything() })],
+    });
   });
 
   it('enables its disabled filter on routes with a policy, with their script', () => {
     const { filters, routes } = runHooks(luaPlugin, listener([route('app', policiesOf(LUA_POLICY, p)), route('other')]));
     expect(filters).toEqual([{ stage: 'route', position: 'before', filter: expect.objectContaining({ name: LUA_FILTER, disabled: true }) }]);
-    expect(routes[0]!['typedPerFilterConfig']).toEqual({ [LUA_FILTER]: expect.objectContaining({ config: expect.objectContaining({ sourceCode: { inlineString: SCRIPT } }) }) });
+    expect(routes[0]!['typedPerFilterConfig']).toEqual({
+      [LUA_FILTER]: expect.objectContaining({ config: expect.objectContaining({ sourceCode: { inlineString: SCRIPT } }) }),
+    });
     expect(routes[1]!['typedPerFilterConfig']).toBeUndefined();
   });
 

@@ -1,7 +1,19 @@
 // Routes that call one HTTP operation (an OpenAPI function) of their Upstream: stock Envoy's Lua filter sits
 // disabled in the connection manager, and such a route enables it for itself with a script that sets the method
 // and fills the path template (see lua.ts). Also reports routes naming a function they cannot call.
-import { FUNCTION_REF, allVirtualHosts, functionCall, isAwsUpstream, typed, type EnvoyMessage, type HttpListenerIR, type PluginContext, type RouteIR, type TranslatorPlugin, type VirtualHostIR } from '@gatehouse/plugin-sdk';
+import {
+  FUNCTION_REF,
+  allVirtualHosts,
+  functionCall,
+  isAwsUpstream,
+  typed,
+  type EnvoyMessage,
+  type HttpListenerIR,
+  type PluginContext,
+  type RouteIR,
+  type TranslatorPlugin,
+  type VirtualHostIR,
+} from '@gatehouse/plugin-sdk';
 import { operationScript } from './lua.js';
 
 export { operationScript, luaString, templateParts } from './lua.js';
@@ -39,7 +51,11 @@ export const openApiFunctionsPlugin: TranslatorPlugin = {
     const config = operationRoute(ctx, route);
     if (config === undefined) return;
     if (typeof config === 'string') {
-      ctx.reports.warn(route.source, 'InvalidFunction', `${route.source.kind} ${route.source.namespace}/${route.source.name}: rule ${route.ruleIndex}: ${config}; the rule answers 500`);
+      ctx.reports.warn(
+        route.source,
+        'InvalidFunction',
+        `${route.source.kind} ${route.source.namespace}/${route.source.name}: rule ${route.ruleIndex}: ${config}; the rule answers 500`,
+      );
       delete out['route'];
       out['directResponse'] = { status: 500 };
       return;
@@ -47,5 +63,7 @@ export const openApiFunctionsPlugin: TranslatorPlugin = {
     out['typedPerFilterConfig'] = { ...((out['typedPerFilterConfig'] as EnvoyMessage | undefined) ?? {}), [LUA_FILTER]: config };
   },
   httpFilters: (ctx, listener: HttpListenerIR) =>
-    allVirtualHosts(listener).some((vh) => usesOperations(ctx, vh)) ? [{ stage: 'route', filter: { name: LUA_FILTER, typedConfig: typed(LUA, {}), disabled: true } }] : [],
+    allVirtualHosts(listener).some((vh) => usesOperations(ctx, vh))
+      ? [{ stage: 'route', filter: { name: LUA_FILTER, typedConfig: typed(LUA, {}), disabled: true } }]
+      : [],
 };

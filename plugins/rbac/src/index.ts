@@ -1,7 +1,17 @@
 // Role-based access control by header and client address (RbacPolicy) with stock Envoy's RBAC filter (stage
 // `authz`). The filter sits disabled in listeners that have an RbacPolicy; each route enables it with its policy's
 // rules (RBACPerRoute). A Gateway- or listener-wide policy configures the filter itself instead. Refused: 403.
-import { SDK_VERSION, setPerFilterConfig, typed, typedConfig, type AttachedPolicy, type EnvoyMessage, type EnvoyTypes, type PluginContext, type TranslatorPlugin } from '@gatehouse/plugin-sdk';
+import {
+  SDK_VERSION,
+  setPerFilterConfig,
+  typed,
+  typedConfig,
+  type AttachedPolicy,
+  type EnvoyMessage,
+  type EnvoyTypes,
+  type PluginContext,
+  type TranslatorPlugin,
+} from '@gatehouse/plugin-sdk';
 import { RBAC_POLICY, RBAC_POLICY_CRD } from './crd.js';
 import { effective, fromPolicy, policiesIn, policyProblem, tryPolicy } from './policy-scan.js';
 
@@ -29,7 +39,8 @@ export function cidrRange(text: string): EnvoyMessage {
   const v6ok = v6 && /^[0-9A-Fa-f:.]+$/.test(address) && address.split('::').length <= 2;
   const max = v6 ? 128 : 32;
   const prefixLen = len === undefined ? max : Number(len);
-  if (!(v4ok || v6ok) || !Number.isInteger(prefixLen) || prefixLen < 0 || prefixLen > max) throw new Error(`"${text.slice(0, 64)}" is not an address or CIDR (e.g. 10.0.0.0/8)`);
+  if (!(v4ok || v6ok) || !Number.isInteger(prefixLen) || prefixLen < 0 || prefixLen > max)
+    throw new Error(`"${text.slice(0, 64)}" is not an address or CIDR (e.g. 10.0.0.0/8)`);
   return { addressPrefix: address, prefixLen };
 }
 
@@ -59,7 +70,8 @@ export function rbacOf(p: AttachedPolicy<RbacPolicySpec>): EnvoyTypes[typeof RBA
   }
 }
 
-const perRoute = (ctx: PluginContext, p: AttachedPolicy<RbacPolicySpec>) => typed('envoy.config.route.v3.FilterConfig', { config: typedConfig(RBAC_PER_ROUTE, { rbac: fromPolicy(ctx, p, () => rbacOf(p)) }) });
+const perRoute = (ctx: PluginContext, p: AttachedPolicy<RbacPolicySpec>) =>
+  typed('envoy.config.route.v3.FilterConfig', { config: typedConfig(RBAC_PER_ROUTE, { rbac: fromPolicy(ctx, p, () => rbacOf(p)) }) });
 
 export const rbacPlugin: TranslatorPlugin = {
   name: RBAC_PLUGIN,
@@ -79,7 +91,9 @@ export const rbacPlugin: TranslatorPlugin = {
     const own = effective<RbacPolicySpec>(listener, RBAC_POLICY);
     // A wrong listener-wide policy leaves the filter off; the routes under it are refused by their own hook.
     const rbac = own && tryPolicy(ctx, own, () => rbacOf(own));
-    const filter = rbac ? { name: RBAC_FILTER, typedConfig: typedConfig(RBAC, rbac) } : { name: RBAC_FILTER, typedConfig: typedConfig(RBAC, {}), disabled: true };
+    const filter = rbac
+      ? { name: RBAC_FILTER, typedConfig: typedConfig(RBAC, rbac) }
+      : { name: RBAC_FILTER, typedConfig: typedConfig(RBAC, {}), disabled: true };
     return [{ stage: 'authz', filter }];
   },
 };

@@ -7,7 +7,11 @@ import { RBAC_FILTER, RBAC_POLICY, cidrRange, rbacOf, rbacPlugin } from './index
 describe('RbacPolicy', () => {
   it('ships its CRD, which validates policies', () => {
     checkShippedCrd(rbacPlugin, join(import.meta.dirname, '..'));
-    expect(validationErrors(policyObject(RBAC_POLICY, 'r', { action: 'Allow', rules: [{ headers: [{ name: 'x-role', value: 'admin' }] }, { clientCIDRs: ['10.0.0.0/8'] }] }))).toEqual([]);
+    expect(
+      validationErrors(
+        policyObject(RBAC_POLICY, 'r', { action: 'Allow', rules: [{ headers: [{ name: 'x-role', value: 'admin' }] }, { clientCIDRs: ['10.0.0.0/8'] }] }),
+      ),
+    ).toEqual([]);
     expect(validationErrors(policyObject(RBAC_POLICY, 'r', { action: 'Maybe', rules: [{}] })).join()).toContain('spec.action');
     expect(validationErrors(policyObject(RBAC_POLICY, 'r', { action: 'Deny', rules: [] })).join()).toContain('spec.rules');
   });
@@ -23,7 +27,10 @@ describe('rbac plugin', () => {
   });
 
   it('turns rules into principals: headers and an address list must all match, any rule lets the request match', () => {
-    const p = attached(RBAC_POLICY, 'admins', { action: 'Allow' as const, rules: [{ headers: [{ name: 'X-Role', value: 'admin' }], clientCIDRs: ['127.0.0.0/8', '10.0.0.1'] }, {}] });
+    const p = attached(RBAC_POLICY, 'admins', {
+      action: 'Allow' as const,
+      rules: [{ headers: [{ name: 'X-Role', value: 'admin' }], clientCIDRs: ['127.0.0.0/8', '10.0.0.1'] }, {}],
+    });
     expect(rbacOf(p)).toEqual({
       rules: {
         action: 'ALLOW',
@@ -31,7 +38,21 @@ describe('rbac plugin', () => {
           'default/admins': {
             permissions: [{ any: true }],
             principals: [
-              { andIds: { ids: [{ header: { name: 'x-role', stringMatch: { exact: 'admin' } } }, { orIds: { ids: [{ directRemoteIp: { addressPrefix: '127.0.0.0', prefixLen: 8 } }, { directRemoteIp: { addressPrefix: '10.0.0.1', prefixLen: 32 } }] } }] } },
+              {
+                andIds: {
+                  ids: [
+                    { header: { name: 'x-role', stringMatch: { exact: 'admin' } } },
+                    {
+                      orIds: {
+                        ids: [
+                          { directRemoteIp: { addressPrefix: '127.0.0.0', prefixLen: 8 } },
+                          { directRemoteIp: { addressPrefix: '10.0.0.1', prefixLen: 32 } },
+                        ],
+                      },
+                    },
+                  ],
+                },
+              },
               { any: true },
             ],
           },
@@ -66,7 +87,10 @@ describe('rbac plugin', () => {
   });
 
   it('is accepted by envoy', () => {
-    const p = attached(RBAC_POLICY, 'admins', { action: 'Allow' as const, rules: [{ headers: [{ name: 'x-role', value: 'admin' }] }, { clientCIDRs: ['127.0.0.2', '2001:db8::/32'] }] });
+    const p = attached(RBAC_POLICY, 'admins', {
+      action: 'Allow' as const,
+      rules: [{ headers: [{ name: 'x-role', value: 'admin' }] }, { clientCIDRs: ['127.0.0.2', '2001:db8::/32'] }],
+    });
     envoyAccepts(rbacPlugin, listener([route('app', policiesOf(RBAC_POLICY, p))]));
     envoyAccepts(rbacPlugin, listener([route('app')], policiesOf(RBAC_POLICY, { ...p, scope: 'gateway' })));
   });

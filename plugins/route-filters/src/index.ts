@@ -51,15 +51,26 @@ function mirrorPolicy(clusterName: string, fraction?: { numerator: number; denom
 function sessionPolicy(s: SessionPersistenceIR): EnvoyMessage {
   const state =
     s.type === 'Cookie'
-      ? { name: 'envoy.http.stateful_session.cookie', typedConfig: typed('envoy.extensions.http.stateful_session.cookie.v3.CookieBasedSessionState', { cookie: { name: s.name, path: s.path ?? '/', ...(s.ttlSeconds !== undefined ? { ttl: `${s.ttlSeconds}s` } : {}) } }) }
-      : { name: 'envoy.http.stateful_session.header', typedConfig: typed('envoy.extensions.http.stateful_session.header.v3.HeaderBasedSessionState', { name: s.name }) };
+      ? {
+          name: 'envoy.http.stateful_session.cookie',
+          typedConfig: typed('envoy.extensions.http.stateful_session.cookie.v3.CookieBasedSessionState', {
+            cookie: { name: s.name, path: s.path ?? '/', ...(s.ttlSeconds !== undefined ? { ttl: `${s.ttlSeconds}s` } : {}) },
+          }),
+        }
+      : {
+          name: 'envoy.http.stateful_session.header',
+          typedConfig: typed('envoy.extensions.http.stateful_session.header.v3.HeaderBasedSessionState', { name: s.name }),
+        };
   return typed('envoy.extensions.filters.http.stateful_session.v3.StatefulSessionPerRoute', { statefulSession: { sessionState: state } });
 }
 
 function applyFilters(route: RouteIR, out: EnvoyMessage): void {
   const action = out['route'] as EnvoyMessage | undefined;
   if (route.action.kind === 'forward' && route.action.sessionPersistence) {
-    out['typedPerFilterConfig'] = { ...((out['typedPerFilterConfig'] as EnvoyMessage) ?? {}), [SESSION_FILTER]: sessionPolicy(route.action.sessionPersistence) };
+    out['typedPerFilterConfig'] = {
+      ...((out['typedPerFilterConfig'] as EnvoyMessage) ?? {}),
+      [SESSION_FILTER]: sessionPolicy(route.action.sessionPersistence),
+    };
   }
   for (const f of route.filters) {
     switch (f.type) {
@@ -108,7 +119,12 @@ export const routeFiltersPlugin: TranslatorPlugin = {
     const out: StagedHttpFilter[] = [];
     if (used.cors) out.push({ stage: 'cors', filter: { name: CORS_FILTER, typedConfig: typed('envoy.extensions.filters.http.cors.v3.Cors') } });
     // Off unless a route configures it (StatefulSessionPerRoute).
-    if (used.session) out.push({ stage: 'route', position: 'before', filter: { name: SESSION_FILTER, typedConfig: typed('envoy.extensions.filters.http.stateful_session.v3.StatefulSession') } });
+    if (used.session)
+      out.push({
+        stage: 'route',
+        position: 'before',
+        filter: { name: SESSION_FILTER, typedConfig: typed('envoy.extensions.filters.http.stateful_session.v3.StatefulSession') },
+      });
     return out;
   },
 };

@@ -34,7 +34,11 @@ function resolveUpstream(ctx: PluginContext, target: BackendTarget): UpstreamIR 
   return result;
 }
 
-function computeUpstream(ctx: PluginContext, target: BackendTarget, stored: { object: KubeObject; ref: UpstreamIR['sources'][number] }): UpstreamIR | BackendError {
+function computeUpstream(
+  ctx: PluginContext,
+  target: BackendTarget,
+  stored: { object: KubeObject; ref: UpstreamIR['sources'][number] },
+): UpstreamIR | BackendError {
   const spec = (stored.object as UpstreamLike).spec ?? {};
   if (!spec.static) return invalid(ctx, target, 'spec', 'exactly one upstream variant must be set (supported: static)');
   const hosts = spec.static.hosts ?? [];

@@ -2,7 +2,16 @@
 // (HeaderMutationPerRoute); bodies: stock Envoy's Lua filter with a generated script (LuaPerRoute.sourceCode). Both
 // filters sit disabled in listeners that have a TransformationPolicy (stage `route`, just before the router); each
 // route enables the ones its policy needs. A Gateway- or listener-wide policy configures the filters themselves.
-import { SDK_VERSION, setPerFilterConfig, typed, typedConfig, type AttachedPolicy, type EnvoyMessage, type StagedHttpFilter, type TranslatorPlugin } from '@gatehouse/plugin-sdk';
+import {
+  SDK_VERSION,
+  setPerFilterConfig,
+  typed,
+  typedConfig,
+  type AttachedPolicy,
+  type EnvoyMessage,
+  type StagedHttpFilter,
+  type TranslatorPlugin,
+} from '@gatehouse/plugin-sdk';
 import { TRANSFORMATION_POLICY, TRANSFORMATION_POLICY_CRD } from './crd.js';
 import { bodyScript, type BodyChange } from './lua-body.js';
 import { effective, policiesIn } from './policy-scan.js';
@@ -78,11 +87,23 @@ export const transformationPlugin: TranslatorPlugin = {
     const out: StagedHttpFilter[] = [];
     if (used.some((p) => mutations(p.spec))) {
       const m = own && mutations(own.spec);
-      out.push({ stage: 'route', position: 'before', filter: m ? { name: HEADERS_FILTER, typedConfig: typedConfig(HEADER_MUTATION, { mutations: m }) } : { name: HEADERS_FILTER, typedConfig: typedConfig(HEADER_MUTATION, {}), disabled: true } });
+      out.push({
+        stage: 'route',
+        position: 'before',
+        filter: m
+          ? { name: HEADERS_FILTER, typedConfig: typedConfig(HEADER_MUTATION, { mutations: m }) }
+          : { name: HEADERS_FILTER, typedConfig: typedConfig(HEADER_MUTATION, {}), disabled: true },
+      });
     }
     if (used.some((p) => scriptOf(p.spec))) {
       const script = own && scriptOf(own.spec);
-      out.push({ stage: 'route', position: 'before', filter: script ? { name: BODY_FILTER, typedConfig: typedConfig(LUA, { defaultSourceCode: { inlineString: script } }) } : { name: BODY_FILTER, typedConfig: typedConfig(LUA, {}), disabled: true } });
+      out.push({
+        stage: 'route',
+        position: 'before',
+        filter: script
+          ? { name: BODY_FILTER, typedConfig: typedConfig(LUA, { defaultSourceCode: { inlineString: script } }) }
+          : { name: BODY_FILTER, typedConfig: typedConfig(LUA, {}), disabled: true },
+      });
     }
     return out;
   },

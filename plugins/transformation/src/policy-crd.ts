@@ -72,6 +72,12 @@ export function policyCrd(kind: string, plural: string, properties: Record<strin
 }
 
 /** The CRD of filter object `kind`, which route rules name with an ExtensionRef filter (no targetRefs). */
-export function extensionRefCrd(kind: string, plural: string, properties: Record<string, unknown>, required: string[] = [], rules: SpecRule[] = []): KubeObject {
+export function extensionRefCrd(
+  kind: string,
+  plural: string,
+  properties: Record<string, unknown>,
+  required: string[] = [],
+  rules: SpecRule[] = [],
+): KubeObject {
   return crdOf(kind, plural, 'gatehouse-filters', specSchema(properties, required, rules));
 }

@@ -5,7 +5,10 @@ import { attached, envoyAccepts, listener, policiesOf, route, runHooks } from '.
 import { BODY_FILTER, HEADERS_FILTER, TRANSFORMATION_POLICY, bodyScript, luaString, mutations, transformationPlugin } from './index.js';
 
 const SPEC = {
-  request: { headers: { set: [{ name: 'X-Set', value: 'new' }], add: [{ name: 'x-add', value: 'b' }], remove: ['x-remove'] }, body: { replace: [{ match: 'cat', with: 'dog' }] } },
+  request: {
+    headers: { set: [{ name: 'X-Set', value: 'new' }], add: [{ name: 'x-add', value: 'b' }], remove: ['x-remove'] },
+    body: { replace: [{ match: 'cat', with: 'dog' }] },
+  },
   response: { headers: { set: [{ name: 'x-served', value: 'gatehouse' }] }, body: { set: '{"replaced":true}' } },
 };
 
@@ -14,7 +17,9 @@ describe('TransformationPolicy', () => {
     checkShippedCrd(transformationPlugin, join(import.meta.dirname, '..'));
     expect(validationErrors(policyObject(TRANSFORMATION_POLICY, 't', SPEC))).toEqual([]);
     expect(validationErrors(policyObject(TRANSFORMATION_POLICY, 't', {})).join()).toContain('set request, response or both');
-    expect(validationErrors(policyObject(TRANSFORMATION_POLICY, 't', { request: { headers: { remove: ['bad header'] } } })).join()).toContain('spec.request.headers.remove[0]');
+    expect(validationErrors(policyObject(TRANSFORMATION_POLICY, 't', { request: { headers: { remove: ['bad header'] } } })).join()).toContain(
+      'spec.request.headers.remove[0]',
+    );
   });
 });
 
@@ -42,10 +47,13 @@ describe('transformation plugin', () => {
     expect(bodyScript(undefined, undefined)).toBeUndefined();
   });
 
-  it('enables only the filters a route\'s policy needs', () => {
+  it("enables only the filters a route's policy needs", () => {
     const headersOnly = attached(TRANSFORMATION_POLICY, 'headers', { response: { headers: { set: [{ name: 'x-a', value: '1' }] } } });
     const both = attached(TRANSFORMATION_POLICY, 'both', SPEC);
-    const { filters, routes } = runHooks(transformationPlugin, listener([route('a', policiesOf(TRANSFORMATION_POLICY, headersOnly)), route('b', policiesOf(TRANSFORMATION_POLICY, both))]));
+    const { filters, routes } = runHooks(
+      transformationPlugin,
+      listener([route('a', policiesOf(TRANSFORMATION_POLICY, headersOnly)), route('b', policiesOf(TRANSFORMATION_POLICY, both))]),
+    );
     expect(filters.map((f) => [f.stage, f.position, f.filter.name, f.filter['disabled']])).toEqual([
       ['route', 'before', HEADERS_FILTER, true],
       ['route', 'before', BODY_FILTER, true],

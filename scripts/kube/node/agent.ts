@@ -56,7 +56,10 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
   const workers = new Map<string, PodWorker>();
   const workerOf = (ns: string, name: string) => [...workers.values()].find((w) => w.pod.metadata.namespace === ns && w.pod.metadata.name === name);
   const kubelet = await startKubeletServer({
-    ip: nodeIP, port: o.kubeletPort ?? 10250, dir: o.dir, log: o.log,
+    ip: nodeIP,
+    port: o.kubeletPort ?? 10250,
+    dir: o.dir,
+    log: o.log,
     logs: {
       logFile: (ns, pod, container, previous) => {
         const w = workerOf(ns, pod);
@@ -66,7 +69,14 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
       running: (ns, pod, container) => !!workerOf(ns, pod)?.running(container ?? workerOf(ns, pod)?.containerNames()[0] ?? ''),
     },
   });
-  const registration = new NodeRegistration(client, { name: o.name, podCidr: o.podCidr, nodeIP, kubeletPort: o.kubeletPort ?? 10250, kubeletVersion: o.kubeletVersion, log: o.log });
+  const registration = new NodeRegistration(client, {
+    name: o.name,
+    podCidr: o.podCidr,
+    nodeIP,
+    kubeletPort: o.kubeletPort ?? 10250,
+    kubeletVersion: o.kubeletVersion,
+    log: o.log,
+  });
   await registration.register();
   const events = new EventRecorder(client, o.name, o.log);
 
@@ -77,23 +87,46 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
   const sources: VolumeSources = {
     configMap: (ns, name) => client.get<ConfigMap>(`/api/v1/namespaces/${ns}/configmaps/${name}`),
     secret: (ns, name) => client.get<Secret>(`/api/v1/namespaces/${ns}/secrets/${name}`),
-    services: (ns) => [...services.items.values()].filter((s) => s.metadata.namespace === ns || (s.metadata.namespace === 'default' && s.metadata.name === 'kubernetes')),
+    services: (ns) =>
+      [...services.items.values()].filter((s) => s.metadata.namespace === ns || (s.metadata.namespace === 'default' && s.metadata.name === 'kubernetes')),
     allocatable: registration.allocatable,
     token: async (pod, audience, expirationSeconds) => {
       const ns = pod.metadata.namespace ?? 'default';
       const sa = pod.spec.serviceAccountName ?? 'default';
       const r = await client.request<{ status: { token: string } }>('POST', `/api/v1/namespaces/${ns}/serviceaccounts/${sa}/token`, {
-        apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest',
-        spec: { audiences: audience ? [audience] : [], expirationSeconds: Math.max(600, expirationSeconds), boundObjectRef: { apiVersion: 'v1', kind: 'Pod', name: pod.metadata.name, uid: pod.metadata.uid } },
+        apiVersion: 'authentication.k8s.io/v1',
+        kind: 'TokenRequest',
+        spec: {
+          audiences: audience ? [audience] : [],
+          expirationSeconds: Math.max(600, expirationSeconds),
+          boundObjectRef: { apiVersion: 'v1', kind: 'Pod', name: pod.metadata.name, uid: pod.metadata.uid },
+        },
       });
       return r.status.token;
     },
   };
-  const rt: NodeRuntime = { client, nodeName: o.name, nodeIP, network, images: [...(o.images ?? []), ...defaultImageRules(o.programs)], sources, podsDir, events, log: o.log };
+  const rt: NodeRuntime = {
+    client,
+    nodeName: o.name,
+    nodeIP,
+    network,
+    images: [...(o.images ?? []), ...defaultImageRules(o.programs)],
+    sources,
+    podsDir,
+    events,
+    log: o.log,
+  };
   const binder = new Binder(client, o.name, registration.labels, events, o.log);
 
-  const finalDelete = (pod: Pod) => client.request('DELETE', `/api/v1/namespaces/${pod.metadata.namespace}/pods/${pod.metadata.name}`, { apiVersion: 'v1', kind: 'DeleteOptions', gracePeriodSeconds: 0, preconditions: { uid: pod.metadata.uid } })
-    .catch(() => undefined);
+  const finalDelete = (pod: Pod) =>
+    client
+      .request('DELETE', `/api/v1/namespaces/${pod.metadata.namespace}/pods/${pod.metadata.name}`, {
+        apiVersion: 'v1',
+        kind: 'DeleteOptions',
+        gracePeriodSeconds: 0,
+        preconditions: { uid: pod.metadata.uid },
+      })
+      .catch(() => undefined);
 
   pods.on((_key, pod, old) => {
     if (!pod) {

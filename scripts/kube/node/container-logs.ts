@@ -44,7 +44,10 @@ export class CriLogWriter {
 /** The log files of a container, oldest run first. */
 export function runFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir).filter((f) => /^\d+\.log$/.test(f)).sort((a, b) => parseInt(a) - parseInt(b)).map((f) => join(dir, f));
+  return readdirSync(dir)
+    .filter((f) => /^\d+\.log$/.test(f))
+    .sort((a, b) => parseInt(a) - parseInt(b))
+    .map((f) => join(dir, f));
 }
 
 export interface LogQuery {

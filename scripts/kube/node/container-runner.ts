@@ -119,13 +119,22 @@ export class ContainerRunner {
       child.on('close', () => void logs.close());
       child.on('exit', (code, signal) => {
         this.stopProbes();
-        const exitCode = code ?? 128 + (signal ? ({ SIGKILL: 9, SIGTERM: 15, SIGINT: 2 } as Record<string, number>)[signal] ?? 1 : 1);
-        const terminated = { exitCode, reason: exitCode === 0 ? 'Completed' : 'Error', startedAt, finishedAt: now(), containerID: this.containerId, ...(signal ? { signal: exitCode - 128 } : {}) };
+        const exitCode = code ?? 128 + (signal ? (({ SIGKILL: 9, SIGTERM: 15, SIGINT: 2 } as Record<string, number>)[signal] ?? 1) : 1);
+        const terminated = {
+          exitCode,
+          reason: exitCode === 0 ? 'Completed' : 'Error',
+          startedAt,
+          finishedAt: now(),
+          containerID: this.containerId,
+          ...(signal ? { signal: exitCode - 128 } : {}),
+        };
         this.proc = undefined;
         this.ready = false;
         if (!this.stopping && this.hooks.shouldRestart(exitCode)) {
           this.lastState = { terminated };
-          this.state = { waiting: { reason: 'CrashLoopBackOff', message: `back-off ${Math.round(this.backoffMs / 1000)}s restarting failed container=${this.spec.name}` } };
+          this.state = {
+            waiting: { reason: 'CrashLoopBackOff', message: `back-off ${Math.round(this.backoffMs / 1000)}s restarting failed container=${this.spec.name}` },
+          };
           this.hooks.event('Warning', 'BackOff', `Back-off restarting failed container ${this.spec.name}`);
           this.restartTimer = setTimeout(() => {
             this.restartCount++;
@@ -150,21 +159,25 @@ export class ContainerRunner {
     const { readinessProbe, livenessProbe, startupProbe } = this.spec;
     const afterStartup = () => {
       if (readinessProbe) {
-        this.probes.push(new ProbeLoop(readinessProbe, target, (ok, message) => {
-          this.ready = ok;
-          if (!ok) this.hooks.event('Warning', 'Unhealthy', `Readiness probe failed: ${message}`);
-          this.hooks.changed();
-        }));
+        this.probes.push(
+          new ProbeLoop(readinessProbe, target, (ok, message) => {
+            this.ready = ok;
+            if (!ok) this.hooks.event('Warning', 'Unhealthy', `Readiness probe failed: ${message}`);
+            this.hooks.changed();
+          }),
+        );
       } else {
         this.ready = true;
       }
       if (livenessProbe) {
-        this.probes.push(new ProbeLoop(livenessProbe, target, (ok, message) => {
-          if (ok) return;
-          this.hooks.event('Warning', 'Unhealthy', `Liveness probe failed: ${message}`);
-          this.hooks.event('Normal', 'Killing', `Container ${this.spec.name} failed liveness probe, will be restarted`);
-          this.proc?.kill('SIGTERM');
-        }));
+        this.probes.push(
+          new ProbeLoop(livenessProbe, target, (ok, message) => {
+            if (ok) return;
+            this.hooks.event('Warning', 'Unhealthy', `Liveness probe failed: ${message}`);
+            this.hooks.event('Normal', 'Killing', `Container ${this.spec.name} failed liveness probe, will be restarted`);
+            this.proc?.kill('SIGTERM');
+          }),
+        );
       }
       for (const p of this.probes) p.start();
       this.hooks.changed();

@@ -19,22 +19,35 @@ const keyIn = (path: string, prefix: string) => {
   return m?.[1];
 };
 
-const mapLines = (m: Record<string, string> | undefined) => Object.keys(m ?? {}).sort().map((k) => `${k}=${JSON.stringify(m?.[k] ?? '')}`).join('\n');
+const mapLines = (m: Record<string, string> | undefined) =>
+  Object.keys(m ?? {})
+    .sort()
+    .map((k) => `${k}=${JSON.stringify(m?.[k] ?? '')}`)
+    .join('\n');
 
 /** A fieldRef's value (env: single values only; volumes also take metadata.labels / metadata.annotations). */
 export function fieldValue(pod: Pod, fieldPath: string, forVolume = false): string {
   const m = pod.metadata;
   const s = pod.status ?? {};
   switch (fieldPath) {
-    case 'metadata.name': return m.name;
-    case 'metadata.namespace': return m.namespace ?? 'default';
-    case 'metadata.uid': return m.uid ?? '';
-    case 'spec.nodeName': return pod.spec.nodeName ?? '';
-    case 'spec.serviceAccountName': return pod.spec.serviceAccountName ?? 'default';
-    case 'status.hostIP': return s.hostIP ?? '';
-    case 'status.hostIPs': return (s.hostIPs ?? []).map((i) => i.ip).join(',');
-    case 'status.podIP': return s.podIP ?? '';
-    case 'status.podIPs': return (s.podIPs ?? []).map((i) => i.ip).join(',');
+    case 'metadata.name':
+      return m.name;
+    case 'metadata.namespace':
+      return m.namespace ?? 'default';
+    case 'metadata.uid':
+      return m.uid ?? '';
+    case 'spec.nodeName':
+      return pod.spec.nodeName ?? '';
+    case 'spec.serviceAccountName':
+      return pod.spec.serviceAccountName ?? 'default';
+    case 'status.hostIP':
+      return s.hostIP ?? '';
+    case 'status.hostIPs':
+      return (s.hostIPs ?? []).map((i) => i.ip).join(',');
+    case 'status.podIP':
+      return s.podIP ?? '';
+    case 'status.podIPs':
+      return (s.podIPs ?? []).map((i) => i.ip).join(',');
   }
   if (forVolume && fieldPath === 'metadata.labels') return mapLines(m.labels);
   if (forVolume && fieldPath === 'metadata.annotations') return mapLines(m.annotations);
@@ -45,7 +58,22 @@ export function fieldValue(pod: Pod, fieldPath: string, forVolume = false): stri
   throw new ConfigError(`fieldRef ${JSON.stringify(fieldPath.slice(0, 100))} is not supported`);
 }
 
-const UNITS: Record<string, number> = { m: 1e-3, '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60 };
+const UNITS: Record<string, number> = {
+  m: 1e-3,
+  '': 1,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  P: 1e15,
+  E: 1e18,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+  Pi: 2 ** 50,
+  Ei: 2 ** 60,
+};
 
 /** A resource.Quantity as a number (e.g. 100m → 0.1, 128Mi → 134217728). */
 export function quantity(q: string): number {
@@ -56,7 +84,13 @@ export function quantity(q: string): number {
 }
 
 /** A resourceFieldRef's value: the container's limit (else the node's allocatable), divided by divisor, rounded up. */
-export function resourceValue(pod: Pod, container: Container | undefined, resource: string, divisor: string | undefined, allocatable: EnvSources['allocatable']): string {
+export function resourceValue(
+  pod: Pod,
+  container: Container | undefined,
+  resource: string,
+  divisor: string | undefined,
+  allocatable: EnvSources['allocatable'],
+): string {
   if (!container) throw new ConfigError(`resourceFieldRef ${resource}: no such container`);
   const [kind, name] = resource.split('.') as [string, string];
   const fromSpec = kind === 'limits' ? container.resources?.limits?.[name] : kind === 'requests' ? container.resources?.requests?.[name] : undefined;
@@ -96,7 +130,7 @@ export function serviceLinkEnv(services: readonly Service[], namespace: string, 
     const proto = (first.protocol ?? 'TCP').toLowerCase();
     out.set(`${n}_PORT`, `${proto}://${ip}:${first.port}`);
     for (const p of svc.spec.ports) {
-      const pr = (p.protocol ?? 'TCP');
+      const pr = p.protocol ?? 'TCP';
       const prefix = `${n}_PORT_${p.port}_${pr.toUpperCase()}`;
       out.set(prefix, `${pr.toLowerCase()}://${ip}:${p.port}`);
       out.set(`${prefix}_PROTO`, pr.toLowerCase());
@@ -133,13 +167,16 @@ export async function containerEnv(pod: Pod, container: Container, src: EnvSourc
     } else if (vf.fieldRef) {
       vars.set(e.name, fieldValue(pod, vf.fieldRef.fieldPath));
     } else if (vf.resourceFieldRef) {
-      const c = vf.resourceFieldRef.containerName ? [...pod.spec.containers, ...(pod.spec.initContainers ?? [])].find((x) => x.name === vf.resourceFieldRef?.containerName) : container;
+      const c = vf.resourceFieldRef.containerName
+        ? [...pod.spec.containers, ...(pod.spec.initContainers ?? [])].find((x) => x.name === vf.resourceFieldRef?.containerName)
+        : container;
       vars.set(e.name, resourceValue(pod, c, vf.resourceFieldRef.resource, vf.resourceFieldRef.divisor, src.allocatable));
     } else if (vf.configMapKeyRef) {
       const r = vf.configMapKeyRef;
       const cm = await src.configMap(ns, r.name ?? '');
       const v = cm?.data?.[r.key] ?? (cm?.binaryData?.[r.key] !== undefined ? decode(cm.binaryData[r.key] as string) : undefined);
-      if (v === undefined && !r.optional) throw new ConfigError(cm ? `couldn't find key ${r.key} in ConfigMap ${ns}/${r.name}` : `configmap "${r.name}" not found`);
+      if (v === undefined && !r.optional)
+        throw new ConfigError(cm ? `couldn't find key ${r.key} in ConfigMap ${ns}/${r.name}` : `configmap "${r.name}" not found`);
       if (v !== undefined) vars.set(e.name, v);
     } else if (vf.secretKeyRef) {
       const r = vf.secretKeyRef;

@@ -26,7 +26,12 @@ export class EventRecorder {
       const prior = this.seen.get(key);
       if (prior) {
         prior.count++;
-        await this.client.request('PATCH', `/api/v1/namespaces/${prior.namespace}/events/${prior.name}`, { count: prior.count, lastTimestamp: t }, 'application/merge-patch+json');
+        await this.client.request(
+          'PATCH',
+          `/api/v1/namespaces/${prior.namespace}/events/${prior.name}`,
+          { count: prior.count, lastTimestamp: t },
+          'application/merge-patch+json',
+        );
         return;
       }
       const name = `${obj.metadata.name}.${randomBytes(8).toString('hex')}`;
@@ -34,7 +39,13 @@ export class EventRecorder {
         apiVersion: 'v1',
         kind: 'Event',
         metadata: { name, namespace },
-        involvedObject: { apiVersion: obj.apiVersion ?? 'v1', kind: obj.kind, namespace: obj.metadata.namespace, name: obj.metadata.name, uid: obj.metadata.uid },
+        involvedObject: {
+          apiVersion: obj.apiVersion ?? 'v1',
+          kind: obj.kind,
+          namespace: obj.metadata.namespace,
+          name: obj.metadata.name,
+          uid: obj.metadata.uid,
+        },
         reason,
         message: message.slice(0, 1024),
         type,

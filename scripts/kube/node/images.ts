@@ -35,13 +35,23 @@ export function repositoryOf(image: string): string {
   return ref.replace(/^(docker\.io\/)?(library\/)?/, '');
 }
 
-const endsWith = (...names: string[]) => (repo: string) => names.some((n) => repo === n || repo.endsWith(`/${n}`));
+const endsWith =
+  (...names: string[]) =>
+  (repo: string) =>
+    names.some((n) => repo === n || repo.endsWith(`/${n}`));
 
 export function defaultImageRules(p: LocalPrograms): ImageRule[] {
-  const hostTools = Object.fromEntries(['sh', 'sleep', 'echo', 'cat', 'true', 'false', 'env', 'ls', 'test'].flatMap((t) => {
-    const local = ['/bin', '/usr/bin'].map((d) => `${d}/${t}`).find((f) => existsSync(f));
-    return local ? [[t, local], [`/bin/${t}`, local]] : [];
-  }));
+  const hostTools = Object.fromEntries(
+    ['sh', 'sleep', 'echo', 'cat', 'true', 'false', 'env', 'ls', 'test'].flatMap((t) => {
+      const local = ['/bin', '/usr/bin'].map((d) => `${d}/${t}`).find((f) => existsSync(f));
+      return local
+        ? [
+            [t, local],
+            [`/bin/${t}`, local],
+          ]
+        : [];
+    }),
+  );
   return [
     {
       // The Gateway API conformance suite's backend (gateway-api-conformance-images/echo-basic; Dockerfile ENTRYPOINT).
@@ -79,15 +89,29 @@ export function resolveImage(rules: readonly ImageRule[], container: Container):
   const rule = rules.find((r) => r.match(repo));
   if (!rule) {
     const known = rules.map((r) => r.name).join(', ');
-    return { ok: false, reason: 'ErrImagePull', message: `image ${JSON.stringify(container.image.slice(0, 200))} is not mapped to a local program on this test node (it runs: ${known}); see scripts/kube/node/images.ts` };
+    return {
+      ok: false,
+      reason: 'ErrImagePull',
+      message: `image ${JSON.stringify(container.image.slice(0, 200))} is not mapped to a local program on this test node (it runs: ${known}); see scripts/kube/node/images.ts`,
+    };
   }
   const argv = container.command?.length ? [...container.command, ...(container.args ?? [])] : [...rule.entrypoint, ...(container.args ?? rule.cmd ?? [])];
   const program = argv[0];
-  if (!program) return { ok: false, reason: 'CreateContainerError', message: `container ${container.name}: no command and image ${rule.name} has no entrypoint` };
+  if (!program)
+    return { ok: false, reason: 'CreateContainerError', message: `container ${container.name}: no command and image ${rule.name} has no entrypoint` };
   const local = rule.programs[program] ?? (program.includes('/') ? undefined : rule.programs[basename(program)]);
   if (!local) {
-    return { ok: false, reason: 'CreateContainerError', message: `container ${container.name}: ${JSON.stringify(program.slice(0, 200))} is not a program this node maps for image ${rule.name} (known: ${Object.keys(rule.programs).sort().join(', ')})` };
+    return {
+      ok: false,
+      reason: 'CreateContainerError',
+      message: `container ${container.name}: ${JSON.stringify(program.slice(0, 200))} is not a program this node maps for image ${rule.name} (known: ${Object.keys(rule.programs).sort().join(', ')})`,
+    };
   }
-  if (!existsSync(local)) return { ok: false, reason: 'ErrImagePull', message: `image ${rule.name}: the local program ${local} is missing${rule.missingHint ? `: ${rule.missingHint}` : ''}` };
+  if (!existsSync(local))
+    return {
+      ok: false,
+      reason: 'ErrImagePull',
+      message: `image ${rule.name}: the local program ${local} is missing${rule.missingHint ? `: ${rule.missingHint}` : ''}`,
+    };
   return { ok: true, rule, argv: [local, ...argv.slice(1)] };
 }

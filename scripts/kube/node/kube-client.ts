@@ -23,7 +23,11 @@ export function loadKubeconfig(path: string): KubeAccess {
   const cluster = kc.clusters?.find((c) => c.name === ctx?.context.cluster)?.cluster;
   const user = kc.users?.find((u) => u.name === ctx?.context.user)?.user;
   if (!cluster || !user) throw new Error(`kubeconfig ${path}: no cluster/user for context ${JSON.stringify(kc['current-context'])}`);
-  const ca = cluster['certificate-authority-data'] ? Buffer.from(cluster['certificate-authority-data'], 'base64').toString('utf8') : cluster['certificate-authority'] ? readFileSync(cluster['certificate-authority'], 'utf8') : '';
+  const ca = cluster['certificate-authority-data']
+    ? Buffer.from(cluster['certificate-authority-data'], 'base64').toString('utf8')
+    : cluster['certificate-authority']
+      ? readFileSync(cluster['certificate-authority'], 'utf8')
+      : '';
   const token = user.token ?? (user.tokenFile ? readFileSync(user.tokenFile, 'utf8').trim() : '');
   if (!token) throw new Error(`kubeconfig ${path}: the node agent needs a bearer token (users[].user.token)`);
   return { server: cluster.server, ca, token };
@@ -104,7 +108,10 @@ export class KubeClient {
     return new Promise((resolve, reject) => {
       const req = https.request(url, { method, agent: this.agent, headers, timeout: 30_000 }, (res) => {
         let text = '';
-        res.setEncoding('utf8').on('data', (c: string) => (text += c)).on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+        res
+          .setEncoding('utf8')
+          .on('data', (c: string) => (text += c))
+          .on('end', () => resolve({ status: res.statusCode ?? 0, text }));
       });
       req.on('timeout', () => req.destroy(new Error(`timeout: ${method} ${path}`)));
       req.on('error', reject);
@@ -119,35 +126,45 @@ export class KubeClient {
    */
   watchOnce(path: string, resourceVersion: string, onEvent: (type: string, obj: KubeObject) => void, signal: AbortSignal): Promise<string> {
     const sep = path.includes('?') ? '&' : '?';
-    const url = new URL(`${path}${sep}watch=1&allowWatchBookmarks=true&resourceVersion=${encodeURIComponent(resourceVersion)}&timeoutSeconds=${240 + Math.floor(Math.random() * 60)}`, this.access.server);
+    const url = new URL(
+      `${path}${sep}watch=1&allowWatchBookmarks=true&resourceVersion=${encodeURIComponent(resourceVersion)}&timeoutSeconds=${240 + Math.floor(Math.random() * 60)}`,
+      this.access.server,
+    );
     let rv = resourceVersion;
     return new Promise((resolve, reject) => {
-      const req = https.request(url, { method: 'GET', agent: this.agent, signal, headers: { accept: 'application/json', authorization: `Bearer ${this.access.token}` } }, (res) => {
-        if (res.statusCode !== 200) {
-          let text = '';
-          res.setEncoding('utf8').on('data', (c: string) => (text += c)).on('end', () => reject(new ApiError('WATCH', path, res.statusCode ?? 0, text)));
-          return;
-        }
-        let partial = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => {
-          const lines = (partial + chunk).split('\n');
-          partial = lines.pop() ?? '';
-          for (const line of lines) {
-            if (!line.trim()) continue;
-            const ev = JSON.parse(line) as { type: string; object: KubeObject & { code?: number; message?: string } };
-            if (ev.type === 'ERROR') {
-              res.destroy();
-              reject(new ApiError('WATCH', path, ev.object.code ?? 500, JSON.stringify(ev.object)));
-              return;
-            }
-            rv = ev.object.metadata?.resourceVersion ?? rv;
-            if (ev.type !== 'BOOKMARK') onEvent(ev.type, ev.object);
+      const req = https.request(
+        url,
+        { method: 'GET', agent: this.agent, signal, headers: { accept: 'application/json', authorization: `Bearer ${this.access.token}` } },
+        (res) => {
+          if (res.statusCode !== 200) {
+            let text = '';
+            res
+              .setEncoding('utf8')
+              .on('data', (c: string) => (text += c))
+              .on('end', () => reject(new ApiError('WATCH', path, res.statusCode ?? 0, text)));
+            return;
           }
-        });
-        res.on('end', () => resolve(rv));
-        res.on('error', reject);
-      });
+          let partial = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => {
+            const lines = (partial + chunk).split('\n');
+            partial = lines.pop() ?? '';
+            for (const line of lines) {
+              if (!line.trim()) continue;
+              const ev = JSON.parse(line) as { type: string; object: KubeObject & { code?: number; message?: string } };
+              if (ev.type === 'ERROR') {
+                res.destroy();
+                reject(new ApiError('WATCH', path, ev.object.code ?? 500, JSON.stringify(ev.object)));
+                return;
+              }
+              rv = ev.object.metadata?.resourceVersion ?? rv;
+              if (ev.type !== 'BOOKMARK') onEvent(ev.type, ev.object);
+            }
+          });
+          res.on('end', () => resolve(rv));
+          res.on('error', reject);
+        },
+      );
       req.on('error', reject);
       req.end();
     });
@@ -227,18 +244,23 @@ export class Informer<T extends KubeObject> {
     while (!this.abort.signal.aborted) {
       try {
         rv ??= await this.list();
-        rv = await this.client.watchOnce(this.path, rv, (type, obj) => {
-          const item = obj as T;
-          const key = keyOf(item);
-          const old = this.items.get(key);
-          if (type === 'DELETED') {
-            this.items.delete(key);
-            this.emit(key, undefined, old ?? item);
-          } else {
-            this.items.set(key, item);
-            this.emit(key, item, old);
-          }
-        }, this.abort.signal);
+        rv = await this.client.watchOnce(
+          this.path,
+          rv,
+          (type, obj) => {
+            const item = obj as T;
+            const key = keyOf(item);
+            const old = this.items.get(key);
+            if (type === 'DELETED') {
+              this.items.delete(key);
+              this.emit(key, undefined, old ?? item);
+            } else {
+              this.items.set(key, item);
+              this.emit(key, item, old);
+            }
+          },
+          this.abort.signal,
+        );
         backoff = 200;
       } catch (err) {
         if (this.abort.signal.aborted) return;

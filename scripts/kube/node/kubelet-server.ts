@@ -20,8 +20,25 @@ async function selfSigned(dir: string, ip: string): Promise<{ cert: string; key:
   const cert = join(dir, 'kubelet.crt');
   const key = join(dir, 'kubelet.key');
   if (!existsSync(cert)) {
-    await promisify(execFile)('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '365',
-      '-subj', '/CN=gatehouse-node', '-addext', `subjectAltName=IP:${ip}`, '-keyout', key, '-out', cert]);
+    await promisify(execFile)('openssl', [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-days',
+      '365',
+      '-subj',
+      '/CN=gatehouse-node',
+      '-addext',
+      `subjectAltName=IP:${ip}`,
+      '-keyout',
+      key,
+      '-out',
+      cert,
+    ]);
   }
   return { cert: readFileSync(cert, 'utf8'), key: readFileSync(key, 'utf8') };
 }

@@ -38,8 +38,14 @@ if (!values.kubeconfig) {
 const cache = process.env['GATEHOUSE_CACHE'] || join(homedir(), '.cache/gatehouse');
 const envoy = values.envoy ?? process.env['GATEHOUSE_ENVOY'] ?? join(ROOT, '.tools/venv/bin/envoy');
 const echoBasic = values['echo-basic'] ?? join(cache, `echo-basic-${ECHO_BASIC_VERSION}`, 'bin', 'echo-basic');
-for (const [what, file] of [['envoy', envoy], ['echo-basic', echoBasic]] as const) {
-  if (!existsSync(file)) console.error(`gatehouse-node: warning: ${what} not found at ${file}: pods of that image stay Pending (${what === 'envoy' ? 'make setup' : 'scripts/kube/build.sh echo-basic'})`);
+for (const [what, file] of [
+  ['envoy', envoy],
+  ['echo-basic', echoBasic],
+] as const) {
+  if (!existsSync(file))
+    console.error(
+      `gatehouse-node: warning: ${what} not found at ${file}: pods of that image stay Pending (${what === 'envoy' ? 'make setup' : 'scripts/kube/build.sh echo-basic'})`,
+    );
 }
 
 const stamp = () => new Date().toISOString().slice(11, 23);
@@ -73,4 +79,6 @@ const stop = async () => {
 };
 process.on('SIGINT', () => void stop());
 process.on('SIGTERM', () => void stop());
-console.log(`gatehouse-node: Ready — node ${agent.nodeName} at ${agent.nodeIP}, pods from ${values['pod-cidr']}, LoadBalancer addresses from ${values['lb-cidr']}`);
+console.log(
+  `gatehouse-node: Ready — node ${agent.nodeName} at ${agent.nodeIP}, pods from ${values['pod-cidr']}, LoadBalancer addresses from ${values['lb-cidr']}`,
+);

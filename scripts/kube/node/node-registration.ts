@@ -36,13 +36,25 @@ export class NodeRegistration {
   constructor(client: KubeClient, o: NodeOptions) {
     this.client = client;
     this.o = o;
-    this.labels = { 'kubernetes.io/hostname': o.name, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': process.arch === 'x64' ? 'amd64' : process.arch, 'node.kubernetes.io/instance-type': 'gatehouse-local' };
+    this.labels = {
+      'kubernetes.io/hostname': o.name,
+      'kubernetes.io/os': 'linux',
+      'kubernetes.io/arch': process.arch === 'x64' ? 'amd64' : process.arch,
+      'node.kubernetes.io/instance-type': 'gatehouse-local',
+    };
     this.allocatable = { cpu: String(cpus().length), memory: `${Math.floor(totalmem() / 1024)}Ki`, 'ephemeral-storage': '10Gi', pods: String(MAX_PODS) };
   }
 
   private status(ready: boolean, message: string) {
     const t = now();
-    const cond = (type: string, status: string, reason: string, msg: string) => ({ type, status, reason, message: msg, lastHeartbeatTime: t, lastTransitionTime: t });
+    const cond = (type: string, status: string, reason: string, msg: string) => ({
+      type,
+      status,
+      reason,
+      message: msg,
+      lastHeartbeatTime: t,
+      lastTransitionTime: t,
+    });
     return {
       conditions: [
         cond('MemoryPressure', 'False', 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available'),
@@ -56,9 +68,16 @@ export class NodeRegistration {
       allocatable: this.allocatable,
       daemonEndpoints: { kubeletEndpoint: { Port: this.o.kubeletPort } },
       nodeInfo: {
-        machineID: '', systemUUID: '', bootID: bootId(), kernelVersion: release(), osImage: `gatehouse test node on ${hostname()}`,
-        containerRuntimeVersion: 'gatehouse-node://local-processes', kubeletVersion: this.o.kubeletVersion, kubeProxyVersion: '',
-        operatingSystem: 'linux', architecture: this.labels['kubernetes.io/arch'] ?? 'amd64',
+        machineID: '',
+        systemUUID: '',
+        bootID: bootId(),
+        kernelVersion: release(),
+        osImage: `gatehouse test node on ${hostname()}`,
+        containerRuntimeVersion: 'gatehouse-node://local-processes',
+        kubeletVersion: this.o.kubeletVersion,
+        kubeProxyVersion: '',
+        operatingSystem: 'linux',
+        architecture: this.labels['kubernetes.io/arch'] ?? 'amd64',
       },
     };
   }
@@ -74,7 +93,12 @@ export class NodeRegistration {
     if (!existing || existing.spec?.podCIDR !== this.o.podCidr) {
       for (let i = 0; ; i++) {
         try {
-          await this.client.request('POST', '/api/v1/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name: this.o.name, labels: this.labels }, spec: { podCIDR: this.o.podCidr, podCIDRs: [this.o.podCidr] } });
+          await this.client.request('POST', '/api/v1/nodes', {
+            apiVersion: 'v1',
+            kind: 'Node',
+            metadata: { name: this.o.name, labels: this.labels },
+            spec: { podCIDR: this.o.podCidr, podCIDRs: [this.o.podCidr] },
+          });
           break;
         } catch (err) {
           if (!(err instanceof ApiError) || err.status !== 409 || i > 50) throw err;
@@ -85,7 +109,9 @@ export class NodeRegistration {
     await this.writeStatus(true, 'kubelet is posting ready status');
     await this.renewLease();
     this.timers.push(setInterval(() => void this.renewLease().catch((e: Error) => this.o.log(`lease: ${e.message}`)), 10_000));
-    this.timers.push(setInterval(() => void this.writeStatus(true, 'kubelet is posting ready status').catch((e: Error) => this.o.log(`node status: ${e.message}`)), 30_000));
+    this.timers.push(
+      setInterval(() => void this.writeStatus(true, 'kubelet is posting ready status').catch((e: Error) => this.o.log(`node status: ${e.message}`)), 30_000),
+    );
   }
 
   private async writeStatus(ready: boolean, message: string): Promise<void> {
@@ -99,8 +125,13 @@ export class NodeRegistration {
     if (!lease) {
       const node = await this.client.request<{ metadata: { uid: string } }>('GET', `/api/v1/nodes/${this.o.name}`);
       await this.client.request('POST', '/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases', {
-        apiVersion: 'coordination.k8s.io/v1', kind: 'Lease',
-        metadata: { name: this.o.name, namespace: 'kube-node-lease', ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: this.o.name, uid: node.metadata.uid }] },
+        apiVersion: 'coordination.k8s.io/v1',
+        kind: 'Lease',
+        metadata: {
+          name: this.o.name,
+          namespace: 'kube-node-lease',
+          ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: this.o.name, uid: node.metadata.uid }],
+        },
         spec,
       });
       return;

@@ -74,12 +74,21 @@ export class Ipam {
 
 /** Refuses to run unless this process is inside the namespace in-netns.sh made (bridge present, nothing else). */
 export async function assertPrivateNamespace(bridge: string): Promise<void> {
-  if (process.env['GATEHOUSE_NETNS'] !== bridge) throw new Error(`the node agent runs only inside scripts/kube/in-netns.sh (GATEHOUSE_NETNS=${bridge} is not set): it never changes the machine's own network`);
+  if (process.env['GATEHOUSE_NETNS'] !== bridge)
+    throw new Error(
+      `the node agent runs only inside scripts/kube/in-netns.sh (GATEHOUSE_NETNS=${bridge} is not set): it never changes the machine's own network`,
+    );
   // As in-netns.sh: addresses only on lo and the bridge (a veth of ours carries none), else this is not our namespace.
-  const addressed = (await sh('ip', ['-o', 'addr', 'show'])).split('\n').filter((l) => l && !/ inet6 fe80:/.test(l)).map((l) => /^\d+: (\S+)/.exec(l)?.[1] ?? '');
+  const addressed = (await sh('ip', ['-o', 'addr', 'show']))
+    .split('\n')
+    .filter((l) => l && !/ inet6 fe80:/.test(l))
+    .map((l) => /^\d+: (\S+)/.exec(l)?.[1] ?? '');
   const foreign = [...new Set(addressed.filter((l) => l !== 'lo' && l !== bridge))];
   const links = await sh('ip', ['-o', 'link', 'show', 'dev', bridge]).catch(() => '');
-  if (!links || foreign.length) throw new Error(`refusing to configure this network namespace: it has ${foreign.length ? `addresses on interfaces other than lo and ${bridge} (${foreign.join(', ')})` : `no ${bridge}`}`);
+  if (!links || foreign.length)
+    throw new Error(
+      `refusing to configure this network namespace: it has ${foreign.length ? `addresses on interfaces other than lo and ${bridge} (${foreign.join(', ')})` : `no ${bridge}`}`,
+    );
 }
 
 /** Every process but `holder` whose network namespace is the holder's gets SIGKILL. */

@@ -58,12 +58,13 @@ export class PodWorker {
     this.rt = rt;
     this.uid = pod.metadata.uid ?? '';
     this.dir = join(rt.podsDir, `${pod.metadata.namespace}_${pod.metadata.name}_${this.uid.slice(0, 8)}`);
-    const runner = (c: Container) => new ContainerRunner(c, join(this.dir, 'logs', c.name), {
-      changed: () => this.markDirty(),
-      shouldRestart: (code) => this.shouldRestart(c, code),
-      event: (type, reason, message) => void this.rt.events.record(this.podRef(), type, reason, message),
-      probeTarget: () => this.probeTarget(c),
-    });
+    const runner = (c: Container) =>
+      new ContainerRunner(c, join(this.dir, 'logs', c.name), {
+        changed: () => this.markDirty(),
+        shouldRestart: (code) => this.shouldRestart(c, code),
+        event: (type, reason, message) => void this.rt.events.record(this.podRef(), type, reason, message),
+        probeTarget: () => this.probeTarget(c),
+      });
     this.init = (pod.spec.initContainers ?? []).map(runner);
     this.main = pod.spec.containers.map(runner);
   }
@@ -250,7 +251,10 @@ export class PodWorker {
   /** The pod as the downward API sees it (this node's addresses in its status). */
   private statusPod(): Pod {
     const ip = this.sandbox?.ip;
-    return { ...this.pod, status: { ...this.pod.status, hostIP: this.rt.nodeIP, hostIPs: [{ ip: this.rt.nodeIP }], ...(ip ? { podIP: ip, podIPs: [{ ip }] } : {}) } };
+    return {
+      ...this.pod,
+      status: { ...this.pod.status, hostIP: this.rt.nodeIP, hostIPs: [{ ip: this.rt.nodeIP }], ...(ip ? { podIP: ip, podIPs: [{ ip }] } : {}) },
+    };
   }
 
   private condition(type: string, ok: boolean, reason?: string, message?: string): PodCondition {
@@ -273,13 +277,38 @@ export class PodWorker {
     else if (this.initDone && this.main.every((r) => r.startedOnce)) phase = 'Running';
     const notReady = this.main.filter((r) => !r.status().ready).map((r) => r.spec.name);
     const containersReady = notReady.length === 0 && phase === 'Running';
-    const gates = (this.pod.spec.readinessGates ?? []).filter((g) => !this.pod.status?.conditions?.some((c) => c.type === g.conditionType && c.status === 'True'));
+    const gates = (this.pod.spec.readinessGates ?? []).filter(
+      (g) => !this.pod.status?.conditions?.some((c) => c.type === g.conditionType && c.status === 'True'),
+    );
     const conditions: PodCondition[] = [
       this.condition('PodReadyToStartContainers', !!ip),
-      this.condition('Initialized', this.initDone, this.initDone ? undefined : 'ContainersNotInitialized', this.initDone ? undefined : `containers with incomplete status: [${this.init.filter((r) => r.exitedFor !== 0).map((r) => r.spec.name).join(' ')}]`),
-      this.condition('ContainersReady', containersReady, containersReady ? undefined : 'ContainersNotReady', containersReady ? undefined : `containers with unready status: [${notReady.join(' ')}]`),
-      this.condition('Ready', containersReady && gates.length === 0, containersReady ? (gates.length ? 'ReadinessGatesNotReady' : undefined) : 'ContainersNotReady',
-        containersReady ? (gates.length ? `corresponding condition of pod readiness gate "${gates[0]?.conditionType}" does not exist.` : undefined) : `containers with unready status: [${notReady.join(' ')}]`),
+      this.condition(
+        'Initialized',
+        this.initDone,
+        this.initDone ? undefined : 'ContainersNotInitialized',
+        this.initDone
+          ? undefined
+          : `containers with incomplete status: [${this.init
+              .filter((r) => r.exitedFor !== 0)
+              .map((r) => r.spec.name)
+              .join(' ')}]`,
+      ),
+      this.condition(
+        'ContainersReady',
+        containersReady,
+        containersReady ? undefined : 'ContainersNotReady',
+        containersReady ? undefined : `containers with unready status: [${notReady.join(' ')}]`,
+      ),
+      this.condition(
+        'Ready',
+        containersReady && gates.length === 0,
+        containersReady ? (gates.length ? 'ReadinessGatesNotReady' : undefined) : 'ContainersNotReady',
+        containersReady
+          ? gates.length
+            ? `corresponding condition of pod readiness gate "${gates[0]?.conditionType}" does not exist.`
+            : undefined
+          : `containers with unready status: [${notReady.join(' ')}]`,
+      ),
     ];
     return {
       phase,
@@ -309,12 +338,16 @@ export class PodWorker {
     this.dirty = false;
     const { namespace, name } = this.pod.metadata;
     const body = { metadata: { uid: this.uid }, status: this.status() };
-    this.writing = this.rt.client.request('PATCH', `/api/v1/namespaces/${namespace}/pods/${name}/status`, body, 'application/strategic-merge-patch+json')
-      .then(() => undefined, (err: unknown) => {
-        if (err instanceof ApiError && (err.status === 404 || err.status === 409)) return;
-        this.rt.log(`pod ${this.key}: status not written: ${(err as Error).message}`);
-        this.dirty = true;
-      })
+    this.writing = this.rt.client
+      .request('PATCH', `/api/v1/namespaces/${namespace}/pods/${name}/status`, body, 'application/strategic-merge-patch+json')
+      .then(
+        () => undefined,
+        (err: unknown) => {
+          if (err instanceof ApiError && (err.status === 404 || err.status === 409)) return;
+          this.rt.log(`pod ${this.key}: status not written: ${(err as Error).message}`);
+          this.dirty = true;
+        },
+      )
       .finally(() => {
         this.writing = undefined;
         if (this.dirty) this.markDirty();
@@ -335,9 +368,16 @@ export class PodWorker {
       rmSync(this.dir, { recursive: true, force: true });
       if (deleteObject) {
         const { namespace, name } = this.pod.metadata;
-        await this.rt.client.request('DELETE', `/api/v1/namespaces/${namespace}/pods/${name}`, { apiVersion: 'v1', kind: 'DeleteOptions', gracePeriodSeconds: 0, preconditions: { uid: this.uid } })
+        await this.rt.client
+          .request('DELETE', `/api/v1/namespaces/${namespace}/pods/${name}`, {
+            apiVersion: 'v1',
+            kind: 'DeleteOptions',
+            gracePeriodSeconds: 0,
+            preconditions: { uid: this.uid },
+          })
           .catch((err: unknown) => {
-            if (!(err instanceof ApiError) || (err.status !== 404 && err.status !== 409)) this.rt.log(`pod ${this.key}: final delete failed: ${(err as Error).message}`);
+            if (!(err instanceof ApiError) || (err.status !== 404 && err.status !== 409))
+              this.rt.log(`pod ${this.key}: final delete failed: ${(err as Error).message}`);
           });
       }
       this.gone = true;

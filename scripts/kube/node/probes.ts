@@ -31,7 +31,15 @@ function httpProbe(p: NonNullable<Probe['httpGet']>, t: ProbeTarget, timeoutMs: 
   const https_ = (p.scheme ?? 'HTTP').toUpperCase() === 'HTTPS';
   const headers: Record<string, string> = { 'user-agent': 'kube-probe/1.34', accept: '*/*' };
   for (const h of p.httpHeaders ?? []) headers[h.name.toLowerCase()] = h.value;
-  const options = { host: p.host ?? t.podIP, port: resolvePort(p.port, t.container), path: p.path ?? '/', headers, timeout: timeoutMs, rejectUnauthorized: false, agent: false as const };
+  const options = {
+    host: p.host ?? t.podIP,
+    port: resolvePort(p.port, t.container),
+    path: p.path ?? '/',
+    headers,
+    timeout: timeoutMs,
+    rejectUnauthorized: false,
+    agent: false as const,
+  };
   return new Promise((resolve) => {
     const req = (https_ ? https : http).get(options, (res) => {
       res.resume();
@@ -39,7 +47,9 @@ function httpProbe(p: NonNullable<Probe['httpGet']>, t: ProbeTarget, timeoutMs: 
       resolve({ ok: code >= 200 && code < 400, message: `HTTP probe failed with statuscode: ${code}` });
     });
     req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', (err) => resolve({ ok: false, message: `Get "${https_ ? 'https' : 'http'}://${options.host}:${options.port}${options.path}": ${err.message}` }));
+    req.on('error', (err) =>
+      resolve({ ok: false, message: `Get "${https_ ? 'https' : 'http'}://${options.host}:${options.port}${options.path}": ${err.message}` }),
+    );
   });
 }
 

@@ -8,17 +8,26 @@ import type { NodeSelectorTerm, Pod } from './types.ts';
 function termMatches(term: NodeSelectorTerm, labels: Record<string, string>, nodeName: string): boolean {
   const expr = (key: string, op: string, values: string[] | undefined, value: string | undefined) => {
     switch (op) {
-      case 'In': return value !== undefined && (values ?? []).includes(value);
-      case 'NotIn': return value === undefined || !(values ?? []).includes(value);
-      case 'Exists': return value !== undefined;
-      case 'DoesNotExist': return value === undefined;
-      case 'Gt': return value !== undefined && Number(value) > Number(values?.[0]);
-      case 'Lt': return value !== undefined && Number(value) < Number(values?.[0]);
-      default: return false;
+      case 'In':
+        return value !== undefined && (values ?? []).includes(value);
+      case 'NotIn':
+        return value === undefined || !(values ?? []).includes(value);
+      case 'Exists':
+        return value !== undefined;
+      case 'DoesNotExist':
+        return value === undefined;
+      case 'Gt':
+        return value !== undefined && Number(value) > Number(values?.[0]);
+      case 'Lt':
+        return value !== undefined && Number(value) < Number(values?.[0]);
+      default:
+        return false;
     }
   };
-  return (term.matchExpressions ?? []).every((e) => expr(e.key, e.operator, e.values, labels[e.key]))
-    && (term.matchFields ?? []).every((f) => expr(f.key, f.operator, f.values, f.key === 'metadata.name' ? nodeName : undefined));
+  return (
+    (term.matchExpressions ?? []).every((e) => expr(e.key, e.operator, e.values, labels[e.key])) &&
+    (term.matchFields ?? []).every((f) => expr(f.key, f.operator, f.values, f.key === 'metadata.name' ? nodeName : undefined))
+  );
 }
 
 /** Why the pod does not fit this node, or undefined when it does. */
@@ -27,7 +36,8 @@ export function unfit(pod: Pod, nodeName: string, labels: Record<string, string>
     if (labels[k] !== v) return `0/1 nodes are available: 1 node(s) didn't match Pod's node affinity/selector (nodeSelector ${k}=${v}).`;
   }
   const terms = pod.spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
-  if (terms?.length && !terms.some((t) => termMatches(t, labels, nodeName))) return "0/1 nodes are available: 1 node(s) didn't match Pod's node affinity/selector.";
+  if (terms?.length && !terms.some((t) => termMatches(t, labels, nodeName)))
+    return "0/1 nodes are available: 1 node(s) didn't match Pod's node affinity/selector.";
   return undefined;
 }
 
@@ -49,8 +59,13 @@ export class Binder {
 
   /** Whether this binder schedules the pod at all. */
   static wants(pod: Pod): boolean {
-    return !pod.spec.nodeName && !pod.metadata.deletionTimestamp && (pod.spec.schedulerName ?? 'default-scheduler') === 'default-scheduler'
-      && pod.status?.phase !== 'Succeeded' && pod.status?.phase !== 'Failed';
+    return (
+      !pod.spec.nodeName &&
+      !pod.metadata.deletionTimestamp &&
+      (pod.spec.schedulerName ?? 'default-scheduler') === 'default-scheduler' &&
+      pod.status?.phase !== 'Succeeded' &&
+      pod.status?.phase !== 'Failed'
+    );
   }
 
   async consider(pod: Pod): Promise<void> {
@@ -64,12 +79,33 @@ export class Binder {
       if (why) {
         const already = pod.status?.conditions?.some((c) => c.type === 'PodScheduled' && c.status === 'False' && c.message === why);
         if (already) return;
-        await this.client.request('PATCH', `/api/v1/namespaces/${namespace}/pods/${name}/status`, { status: { conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: why, lastProbeTime: null, lastTransitionTime: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') }] } }, 'application/strategic-merge-patch+json');
+        await this.client.request(
+          'PATCH',
+          `/api/v1/namespaces/${namespace}/pods/${name}/status`,
+          {
+            status: {
+              conditions: [
+                {
+                  type: 'PodScheduled',
+                  status: 'False',
+                  reason: 'Unschedulable',
+                  message: why,
+                  lastProbeTime: null,
+                  lastTransitionTime: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+                },
+              ],
+            },
+          },
+          'application/strategic-merge-patch+json',
+        );
         await this.events.record(ref, 'Warning', 'FailedScheduling', why, 'default-scheduler');
         return;
       }
       await this.client.request('POST', `/api/v1/namespaces/${namespace}/pods/${name}/binding`, {
-        apiVersion: 'v1', kind: 'Binding', metadata: { name, namespace, uid }, target: { apiVersion: 'v1', kind: 'Node', name: this.nodeName },
+        apiVersion: 'v1',
+        kind: 'Binding',
+        metadata: { name, namespace, uid },
+        target: { apiVersion: 'v1', kind: 'Node', name: this.nodeName },
       });
       await this.events.record(ref, 'Normal', 'Scheduled', `Successfully assigned ${namespace}/${name} to ${this.nodeName}`, 'default-scheduler');
     } catch (err) {

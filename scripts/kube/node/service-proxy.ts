@@ -37,7 +37,10 @@ export interface Rule {
 export function serviceRules(svc: Service, slices: readonly EndpointSlice[], nodeIP: string, lbIP: string | undefined): Rule[] {
   const out: Rule[] = [];
   const id = keyOf(svc);
-  const own = slices.filter((s) => s.addressType === 'IPv4' && s.metadata.namespace === svc.metadata.namespace && s.metadata.labels?.['kubernetes.io/service-name'] === svc.metadata.name);
+  const own = slices.filter(
+    (s) =>
+      s.addressType === 'IPv4' && s.metadata.namespace === svc.metadata.namespace && s.metadata.labels?.['kubernetes.io/service-name'] === svc.metadata.name,
+  );
   const backendsOf = (sp: ServicePort) => {
     const proto = sp.protocol ?? 'TCP';
     const seen = new Set<string>();
@@ -69,7 +72,9 @@ export function serviceRules(svc: Service, slices: readonly EndpointSlice[], nod
 
 /** The whole nftables table (deterministic: the same rules give the same text). */
 export function renderRuleset(rules: readonly Rule[], podCidr: string): string {
-  const sorted = [...rules].sort((a, b) => a.address.localeCompare(b.address, 'en', { numeric: true }) || a.port - b.port || a.protocol.localeCompare(b.protocol));
+  const sorted = [...rules].sort(
+    (a, b) => a.address.localeCompare(b.address, 'en', { numeric: true }) || a.port - b.port || a.protocol.localeCompare(b.protocol),
+  );
   const dnat: string[] = [];
   const reject: string[] = [];
   for (const r of sorted) {
@@ -88,8 +93,12 @@ export function renderRuleset(rules: readonly Rule[], podCidr: string): string {
     `add table ip ${TABLE}`,
     `delete table ip ${TABLE}`,
     `table ip ${TABLE} {`,
-    '  chain services {', ...dnat, '  }',
-    '  chain no-endpoints {', ...reject, '  }',
+    '  chain services {',
+    ...dnat,
+    '  }',
+    '  chain no-endpoints {',
+    ...reject,
+    '  }',
     '  chain prerouting { type nat hook prerouting priority dstnat; policy accept; jump services; }',
     '  chain output { type nat hook output priority -100; policy accept; jump services; }',
     // Pod → Service → pod on the same bridge: the reply must come back through here to be un-NATed.
@@ -171,7 +180,9 @@ export class ServiceProxy {
     const key = keyOf(svc);
     const had = this.lbIps.get(key);
     if (had) return had;
-    const wanted = [svc.spec.loadBalancerIP, ...(svc.status?.loadBalancer?.ingress ?? []).map((i) => i.ip)].filter((ip): ip is string => !!ip && this.pool.has(ip));
+    const wanted = [svc.spec.loadBalancerIP, ...(svc.status?.loadBalancer?.ingress ?? []).map((i) => i.ip)].filter(
+      (ip): ip is string => !!ip && this.pool.has(ip),
+    );
     for (const ip of wanted) {
       try {
         this.lbIps.set(key, this.pool.allocate(ip));
@@ -213,7 +224,12 @@ export class ServiceProxy {
     const have = (svc.status?.loadBalancer?.ingress ?? []).map((i) => ({ ip: i.ip, ipMode: i.ipMode }));
     if (JSON.stringify(have) === JSON.stringify(want)) return;
     try {
-      await this.o.client.request('PATCH', `/api/v1/namespaces/${svc.metadata.namespace}/services/${svc.metadata.name}/status`, { status: { loadBalancer: { ingress: want } } }, 'application/merge-patch+json');
+      await this.o.client.request(
+        'PATCH',
+        `/api/v1/namespaces/${svc.metadata.namespace}/services/${svc.metadata.name}/status`,
+        { status: { loadBalancer: { ingress: want } } },
+        'application/merge-patch+json',
+      );
       this.o.log(`LoadBalancer ${keyOf(svc)}: ${ip ?? 'no address'}`);
     } catch (err) {
       if (!(err instanceof ApiError) || err.status !== 404) throw err;

@@ -19,4 +19,7 @@ export interface TestNode extends Proc {
   dir: string;
 }
 
-export function startNode(cluster: Cluster, o?: { dir?: string; name?: string; echo?: boolean | ((line: string) => string | undefined); logFile?: string }): Promise<TestNode>;
+export function startNode(
+  cluster: Cluster,
+  o?: { dir?: string; name?: string; echo?: boolean | ((line: string) => string | undefined); logFile?: string },
+): Promise<TestNode>;

@@ -30,11 +30,19 @@ export const NODE_CONTROLLERS = [...DEFAULT_CONTROLLERS, 'deployment', 'replicas
 export async function startNode(cluster, { dir = join(cluster.dir, 'node'), name = 'gatehouse-node', echo = false, logFile } = {}) {
   if (!existsSync(ECHO_BASIC)) throw new Error(`echo-basic is not built (${ECHO_BASIC}): run scripts/kube/build.sh echo-basic`);
   mkdirSync(dir, { recursive: true });
-  const proc = startProcess('gatehouse-node', process.execPath, [NODE_MAIN, '--kubeconfig', cluster.kubeconfig, '--dir', dir, '--name', name, '--pod-cidr', POD_CIDR, '--lb-cidr', LB_CIDR, '--echo-basic', ECHO_BASIC],
-    { echo, logFile: logFile ?? join(cluster.dir, 'logs', 'gatehouse-node.log') });
-  await waitFor('the test node to be Ready', () => {
-    if (proc.exited) throw new Error(`the node agent exited (${proc.code}):\n${proc.output.slice(-4000)}`);
-    return proc.output.includes('gatehouse-node: Ready');
-  }, 60_000);
+  const proc = startProcess(
+    'gatehouse-node',
+    process.execPath,
+    [NODE_MAIN, '--kubeconfig', cluster.kubeconfig, '--dir', dir, '--name', name, '--pod-cidr', POD_CIDR, '--lb-cidr', LB_CIDR, '--echo-basic', ECHO_BASIC],
+    { echo, logFile: logFile ?? join(cluster.dir, 'logs', 'gatehouse-node.log') },
+  );
+  await waitFor(
+    'the test node to be Ready',
+    () => {
+      if (proc.exited) throw new Error(`the node agent exited (${proc.code}):\n${proc.output.slice(-4000)}`);
+      return proc.output.includes('gatehouse-node: Ready');
+    },
+    60_000,
+  );
   return Object.assign(proc, { nodeName: name, nodeIP: NODE_IP, podCidr: POD_CIDR, lbCidr: LB_CIDR, dir });
 }

@@ -16,7 +16,8 @@ export interface VolumeSources extends EnvSources {
 /** Relative, no `..`: a file path a volume item may use. */
 function safeRelative(p: string): string {
   const n = normalize(p);
-  if (n.startsWith('/') || n === '..' || n.startsWith('../')) throw new ConfigError(`volume item path ${JSON.stringify(p.slice(0, 100))} must be relative and stay inside the volume`);
+  if (n.startsWith('/') || n === '..' || n.startsWith('../'))
+    throw new ConfigError(`volume item path ${JSON.stringify(p.slice(0, 100))} must be relative and stay inside the volume`);
   return n;
 }
 
@@ -71,7 +72,8 @@ const SUPPORTED = new Set(['name', 'configMap', 'secret', 'emptyDir', 'projected
 /** Writes one volume into `dir`; ConfigError when a non-optional source is missing or the type is unsupported. */
 export async function materializeVolume(pod: Pod, volume: Volume, dir: string, src: VolumeSources): Promise<void> {
   const other = Object.keys(volume).find((k) => !SUPPORTED.has(k));
-  if (other) throw new ConfigError(`volume ${volume.name}: type ${other} is not supported on this test node (configMap, secret, emptyDir, projected, downwardAPI are)`);
+  if (other)
+    throw new ConfigError(`volume ${volume.name}: type ${other} is not supported on this test node (configMap, secret, emptyDir, projected, downwardAPI are)`);
   mkdirSync(dir, { recursive: true });
   if (volume.configMap) {
     const c = volume.configMap;
@@ -126,7 +128,8 @@ export function containerFs(container: Container, rootfs: string, volumeDirs: Re
     const source = volumeDirs.get(m.name);
     if (!source) throw new ConfigError(`container ${container.name}: volumeMount ${m.name} names no volume of the pod`);
     const mountPath = normalize(m.mountPath);
-    if (!mountPath.startsWith('/') || mountPath === '/') throw new ConfigError(`container ${container.name}: mountPath ${JSON.stringify(m.mountPath.slice(0, 100))} must be an absolute path below /`);
+    if (!mountPath.startsWith('/') || mountPath === '/')
+      throw new ConfigError(`container ${container.name}: mountPath ${JSON.stringify(m.mountPath.slice(0, 100))} must be an absolute path below /`);
     const target = m.subPath ? join(source, safeRelative(m.subPath)) : source;
     if (m.subPath) mkdirSync(dirname(target), { recursive: true });
     const link = join(rootfs, mountPath);

@@ -20,7 +20,13 @@ export interface TranslateArgs {
   maxDocumentsPerFile?: number;
 }
 
-const TYPE_NAMES: Record<string, string> = { Cluster: 'clusters', ClusterLoadAssignment: 'endpoints', Listener: 'listeners', RouteConfiguration: 'routes', Secret: 'secrets' };
+const TYPE_NAMES: Record<string, string> = {
+  Cluster: 'clusters',
+  ClusterLoadAssignment: 'endpoints',
+  Listener: 'listeners',
+  RouteConfiguration: 'routes',
+  Secret: 'secrets',
+};
 
 export async function runTranslate(a: TranslateArgs): Promise<number> {
   const path = resolve(a.file);
@@ -29,7 +35,14 @@ export async function runTranslate(a: TranslateArgs): Promise<number> {
   if (!st.isFile() && !st.isDirectory()) throw new Error(`translate: -f ${a.file}: not a file or a directory`);
   if (a.show === 'ir' && a.output === 'table') throw new Error('translate: the IR has no table form: use -o yaml or -o json with --show ir');
   const isFile = st.isFile();
-  const source = new DirectorySource({ dir: isFile ? dirname(path) : path, ...(isFile ? { only: [basename(path)] } : {}), firstSeen: new MemoryFirstSeen(), now: () => '1970-01-01T00:00:00.000Z', ...(a.maxFileBytes ? { maxFileBytes: a.maxFileBytes } : {}), ...(a.maxDocumentsPerFile ? { maxDocumentsPerFile: a.maxDocumentsPerFile } : {}) });
+  const source = new DirectorySource({
+    dir: isFile ? dirname(path) : path,
+    ...(isFile ? { only: [basename(path)] } : {}),
+    firstSeen: new MemoryFirstSeen(),
+    now: () => '1970-01-01T00:00:00.000Z',
+    ...(a.maxFileBytes ? { maxFileBytes: a.maxFileBytes } : {}),
+    ...(a.maxDocumentsPerFile ? { maxDocumentsPerFile: a.maxDocumentsPerFile } : {}),
+  });
   const snapshot = await source.load();
   source.close();
   // A plugin whose declared protos do not load is left out (the control plane does the same) and fails the run.
@@ -40,21 +53,42 @@ export async function runTranslate(a: TranslateArgs): Promise<number> {
   const t = published.translation;
   t.reports = annotateRefusals(t.reports, published.refused);
   for (const f of published.refused) process.stderr.write(`gatehouse translate: refused: ${f.message}\n`);
-  const failed = protos.failures.length > 0 || published.refused.length > 0 || t.problems.length > 0 || t.reports.some((r) => r.state === 'rejected' || (a.strict && r.state === 'warning'));
+  const failed =
+    protos.failures.length > 0 ||
+    published.refused.length > 0 ||
+    t.problems.length > 0 ||
+    t.reports.some((r) => r.state === 'rejected' || (a.strict && r.state === 'warning'));
   const status = { reports: t.reports, problems: t.problems, ...(protos.failures.length ? { pluginFailures: protos.failures.map(describeProtoFailure) } : {}) };
   const format: Format = a.output === 'table' ? 'table' : a.output;
   if (a.show === 'ir') emit(redactSecrets(t.ir), format, () => '');
   else if (a.show === 'status') {
-    emit(status, format, () =>
-      table(['KIND', 'NAMESPACE/NAME', 'STATE', 'MESSAGE'], t.reports.map((r) => [r.ref.kind, r.ref.namespace ? `${r.ref.namespace}/${r.ref.name}` : r.ref.name, r.state, r.messages.join('; ')]))
-        + t.problems.map((p) => `problem: ${p.file ?? ''}${p.line ? `:${p.line}` : ''}: ${p.message}\n`).join(''),
+    emit(
+      status,
+      format,
+      () =>
+        table(
+          ['KIND', 'NAMESPACE/NAME', 'STATE', 'MESSAGE'],
+          t.reports.map((r) => [r.ref.kind, r.ref.namespace ? `${r.ref.namespace}/${r.ref.name}` : r.ref.name, r.state, r.messages.join('; ')]),
+        ) + t.problems.map((p) => `problem: ${p.file ?? ''}${p.line ? `:${p.line}` : ''}: ${p.message}\n`).join(''),
     );
   } else {
     const xds = Object.fromEntries(
-      Object.entries(t.gateways).map(([g, x]) => [g, Object.fromEntries(Object.entries(x.resources).map(([type, byName]) => [TYPE_NAMES[type.split('.').pop()!] ?? type, Object.values(redactSecrets(byName))]))]),
+      Object.entries(t.gateways).map(([g, x]) => [
+        g,
+        Object.fromEntries(
+          Object.entries(x.resources).map(([type, byName]) => [TYPE_NAMES[type.split('.').pop()!] ?? type, Object.values(redactSecrets(byName))]),
+        ),
+      ]),
     );
     emit(xds, format, () =>
-      table(['GATEWAY', 'TYPE', 'NAME'], Object.entries(xds).flatMap(([g, types]) => Object.entries(types).flatMap(([type, list]) => (list as Array<{ name?: string; clusterName?: string }>).map((r) => [g, type, r.name ?? r.clusterName ?? ''])))),
+      table(
+        ['GATEWAY', 'TYPE', 'NAME'],
+        Object.entries(xds).flatMap(([g, types]) =>
+          Object.entries(types).flatMap(([type, list]) =>
+            (list as Array<{ name?: string; clusterName?: string }>).map((r) => [g, type, r.name ?? r.clusterName ?? '']),
+          ),
+        ),
+      ),
     );
   }
   if (failed) {

@@ -107,7 +107,15 @@ export class DiscoveryService implements OnModuleInit, OnApplicationBootstrap, O
     if (key === this.settingsKey) return;
     const first = this.settingsKey === '';
     this.settingsKey = key;
-    if (!first) this.log.info(`discovery: settings changed${from ? ` (Settings ${from})` : ''}; enabled: ${Object.entries(settings).filter(([, s]) => s.enabled).map(([n]) => n).join(', ') || 'none'}`);
+    if (!first)
+      this.log.info(
+        `discovery: settings changed${from ? ` (Settings ${from})` : ''}; enabled: ${
+          Object.entries(settings)
+            .filter(([, s]) => s.enabled)
+            .map(([n]) => n)
+            .join(', ') || 'none'
+        }`,
+      );
     for (const p of problems) this.log.warn(p.message);
     this.runner.setSettings(settings);
   }

@@ -16,7 +16,15 @@ it('moves a plugin whose declared protos do not load from loaded to failed, with
   };
   const v = pluginsView(state, [{ plugin: 'bad', file: 'envoy/nope.proto', message: 'not in the Envoy API set' }]);
   expect(v.loaded.map((p) => p.name)).toEqual(['good']);
-  expect(v.failed).toEqual([{ module: '@acme/bad', origin: 'settings', where: 'Settings', name: 'bad', reason: 'its declared protos do not load: envoy/nope.proto: not in the Envoy API set' }]);
+  expect(v.failed).toEqual([
+    {
+      module: '@acme/bad',
+      origin: 'settings',
+      where: 'Settings',
+      name: 'bad',
+      reason: 'its declared protos do not load: envoy/nope.proto: not in the Envoy API set',
+    },
+  ]);
   expect(v.restartPending).toBe('Settings a/b: spec.plugins changed');
   expect(state.report.loaded).toHaveLength(2);
 });

@@ -43,7 +43,9 @@ export class PluginsModule {
     return {
       module: PluginsModule,
       imports: [XdsModule],
-      providers: [{ provide: PLUGINS_VIEW, inject: [XdsService], useFactory: (xds: XdsService) => ({ plugins: () => pluginsView(state ?? empty, xds.pluginFailures) }) }],
+      providers: [
+        { provide: PLUGINS_VIEW, inject: [XdsService], useFactory: (xds: XdsService) => ({ plugins: () => pluginsView(state ?? empty, xds.pluginFailures) }) },
+      ],
       exports: [PLUGINS_VIEW],
     };
   }

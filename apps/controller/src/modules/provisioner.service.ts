@@ -22,7 +22,8 @@ function dialable(address: string): string {
 function hostPort(value: string): { host: string; port: number } {
   const i = value.lastIndexOf(':');
   const port = Number(value.slice(i + 1));
-  if (i <= 0 || !Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`--provision-xds-address ${JSON.stringify(value.slice(0, 100))} must be HOST:PORT`);
+  if (i <= 0 || !Number.isInteger(port) || port < 1 || port > 65535)
+    throw new Error(`--provision-xds-address ${JSON.stringify(value.slice(0, 100))} must be HOST:PORT`);
   return { host: value.slice(0, i).replace(/^\[(.*)\]$/, '$1'), port };
 }
 
@@ -78,7 +79,9 @@ export class ProvisionerService implements OnModuleInit, OnApplicationBootstrap,
   async onApplicationBootstrap(): Promise<void> {
     if (!this.provisioner) return;
     await this.provisioner.start();
-    this.log.info(`provisioner: ${this.options.provision!.mode === 'local' ? 'local mode: each Gateway\'s Envoy runs on this machine' : 'an Envoy Deployment and Service per Gateway'} (leader only)`);
+    this.log.info(
+      `provisioner: ${this.options.provision!.mode === 'local' ? "local mode: each Gateway's Envoy runs on this machine" : 'an Envoy Deployment and Service per Gateway'} (leader only)`,
+    );
   }
 
   async beforeApplicationShutdown(): Promise<void> {

@@ -121,9 +121,17 @@ export class StatusService implements OnApplicationBootstrap, BeforeApplicationS
 
   /** The Gateway API bundle version the installed CRDs carry (an annotation on each CRD), when readable. */
   private async readBundleVersion(): Promise<string | undefined> {
-    const crd = await this.config.kube!.api.request<{ metadata: { annotations?: Record<string, string> } }>('GET', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/gateways.gateway.networking.k8s.io').catch(() => undefined);
+    const crd = await this.config
+      .kube!.api.request<{ metadata: { annotations?: Record<string, string> } }>(
+        'GET',
+        '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/gateways.gateway.networking.k8s.io',
+      )
+      .catch(() => undefined);
     const v = crd?.metadata.annotations?.['gateway.networking.k8s.io/bundle-version'];
-    if (v && !SUPPORTED_GATEWAY_API_VERSIONS.includes(v)) this.log.warn(`the cluster's Gateway API CRDs are ${v}; Gatehouse is built for ${SUPPORTED_GATEWAY_API_VERSIONS.join(', ')} (GatewayClass SupportedVersion=False)`);
+    if (v && !SUPPORTED_GATEWAY_API_VERSIONS.includes(v))
+      this.log.warn(
+        `the cluster's Gateway API CRDs are ${v}; Gatehouse is built for ${SUPPORTED_GATEWAY_API_VERSIONS.join(', ')} (GatewayClass SupportedVersion=False)`,
+      );
     return v;
   }
 }

@@ -51,7 +51,15 @@ export class TranslationService implements OnModuleInit, ProxyFeedback {
     // Envoys run on this machine (standalone mode, local provisioning, hand-started): a Gateway IP it lacks cannot be
     // bound. Provisioned into a cluster, Envoy runs elsewhere: every address is the cluster's business.
     const local = options.provision?.mode !== 'kubernetes';
-    this.publisher = new Publisher(xds.cache, xds.encoder, plugins, options.envoyBindAddress ?? '0.0.0.0', options.hookBudgetMs ?? 250, local ? locallyBindable : undefined, local);
+    this.publisher = new Publisher(
+      xds.cache,
+      xds.encoder,
+      plugins,
+      options.envoyBindAddress ?? '0.0.0.0',
+      options.hookBudgetMs ?? 250,
+      local ? locallyBindable : undefined,
+      local,
+    );
   }
 
   onModuleInit(): void {
@@ -201,7 +209,14 @@ export class TranslationService implements OnModuleInit, ProxyFeedback {
     const sourceChanged = (key: string) => !before || before.get(key) !== contentHash(resources.resources.get(key));
     let added: ReturnType<Quarantine['onNack']>;
     try {
-      added = this.quarantine.onNack({ gateway: p.nodeGroup, typeUrl: type, message: nack.message, resourceNames: nack.resourceNames }, last.translation, resources, changed, sourceChanged, new Date().toISOString());
+      added = this.quarantine.onNack(
+        { gateway: p.nodeGroup, typeUrl: type, message: nack.message, resourceNames: nack.resourceNames },
+        last.translation,
+        resources,
+        changed,
+        sourceChanged,
+        new Date().toISOString(),
+      );
     } catch (err) {
       // The last translation failed after the NACKed one was published: nothing reliable to attribute it to.
       this.log.warn(`could not attribute the NACK: ${(err as Error).message}`);
@@ -209,13 +224,18 @@ export class TranslationService implements OnModuleInit, ProxyFeedback {
     }
     const fresh = added.filter((e) => !e.confirmed);
     if (fresh.length === 0) return;
-    for (const e of fresh) this.log.error(`quarantined ${describeRef(e.ref)} (${e.kind === 'source' ? 'left out of translation' : `${e.envoyResources.join(', ')} left out of ${e.gateway}`}): Envoy said: ${e.message}`);
+    for (const e of fresh)
+      this.log.error(
+        `quarantined ${describeRef(e.ref)} (${e.kind === 'source' ? 'left out of translation' : `${e.envoyResources.join(', ')} left out of ${e.gateway}`}): Envoy said: ${e.message}`,
+      );
     setImmediate(() => this.republish());
   }
 }
 
 function toStatus(stored: StoredResource | RefusedResource, report: ResourceReport | undefined, fallback: ResourceReport['state'] = 'accepted'): StatusInput {
-  const parents = (report?.parents ?? []).flatMap((p) => p.conditions.map((c) => ({ ...c, parent: `${p.parentRef.namespace}/${p.parentRef.name}${p.parentRef.sectionName ? `/${p.parentRef.sectionName}` : ''}` })));
+  const parents = (report?.parents ?? []).flatMap((p) =>
+    p.conditions.map((c) => ({ ...c, parent: `${p.parentRef.namespace}/${p.parentRef.name}${p.parentRef.sectionName ? `/${p.parentRef.sectionName}` : ''}` })),
+  );
   return {
     key: stored.key,
     kind: stored.ref.kind,

@@ -3,7 +3,20 @@
 import { join, resolve } from 'node:path';
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { TranslatorPlugin } from '@gatehouse/plugin-sdk';
-import { AdsServer, ControlPlaneCa, PUSH_ORDER, SnapshotCache, StrictEncoder, describeProtoFailure, pluginProtoRoot, shortType, type ProtoLoadFailure, type ProxyInfo, type ServerCallbacks, type XdsServerTls } from '@gatehouse/xds';
+import {
+  AdsServer,
+  ControlPlaneCa,
+  PUSH_ORDER,
+  SnapshotCache,
+  StrictEncoder,
+  describeProtoFailure,
+  pluginProtoRoot,
+  shortType,
+  type ProtoLoadFailure,
+  type ProxyInfo,
+  type ServerCallbacks,
+  type XdsServerTls,
+} from '@gatehouse/xds';
 import { BUILTIN_PLUGINS } from '../builtin-plugins.js';
 import { Log } from '../log.js';
 import { Metrics } from '../metrics.js';
@@ -70,15 +83,22 @@ export class XdsService implements OnApplicationBootstrap, BeforeApplicationShut
     if (o.xdsTls) {
       const ca = await ControlPlaneCa.loadOrCreate(join(resolve(o.dataDir ?? '.gatehouse'), 'xds-ca'));
       const server = await ca.issueServer([this.address]);
-      this.log.info(`xDS requires mTLS: proxies need a client certificate from the CA in ${ca.dir} (gatehouse bootstrap --xds-tls --data-dir ${o.dataDir ?? '.gatehouse'})`);
+      this.log.info(
+        `xDS requires mTLS: proxies need a client certificate from the CA in ${ca.dir} (gatehouse bootstrap --xds-tls --data-dir ${o.dataDir ?? '.gatehouse'})`,
+      );
       return { caPem: ca.certPem, certPem: server.certPem, keyPem: server.keyPem };
     }
-    if (!isLoopback(this.address)) this.log.warn(`INSECURE: xDS serves plaintext on ${this.address} (--xds-insecure): any process that reaches it gets every Gateway's configuration and TLS private keys. Use --xds-tls.`);
+    if (!isLoopback(this.address))
+      this.log.warn(
+        `INSECURE: xDS serves plaintext on ${this.address} (--xds-insecure): any process that reaches it gets every Gateway's configuration and TLS private keys. Use --xds-tls.`,
+      );
     return undefined;
   }
 
   private proxyRow(p: ProxyInfo, disconnectedAt: string | null = null): void {
-    const lastNack = Object.entries(p.types).filter(([, t]) => t.lastNack).sort(([, a], [, b]) => (a.lastNack!.at < b.lastNack!.at ? 1 : -1))[0];
+    const lastNack = Object.entries(p.types)
+      .filter(([, t]) => t.lastNack)
+      .sort(([, a], [, b]) => (a.lastNack!.at < b.lastNack!.at ? 1 : -1))[0];
     this.reports.reporter.recordProxy({
       id: `${p.streamId}#${p.connectedAt}@${p.nodeId}`,
       nodeId: p.nodeId,
@@ -86,7 +106,12 @@ export class XdsService implements OnApplicationBootstrap, BeforeApplicationShut
       protocol: p.protocol,
       connectedAt: p.connectedAt,
       disconnectedAt,
-      versions: Object.fromEntries(Object.entries(p.types).map(([t, s]) => [shortType(t), { ...(s.sentVersion ? { sent: s.sentVersion } : {}), ...(s.ackedVersion ? { acked: s.ackedVersion } : {}) }])),
+      versions: Object.fromEntries(
+        Object.entries(p.types).map(([t, s]) => [
+          shortType(t),
+          { ...(s.sentVersion ? { sent: s.sentVersion } : {}), ...(s.ackedVersion ? { acked: s.ackedVersion } : {}) },
+        ]),
+      ),
       lastNack: lastNack ? { type: shortType(lastNack[0]), message: lastNack[1].lastNack!.message, at: lastNack[1].lastNack!.at } : null,
       updatedAt: new Date().toISOString(),
     });
@@ -101,8 +126,12 @@ export class XdsService implements OnApplicationBootstrap, BeforeApplicationShut
         this.metrics.connectedProxies.inc({ gateway: label, protocol: p.protocol });
         this.proxyRow(p);
         if (p.knownGateway) this.log.info(`proxy connected: node=${p.nodeId} gateway=${p.nodeGroup} (${p.protocol})`);
-        else if (this.cache.servable(p.nodeGroup)) this.log.warn(`proxy connected: node=${p.nodeId} names gateway "${p.nodeGroup}", which was deleted; it is served an empty configuration`);
-        else this.log.warn(`proxy connected: node=${p.nodeId} names gateway "${p.nodeGroup}", which Gatehouse has no configuration for (yet); its requests are held until it has one (is the Gateway ${where}?)`);
+        else if (this.cache.servable(p.nodeGroup))
+          this.log.warn(`proxy connected: node=${p.nodeId} names gateway "${p.nodeGroup}", which was deleted; it is served an empty configuration`);
+        else
+          this.log.warn(
+            `proxy connected: node=${p.nodeId} names gateway "${p.nodeGroup}", which Gatehouse has no configuration for (yet); its requests are held until it has one (is the Gateway ${where}?)`,
+          );
       },
       onStreamClosed: (p) => {
         this.metrics.connectedProxies.dec({ gateway: this.gatewayLabels.get(p.streamId) ?? '(unknown)', protocol: p.protocol });

@@ -8,7 +8,13 @@ import { pluginsOfSettings } from './settings-plugins.js';
 function snapshot(plugins: string[]): ResourceSnapshot {
   const ref = { kind: 'Settings', namespace: 'gatehouse', name: 'settings' };
   const object = { apiVersion: 'gatehouse.dev/v1alpha1', kind: 'Settings', metadata: { namespace: 'gatehouse', name: 'settings' }, spec: { plugins } };
-  const stored: StoredResource = { key: resourceKey(ref), ref, object, origin: { source: 'file', file: 'settings.yaml', line: 1 }, createdAt: '1970-01-01T00:00:00Z' };
+  const stored: StoredResource = {
+    key: resourceKey(ref),
+    ref,
+    object,
+    origin: { source: 'file', file: 'settings.yaml', line: 1 },
+    createdAt: '1970-01-01T00:00:00Z',
+  };
   return { resources: new Map([[stored.key, stored]]), problems: [] };
 }
 
@@ -23,7 +29,9 @@ it('warns once per new spec.plugins value and clears when it is back to what was
   expect(warned).toEqual([]);
   watch(snapshot(['./a.mjs', '@acme/b']));
   watch(snapshot(['./a.mjs', '@acme/b']));
-  expect(warned).toEqual(['Settings gatehouse/settings: spec.plugins changed to ["./a.mjs","@acme/b"]; plugins load at start-up: restart the controller to apply it (running with ["./a.mjs"])']);
+  expect(warned).toEqual([
+    'Settings gatehouse/settings: spec.plugins changed to ["./a.mjs","@acme/b"]; plugins load at start-up: restart the controller to apply it (running with ["./a.mjs"])',
+  ]);
   watch(snapshot(['./a.mjs']));
   expect(pending).toEqual([warned[0], undefined]);
 });

@@ -23,7 +23,14 @@ async function readSettings(o: ControllerOptions): Promise<SettingsPlugins> {
   if (o.configDir) return pluginsOfSettings(await settingsInDirectory(resolve(o.configDir)), resolve(o.configDir));
   if (o.kubernetes) {
     const k = o.kubernetes;
-    return pluginsOfSettings(await settingsInCluster({ ...(k.kubeconfig ? { kubeconfig: k.kubeconfig } : {}), ...(k.context ? { context: k.context } : {}), ...(k.watchNamespaces ? { namespaces: k.watchNamespaces } : {}) }), process.cwd());
+    return pluginsOfSettings(
+      await settingsInCluster({
+        ...(k.kubeconfig ? { kubeconfig: k.kubeconfig } : {}),
+        ...(k.context ? { context: k.context } : {}),
+        ...(k.watchNamespaces ? { namespaces: k.watchNamespaces } : {}),
+      }),
+      process.cwd(),
+    );
   }
   return { specs: [], problems: [] };
 }
@@ -34,13 +41,21 @@ export async function loadConfiguredPlugins(o: ControllerOptions, log: Log): Pro
   try {
     settings = await readSettings(o);
   } catch (err) {
-    settings = { specs: [], problems: [`the Settings resource could not be read, so its spec.plugins are not loaded: ${(err as Error).message.slice(0, 300)}`] };
+    settings = {
+      specs: [],
+      problems: [`the Settings resource could not be read, so its spec.plugins are not loaded: ${(err as Error).message.slice(0, 300)}`],
+    };
   }
   // Kinds are registered before any source reads a file or the cluster: plugin objects are validated like built-ins.
   const builtin = [...BUILTIN_PLUGINS, ...(o.plugins ?? [])];
   registerPluginKinds(builtin);
-  const result = await loadPlugins([...commandLineSpecs(o.pluginModules ?? []), ...settings.specs], { builtin, searchDirs: searchDirs(o), registerKinds: (p) => registerPluginKinds([p]) });
-  for (const p of settings.problems) result.report.failed.push({ module: '', origin: 'settings', where: settings.from ? `Settings ${settings.from}` : 'Settings', reason: p });
+  const result = await loadPlugins([...commandLineSpecs(o.pluginModules ?? []), ...settings.specs], {
+    builtin,
+    searchDirs: searchDirs(o),
+    registerKinds: (p) => registerPluginKinds([p]),
+  });
+  for (const p of settings.problems)
+    result.report.failed.push({ module: '', origin: 'settings', where: settings.from ? `Settings ${settings.from}` : 'Settings', reason: p });
   const lines = describeLoad(result.report);
   for (const l of lines.info) log.info(l);
   for (const l of lines.warn) log.warn(l);
@@ -52,7 +67,12 @@ export async function loadConfiguredPlugins(o: ControllerOptions, log: Log): Pro
  * Watches the Settings resource after start-up: when its `spec.plugins` differ from what was loaded, say once (per
  * new value) that a restart is needed, and keep it in the report for /api/v1/plugins.
  */
-export function settingsChangeWatcher(loaded: SettingsPlugins, baseDir: string, log: Log, onChange: (pending: string | undefined) => void): (snapshot: ResourceSnapshot) => void {
+export function settingsChangeWatcher(
+  loaded: SettingsPlugins,
+  baseDir: string,
+  log: Log,
+  onChange: (pending: string | undefined) => void,
+): (snapshot: ResourceSnapshot) => void {
   const render = (s: SettingsPlugins) => JSON.stringify(s.specs.map((p) => p.module));
   const atStart = render(loaded);
   let last = atStart;

@@ -30,7 +30,10 @@ file('taken.mjs', "export default { name: 'router', sdkVersion: '0.2.0' };");
 file('throws.mjs', "throw new Error('boom at import');");
 file('nothing.mjs', 'export const x = 1;');
 file('bad-hook.mjs', "export default { name: 'bad-hook', sdkVersion: '0.2.0', route: 'nope' };");
-file('node_modules/@acme/gatehouse-hello/package.json', JSON.stringify({ name: '@acme/gatehouse-hello', type: 'module', exports: { '.': { types: './dist/index.d.ts', import: './dist/index.js' } } }));
+file(
+  'node_modules/@acme/gatehouse-hello/package.json',
+  JSON.stringify({ name: '@acme/gatehouse-hello', type: 'module', exports: { '.': { types: './dist/index.d.ts', import: './dist/index.js' } } }),
+);
 file('node_modules/@acme/gatehouse-hello/dist/index.js', "export default { name: 'hello', sdkVersion: '0.2.0' };");
 
 describe('loadPlugins', () => {
@@ -53,7 +56,13 @@ describe('loadPlugins', () => {
     expect(r.plugins.map((p) => p.name)).toEqual(['unversioned', 'good']);
     expect(r.report.loaded[0]!.warnings[0]).toMatch(/does not say which SDK.*sdkVersion: SDK_VERSION/);
     expect(r.report.failed).toEqual([
-      { module: './old-major.mjs', origin: 'command-line', where: '--plugin ./old-major.mjs', name: 'from-the-future', reason: expect.stringMatching(/built against @gatehouse\/plugin-sdk 1\.0\.0.*runs SDK 0\.2\.0.*rebuild the plugin against @gatehouse\/plugin-sdk 0\.x/) },
+      {
+        module: './old-major.mjs',
+        origin: 'command-line',
+        where: '--plugin ./old-major.mjs',
+        name: 'from-the-future',
+        reason: expect.stringMatching(/built against @gatehouse\/plugin-sdk 1\.0\.0.*runs SDK 0\.2\.0.*rebuild the plugin against @gatehouse\/plugin-sdk 0\.x/),
+      },
     ]);
   });
 
@@ -78,7 +87,7 @@ describe('loadPlugins', () => {
     ]);
   });
 
-  it('refuses a plugin whose kinds cannot be registered (the registrar\'s message is the reason)', async () => {
+  it("refuses a plugin whose kinds cannot be registered (the registrar's message is the reason)", async () => {
     file('kinds.mjs', "export default { name: 'with-kinds', sdkVersion: '0.2.0', kinds: [{ crd: {}, attach: 'targetRefs' }] };");
     const registerKinds = (p: TranslatorPlugin) => {
       throw new Error(`plugin "${p.name}": kinds[0].crd: not a CustomResourceDefinition`);
@@ -96,7 +105,12 @@ describe('loadPlugins', () => {
 });
 
 describe('pluginsOfSettings', () => {
-  const settings = (name: string, plugins: unknown) => ({ apiVersion: 'gatehouse.dev/v1alpha1', kind: 'Settings', metadata: { namespace: 'gatehouse', name }, spec: { plugins } });
+  const settings = (name: string, plugins: unknown) => ({
+    apiVersion: 'gatehouse.dev/v1alpha1',
+    kind: 'Settings',
+    metadata: { namespace: 'gatehouse', name },
+    spec: { plugins },
+  });
 
   it('reads spec.plugins of the first Settings by namespace/name, naming bad entries', () => {
     const r = pluginsOfSettings([settings('z', ['ignored']), settings('a', ['./p.mjs', 7, '@acme/x'])], '/cfg');

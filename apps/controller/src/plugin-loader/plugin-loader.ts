@@ -101,7 +101,8 @@ export async function loadPlugins(specs: readonly PluginSpec[], o: LoadOptions):
   const taken = new Map<string, string>(o.builtin.map((p) => [p.name, 'a built-in plugin']));
   const files = new Set<string>();
   for (const spec of specs) {
-    const fail = (reason: string, name?: string) => report.failed.push({ module: spec.module, origin: spec.origin, where: spec.where, ...(name ? { name } : {}), reason });
+    const fail = (reason: string, name?: string) =>
+      report.failed.push({ module: spec.module, origin: spec.origin, where: spec.where, ...(name ? { name } : {}), reason });
     let mod: { default?: unknown; plugins?: unknown };
     let file = spec.module;
     try {
@@ -112,8 +113,11 @@ export async function loadPlugins(specs: readonly PluginSpec[], o: LoadOptions):
       files.add(file);
       mod = (await importModule(found?.url ?? spec.module)) as typeof mod;
     } catch (err) {
-      const notInstalled = !isPathSpec(spec.module) && (err as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && errorText(err).includes(`'${spec.module}'`);
-      fail(notInstalled ? `package ${spec.module} is not installed: npm install it in ${spec.baseDir} (or beside Gatehouse)` : `cannot load: ${errorText(err)}`);
+      const notInstalled =
+        !isPathSpec(spec.module) && (err as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && errorText(err).includes(`'${spec.module}'`);
+      fail(
+        notInstalled ? `package ${spec.module} is not installed: npm install it in ${spec.baseDir} (or beside Gatehouse)` : `cannot load: ${errorText(err)}`,
+      );
       continue;
     }
     const exported = mod.plugins ?? mod.default;
@@ -131,12 +135,17 @@ export async function loadPlugins(specs: readonly PluginSpec[], o: LoadOptions):
       const plugin = p as TranslatorPlugin;
       const warnings: string[] = [];
       if (plugin.sdkVersion === undefined) {
-        warnings.push(`plugin ${plugin.name} does not say which SDK it was built against: set sdkVersion: SDK_VERSION (from @gatehouse/plugin-sdk); loaded as if built for ${sdkVersion}`);
+        warnings.push(
+          `plugin ${plugin.name} does not say which SDK it was built against: set sdkVersion: SDK_VERSION (from @gatehouse/plugin-sdk); loaded as if built for ${sdkVersion}`,
+        );
       } else if (major(plugin.sdkVersion) === undefined) {
         fail(`sdkVersion "${plugin.sdkVersion.slice(0, 40)}" is not a version such as ${sdkVersion}`, plugin.name);
         continue;
       } else if (major(plugin.sdkVersion) !== major(sdkVersion)) {
-        fail(`built against @gatehouse/plugin-sdk ${plugin.sdkVersion.slice(0, 40)}, but this Gatehouse runs SDK ${sdkVersion} (a different major version): rebuild the plugin against @gatehouse/plugin-sdk ${major(sdkVersion)}.x`, plugin.name);
+        fail(
+          `built against @gatehouse/plugin-sdk ${plugin.sdkVersion.slice(0, 40)}, but this Gatehouse runs SDK ${sdkVersion} (a different major version): rebuild the plugin against @gatehouse/plugin-sdk ${major(sdkVersion)}.x`,
+          plugin.name,
+        );
         continue;
       }
       const other = taken.get(plugin.name);

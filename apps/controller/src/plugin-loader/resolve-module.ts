@@ -30,10 +30,11 @@ function conditionTarget(e: Exports): string | undefined {
     return undefined;
   }
   if (!e) return undefined;
-  for (const [k, v] of Object.entries(e)) if (CONDITIONS.includes(k)) {
-    const t = conditionTarget(v);
-    if (t) return t;
-  }
+  for (const [k, v] of Object.entries(e))
+    if (CONDITIONS.includes(k)) {
+      const t = conditionTarget(v);
+      if (t) return t;
+    }
   return undefined;
 }
 

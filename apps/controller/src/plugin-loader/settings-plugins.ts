@@ -57,11 +57,13 @@ export async function settingsInDirectory(dir: string): Promise<KubeObject[]> {
 /** Kubernetes mode: the Settings resources in the cluster (none when the CRD is not installed). */
 export async function settingsInCluster(o: KubeApiOptions & { namespaces?: readonly string[] }): Promise<KubeObject[]> {
   const api = KubeApi.load({ ...(o.kubeconfig ? { kubeconfig: o.kubeconfig } : {}), ...(o.context ? { context: o.context } : {}) });
-  const paths = o.namespaces?.length ? o.namespaces.map((ns) => `/apis/gatehouse.dev/v1alpha1/namespaces/${encodeURIComponent(ns)}/settings`) : ['/apis/gatehouse.dev/v1alpha1/settings'];
+  const paths = o.namespaces?.length
+    ? o.namespaces.map((ns) => `/apis/gatehouse.dev/v1alpha1/namespaces/${encodeURIComponent(ns)}/settings`)
+    : ['/apis/gatehouse.dev/v1alpha1/settings'];
   const out: KubeObject[] = [];
   for (const path of paths) {
     try {
-      out.push(...(await api.request<{ items?: KubeObject[] }>('GET', path, { timeoutMs: 15_000 })).items ?? []);
+      out.push(...((await api.request<{ items?: KubeObject[] }>('GET', path, { timeoutMs: 15_000 })).items ?? []));
     } catch (err) {
       if ((err as { status?: number }).status === 404) continue;
       throw err;

@@ -59,7 +59,9 @@ export const RESPONSE_HEADER_POLICY_CRD: KubeObject = {
                     },
                   },
                 },
-                'x-kubernetes-validations': [{ rule: "self.headers.all(h, !h.name.lowerAscii().startsWith('x-envoy-'))", message: 'headers starting with x-envoy- are Envoy\'s own' }],
+                'x-kubernetes-validations': [
+                  { rule: "self.headers.all(h, !h.name.lowerAscii().startsWith('x-envoy-'))", message: "headers starting with x-envoy- are Envoy's own" },
+                ],
               },
               status: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
             },

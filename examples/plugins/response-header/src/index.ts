@@ -21,7 +21,11 @@ export const responseHeaderPlugin: TranslatorPlugin = {
     const policy = policyOf<ResponseHeaderPolicySpec>(route, GROUP, KIND);
     if (!policy) return;
     // appendTo keeps what other plugins (and the built-in ResponseHeaderModifier filter) already put there.
-    appendTo(out, 'responseHeadersToAdd', ...policy.spec.headers.map((h) => ({ header: { key: h.name, value: h.value }, appendAction: 'OVERWRITE_IF_EXISTS_OR_ADD' })));
+    appendTo(
+      out,
+      'responseHeadersToAdd',
+      ...policy.spec.headers.map((h) => ({ header: { key: h.name, value: h.value }, appendAction: 'OVERWRITE_IF_EXISTS_OR_ADD' })),
+    );
   },
 };
 

@@ -22,10 +22,18 @@ const REFRESH_BEFORE_MS = 5 * 60_000;
 export async function secretCredentials(ctx: DiscoveryContext, namespace: string, aws: AwsUpstreamSpec): Promise<AwsCredentials | undefined> {
   if (!aws.secretRef) return undefined;
   const data = await ctx.secret(namespace, aws.secretRef.name);
-  if (!data) throw new DiscoveryError('SecretNotFound', `Secret ${namespace}/${aws.secretRef.name} (spec.aws.secretRef) not found: create it with ${SECRET_KEYS.accessKeyId} and ${SECRET_KEYS.secretAccessKey}`);
+  if (!data)
+    throw new DiscoveryError(
+      'SecretNotFound',
+      `Secret ${namespace}/${aws.secretRef.name} (spec.aws.secretRef) not found: create it with ${SECRET_KEYS.accessKeyId} and ${SECRET_KEYS.secretAccessKey}`,
+    );
   const accessKeyId = data[SECRET_KEYS.accessKeyId];
   const secretAccessKey = data[SECRET_KEYS.secretAccessKey];
-  if (!accessKeyId || !secretAccessKey) throw new DiscoveryError('InvalidSecret', `Secret ${namespace}/${aws.secretRef.name} (spec.aws.secretRef) needs ${SECRET_KEYS.accessKeyId} and ${SECRET_KEYS.secretAccessKey}`);
+  if (!accessKeyId || !secretAccessKey)
+    throw new DiscoveryError(
+      'InvalidSecret',
+      `Secret ${namespace}/${aws.secretRef.name} (spec.aws.secretRef) needs ${SECRET_KEYS.accessKeyId} and ${SECRET_KEYS.secretAccessKey}`,
+    );
   const sessionToken = data[SECRET_KEYS.sessionToken];
   return { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) };
 }
@@ -37,12 +45,25 @@ export async function upstreamCredentials(ctx: DiscoveryContext, namespace: stri
   const id = `${namespace}/${name} ${aws.roleArn} ${base?.accessKeyId ?? 'ambient'} ${aws.endpoint ?? ''}`;
   const cached = assumed.get(id);
   if (cached?.expiration && cached.expiration.getTime() - Date.now() > REFRESH_BEFORE_MS) return cached;
-  const sts = new STSClient({ region: aws.region, maxAttempts: 2, ...(aws.endpoint ? { endpoint: aws.endpoint } : {}), ...(base ? { credentials: base } : {}) });
+  const sts = new STSClient({
+    region: aws.region,
+    maxAttempts: 2,
+    ...(aws.endpoint ? { endpoint: aws.endpoint } : {}),
+    ...(base ? { credentials: base } : {}),
+  });
   try {
-    const out = await sts.send(new AssumeRoleCommand({ RoleArn: aws.roleArn, RoleSessionName: `gatehouse-${namespace}-${name}`.slice(0, 64), DurationSeconds: 3600 }), { abortSignal: ctx.signal });
+    const out = await sts.send(
+      new AssumeRoleCommand({ RoleArn: aws.roleArn, RoleSessionName: `gatehouse-${namespace}-${name}`.slice(0, 64), DurationSeconds: 3600 }),
+      { abortSignal: ctx.signal },
+    );
     const c = out.Credentials;
     if (!c?.AccessKeyId || !c.SecretAccessKey) throw new DiscoveryError('AssumeRoleFailed', `STS AssumeRole ${aws.roleArn} returned no credentials`);
-    const creds: AwsCredentials = { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, ...(c.SessionToken ? { sessionToken: c.SessionToken } : {}), ...(c.Expiration ? { expiration: c.Expiration } : {}) };
+    const creds: AwsCredentials = {
+      accessKeyId: c.AccessKeyId,
+      secretAccessKey: c.SecretAccessKey,
+      ...(c.SessionToken ? { sessionToken: c.SessionToken } : {}),
+      ...(c.Expiration ? { expiration: c.Expiration } : {}),
+    };
     assumed.set(id, creds);
     return creds;
   } finally {

@@ -73,14 +73,21 @@ export const awsLambdaDiscoverer: FunctionDiscoverer = {
     let client: LambdaClient | undefined;
     try {
       const credentials = await upstreamCredentials(ctx, upstream.ref.namespace, upstream.ref.name, aws);
-      client = new LambdaClient({ region: aws.region, maxAttempts: 2, ...(aws.endpoint ? { endpoint: aws.endpoint } : {}), ...(credentials ? { credentials } : {}) });
+      client = new LambdaClient({
+        region: aws.region,
+        maxAttempts: 2,
+        ...(aws.endpoint ? { endpoint: aws.endpoint } : {}),
+        ...(credentials ? { credentials } : {}),
+      });
       readXmlErrors(client);
       const lambda = client;
       const configs: FunctionConfiguration[] = [];
       let marker: string | undefined;
       let pages = 0;
       do {
-        const page = await lambda.send(new ListFunctionsCommand({ FunctionVersion: 'ALL', MaxItems: 50, ...(marker ? { Marker: marker } : {}) }), { abortSignal: ctx.signal });
+        const page = await lambda.send(new ListFunctionsCommand({ FunctionVersion: 'ALL', MaxItems: 50, ...(marker ? { Marker: marker } : {}) }), {
+          abortSignal: ctx.signal,
+        });
         configs.push(...(page.Functions ?? []));
         marker = page.NextMarker || undefined;
       } while (marker && ++pages < MAX_PAGES);
@@ -91,13 +98,20 @@ export const awsLambdaDiscoverer: FunctionDiscoverer = {
         names.add(c.FunctionName);
         const version = c.Version ?? '$LATEST';
         const arn = c.FunctionArn ? { arn: c.FunctionArn } : {};
-        out.push(version === '$LATEST' ? { name: c.FunctionName, lambda: { functionName: c.FunctionName, ...arn } } : { name: `${c.FunctionName}:${version}`, lambda: { functionName: c.FunctionName, qualifier: version, ...arn } });
+        out.push(
+          version === '$LATEST'
+            ? { name: c.FunctionName, lambda: { functionName: c.FunctionName, ...arn } }
+            : { name: `${c.FunctionName}:${version}`, lambda: { functionName: c.FunctionName, qualifier: version, ...arn } },
+        );
       }
       await pool([...names].sort(), ALIAS_CONCURRENCY, async (fn) => {
         let aliasMarker: string | undefined;
         do {
-          const page = await lambda.send(new ListAliasesCommand({ FunctionName: fn, MaxItems: 50, ...(aliasMarker ? { Marker: aliasMarker } : {}) }), { abortSignal: ctx.signal });
-          for (const a of page.Aliases ?? []) if (a.Name) out.push({ name: `${fn}:${a.Name}`, lambda: { functionName: fn, qualifier: a.Name, ...(a.AliasArn ? { arn: a.AliasArn } : {}) } });
+          const page = await lambda.send(new ListAliasesCommand({ FunctionName: fn, MaxItems: 50, ...(aliasMarker ? { Marker: aliasMarker } : {}) }), {
+            abortSignal: ctx.signal,
+          });
+          for (const a of page.Aliases ?? [])
+            if (a.Name) out.push({ name: `${fn}:${a.Name}`, lambda: { functionName: fn, qualifier: a.Name, ...(a.AliasArn ? { arn: a.AliasArn } : {}) } });
           aliasMarker = page.NextMarker || undefined;
         } while (aliasMarker);
       });

@@ -23,7 +23,12 @@ describe('OpenAPI documents', () => {
         openapi: '3.0.3',
         info: { title: 't', version: '1' },
         servers: [{ url: '/api/' }],
-        paths: { '/a/{id}': { get: { operationId: 'getA', responses: { '200': { $ref: '#/components/responses/Ok' } } }, put: { responses: { '200': { description: 'x' } } } } },
+        paths: {
+          '/a/{id}': {
+            get: { operationId: 'getA', responses: { '200': { $ref: '#/components/responses/Ok' } } },
+            put: { responses: { '200': { description: 'x' } } },
+          },
+        },
         components: { responses: { Ok: { description: 'ok' } } },
       },
       'u',
@@ -32,13 +37,23 @@ describe('OpenAPI documents', () => {
       { name: 'PUT /api/a/{id}', http: { method: 'PUT', path: '/api/a/{id}' } },
       { name: 'getA', http: { method: 'GET', path: '/api/a/{id}', operationId: 'getA' } },
     ]);
-    const swagger = await documentFunctions({ swagger: '2.0', info: { title: 't', version: '1' }, basePath: '/v2', paths: { '/pets': { post: { operationId: 'add', responses: { '200': { description: 'ok' } } } } } }, 'u');
+    const swagger = await documentFunctions(
+      {
+        swagger: '2.0',
+        info: { title: 't', version: '1' },
+        basePath: '/v2',
+        paths: { '/pets': { post: { operationId: 'add', responses: { '200': { description: 'ok' } } } } },
+      },
+      'u',
+    );
     expect(swagger).toEqual([{ name: 'add', http: { method: 'POST', path: '/v2/pets', operationId: 'add' } }]);
   });
 
   it('refuses what is not a valid document, and never follows an external $ref', async () => {
     await expect(documentFunctions({ hello: 1 }, 'u')).rejects.toMatchObject({ code: 'InvalidDocument' });
-    await expect(documentFunctions({ openapi: '3.0.3', info: { title: 't', version: '1' }, paths: { '/a': { $ref: 'file:///etc/passwd' } } }, 'u')).resolves.toEqual([]);
+    await expect(
+      documentFunctions({ openapi: '3.0.3', info: { title: 't', version: '1' }, paths: { '/a': { $ref: 'file:///etc/passwd' } } }, 'u'),
+    ).resolves.toEqual([]);
     await expect(documentFunctions({ openapi: '3.0.3', paths: {} }, 'u')).rejects.toMatchObject({ code: 'InvalidDocument' });
   });
 });

@@ -31,7 +31,13 @@ export function parseText(text: string, source: string): unknown {
   }
   const doc = parseDocument(text, { prettyErrors: false });
   const first = doc.errors[0];
-  if (first) throw new DiscoveryError('InvalidDocument', `not valid YAML: ${first.message.split('\n')[0]!.slice(0, 300)}`, first.linePos?.[0]?.line ?? lineAt(text, first.pos[0]), source);
+  if (first)
+    throw new DiscoveryError(
+      'InvalidDocument',
+      `not valid YAML: ${first.message.split('\n')[0]!.slice(0, 300)}`,
+      first.linePos?.[0]?.line ?? lineAt(text, first.pos[0]),
+      source,
+    );
   return doc.toJS({ maxAliasCount: 1000 });
 }
 
@@ -54,14 +60,26 @@ function basePath(api: OpenAPI.Document): string {
 
 /** A parsed document → its operations as functions, sorted by name. */
 export async function documentFunctions(object: unknown, source: string): Promise<UpstreamFunction[]> {
-  if (!object || typeof object !== 'object' || Array.isArray(object)) throw new DiscoveryError('InvalidDocument', 'the document is not an object', undefined, source);
+  if (!object || typeof object !== 'object' || Array.isArray(object))
+    throw new DiscoveryError('InvalidDocument', 'the document is not an object', undefined, source);
   const o = object as Record<string, unknown>;
-  if (!('openapi' in o) && !('swagger' in o)) throw new DiscoveryError('InvalidDocument', 'neither an OpenAPI document (no "openapi" field) nor a Swagger 2.0 one (no "swagger" field)', undefined, source);
+  if (!('openapi' in o) && !('swagger' in o))
+    throw new DiscoveryError(
+      'InvalidDocument',
+      'neither an OpenAPI document (no "openapi" field) nor a Swagger 2.0 one (no "swagger" field)',
+      undefined,
+      source,
+    );
   let api: OpenAPI.Document;
   try {
     api = await SwaggerParser.validate(structuredClone(object) as OpenAPI.Document, { resolve: { external: false }, dereference: { circular: 'ignore' } });
   } catch (err) {
-    throw new DiscoveryError('InvalidDocument', `not a valid OpenAPI/Swagger document: ${(err as Error).message.split('\n').slice(0, 3).join(' ').slice(0, 500)}`, undefined, source);
+    throw new DiscoveryError(
+      'InvalidDocument',
+      `not a valid OpenAPI/Swagger document: ${(err as Error).message.split('\n').slice(0, 3).join(' ').slice(0, 500)}`,
+      undefined,
+      source,
+    );
   }
   const base = basePath(api);
   const out: UpstreamFunction[] = [];

@@ -22,7 +22,8 @@ function baseUrl(ctx: DiscoveryContext, upstream: StoredResource): string | unde
   if (host) return `${host.port === 443 ? 'https' : 'http'}://${host.address.includes(':') ? `[${host.address}]` : host.address}:${host.port}`;
   if (spec.kube) {
     const ns = upstream.ref.namespace;
-    const svc = ctx.snapshot.resources.get(`Service/${ns}/${spec.kube.serviceName}`)?.object as { spec?: { ports?: Array<{ name?: string; port: number }> } } | undefined;
+    const svc = ctx.snapshot.resources.get(`Service/${ns}/${spec.kube.serviceName}`)?.object as
+      { spec?: { ports?: Array<{ name?: string; port: number }> } } | undefined;
     const port = svc?.spec?.ports?.find((p) => p.port === spec.kube!.servicePort);
     if (!port) return undefined;
     for (const s of resourcesByLabel(ctx.snapshot, 'EndpointSlice', ns, SERVICE_NAME_LABEL, spec.kube.serviceName)) {
@@ -54,7 +55,8 @@ async function fetchText(url: string, signal: AbortSignal): Promise<string | und
     throw new DiscoveryError(`HTTP${res.status}`, `GET ${url} answered ${res.status}`, undefined, url);
   }
   const declared = Number(res.headers.get('content-length') ?? 0);
-  if (declared > MAX_DOCUMENT_BYTES) throw new DiscoveryError('DocumentTooLarge', `GET ${url}: ${declared} bytes, more than ${MAX_DOCUMENT_BYTES}`, undefined, url);
+  if (declared > MAX_DOCUMENT_BYTES)
+    throw new DiscoveryError('DocumentTooLarge', `GET ${url}: ${declared} bytes, more than ${MAX_DOCUMENT_BYTES}`, undefined, url);
   const chunks: Uint8Array[] = [];
   let size = 0;
   for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
@@ -75,7 +77,8 @@ export const openApiDiscoverer: FunctionDiscoverer = {
   explicit: (u) => !!(u.object as Upstream).spec?.openapi,
   async discover(ctx, upstream) {
     const o = (upstream.object as Upstream).spec.openapi ?? {};
-    if (o.document !== undefined) return { functions: await documentFunctions(parseText(o.document, 'spec.openapi.document'), 'spec.openapi.document'), source: 'spec.openapi.document' };
+    if (o.document !== undefined)
+      return { functions: await documentFunctions(parseText(o.document, 'spec.openapi.document'), 'spec.openapi.document'), source: 'spec.openapi.document' };
     if (o.url) {
       const text = await fetchText(o.url, ctx.signal);
       if (text === undefined) throw new DiscoveryError('NoDocument', `GET ${o.url} answered 404`, undefined, o.url);
@@ -90,6 +93,11 @@ export const openApiDiscoverer: FunctionDiscoverer = {
       if (text === undefined) continue;
       return { functions: await documentFunctions(parseText(text, url), url), source: url };
     }
-    throw new DiscoveryError('NoDocument', `no OpenAPI document at ${base} (tried ${paths.join(', ')}); set spec.openapi.url or spec.openapi.paths`, undefined, base);
+    throw new DiscoveryError(
+      'NoDocument',
+      `no OpenAPI document at ${base} (tried ${paths.join(', ')}); set spec.openapi.url or spec.openapi.paths`,
+      undefined,
+      base,
+    );
   },
 };

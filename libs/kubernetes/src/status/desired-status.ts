@@ -12,7 +12,17 @@ interface KubeCondition extends Condition {
 }
 
 /** The kinds whose status Gatehouse writes, and how. */
-export const STATUS_KINDS = new Set(['GatewayClass', 'Gateway', 'ListenerSet', 'BackendTLSPolicy', 'HTTPRoute', 'GRPCRoute', 'TLSRoute', 'TCPRoute', 'UDPRoute']);
+export const STATUS_KINDS = new Set([
+  'GatewayClass',
+  'Gateway',
+  'ListenerSet',
+  'BackendTLSPolicy',
+  'HTTPRoute',
+  'GRPCRoute',
+  'TLSRoute',
+  'TCPRoute',
+  'UDPRoute',
+]);
 
 const MAX_CONDITIONS = 8;
 const MAX_PARENTS = 32;
@@ -74,7 +84,12 @@ export function desiredStatus(report: ResourceReport, current: Status | undefine
     const supported = !ctx.bundleVersion || !ctx.supportedVersions || ctx.supportedVersions.includes(ctx.bundleVersion);
     const version: Condition = supported
       ? { type: 'SupportedVersion', status: 'True', reason: 'SupportedVersion', message: ctx.bundleVersion ? `Gateway API ${ctx.bundleVersion}` : '' }
-      : { type: 'SupportedVersion', status: 'False', reason: 'UnsupportedVersion', message: `the installed Gateway API CRDs are ${ctx.bundleVersion}; Gatehouse supports ${ctx.supportedVersions!.join(', ')}` };
+      : {
+          type: 'SupportedVersion',
+          status: 'False',
+          reason: 'UnsupportedVersion',
+          message: `the installed Gateway API CRDs are ${ctx.bundleVersion}; Gatehouse supports ${ctx.supportedVersions!.join(', ')}`,
+        };
     return { ...current, conditions: merged([...report.conditions, version], conditionsOf(current), ctx) };
   }
   if (kind === 'Gateway' || kind === 'ListenerSet') {
@@ -98,25 +113,42 @@ export function desiredStatus(report: ResourceReport, current: Status | undefine
     const others = prev.filter((a) => a.controllerName !== CONTROLLER_NAME);
     const ours = (report.ancestors ?? []).map((a) => {
       const before = prev.find((x) => x.controllerName === CONTROLLER_NAME && sameRef(x.ancestorRef, a.ancestorRef));
-      return { ancestorRef: { ...a.ancestorRef }, controllerName: CONTROLLER_NAME, conditions: withTimes([...a.conditions, ...report.conditions], before?.conditions, ctx.now, ctx.generation) };
+      return {
+        ancestorRef: { ...a.ancestorRef },
+        controllerName: CONTROLLER_NAME,
+        conditions: withTimes([...a.conditions, ...report.conditions], before?.conditions, ctx.now, ctx.generation),
+      };
     });
     return { ...current, ancestors: [...others, ...ours].slice(0, MAX_ANCESTORS) };
   }
   // Routes: our entries replace our old ones; every other controller's stay as they are.
-  const prevParents = Array.isArray(current?.['parents']) ? (current['parents'] as Array<{ parentRef: Record<string, unknown>; controllerName: string; conditions?: KubeCondition[] }>) : [];
+  const prevParents = Array.isArray(current?.['parents'])
+    ? (current['parents'] as Array<{ parentRef: Record<string, unknown>; controllerName: string; conditions?: KubeCondition[] }>)
+    : [];
   const others = prevParents.filter((p) => p.controllerName !== CONTROLLER_NAME);
   const ours = (report.parents ?? []).map((p) => {
     const parentRef = parentRefOf(p);
     const before = prevParents.find((x) => x.controllerName === CONTROLLER_NAME && sameRef(x.parentRef, parentRef));
     // Resource-level conditions (e.g. Envoy rejected the route: gatehouse.dev/Programmed) belong to every parent.
-    return { parentRef, controllerName: CONTROLLER_NAME, conditions: withTimes([...p.conditions, ...report.conditions], before?.conditions, ctx.now, ctx.generation) };
+    return {
+      parentRef,
+      controllerName: CONTROLLER_NAME,
+      conditions: withTimes([...p.conditions, ...report.conditions], before?.conditions, ctx.now, ctx.generation),
+    };
   });
   return { ...current, parents: [...others, ...ours].slice(0, MAX_PARENTS) };
 }
 
 function parentRefOf(p: RouteParentReport): Record<string, unknown> {
   const r = p.parentRef;
-  return { group: r.group, kind: r.kind, namespace: r.namespace, name: r.name, ...(r.sectionName !== undefined ? { sectionName: r.sectionName } : {}), ...(r.port !== undefined ? { port: r.port } : {}) };
+  return {
+    group: r.group,
+    kind: r.kind,
+    namespace: r.namespace,
+    name: r.name,
+    ...(r.sectionName !== undefined ? { sectionName: r.sectionName } : {}),
+    ...(r.port !== undefined ? { port: r.port } : {}),
+  };
 }
 
 function sameRef(a: Record<string, unknown>, b: Record<string, unknown>): boolean {

@@ -140,7 +140,9 @@ export class StatusWriter {
       const { namespace, name } = report.ref;
       const path = `${objectPath(live.kind, namespace, name)}/status`;
       try {
-        const written = await this.options.api.request<{ metadata: { resourceVersion: string }; status?: Status }>('PATCH', path, { body: { metadata: { resourceVersion: live.resourceVersion }, status: desired } });
+        const written = await this.options.api.request<{ metadata: { resourceVersion: string }; status?: Status }>('PATCH', path, {
+          body: { metadata: { resourceVersion: live.resourceVersion }, status: desired },
+        });
         this.stats.writes++;
         this.checked.set(key, { report, resourceVersion: written.metadata.resourceVersion });
         return;
@@ -149,14 +151,23 @@ export class StatusWriter {
         if (status === 404) return; // deleted meanwhile
         if (status !== 409) {
           this.stats.errors++;
-          this.options.log?.warn(`status of ${report.ref.kind} ${namespace ? `${namespace}/` : ''}${name} not written: ${(err as Error).message}; retried on the next change`);
+          this.options.log?.warn(
+            `status of ${report.ref.kind} ${namespace ? `${namespace}/` : ''}${name} not written: ${(err as Error).message}; retried on the next change`,
+          );
           return;
         }
         // Someone else wrote it: read it again and recompute from what is there now.
         this.stats.conflicts++;
-        const fresh: FreshObject | undefined = await this.options.api.request<FreshObject>('GET', objectPath(live.kind, namespace, name)).catch(() => undefined);
+        const fresh: FreshObject | undefined = await this.options.api
+          .request<FreshObject>('GET', objectPath(live.kind, namespace, name))
+          .catch(() => undefined);
         if (!fresh) return;
-        live = { kind: live.kind, resourceVersion: fresh.metadata.resourceVersion, ...(fresh.metadata.generation !== undefined ? { generation: fresh.metadata.generation } : {}), ...(fresh.status ? { status: fresh.status } : {}) };
+        live = {
+          kind: live.kind,
+          resourceVersion: fresh.metadata.resourceVersion,
+          ...(fresh.metadata.generation !== undefined ? { generation: fresh.metadata.generation } : {}),
+          ...(fresh.status ? { status: fresh.status } : {}),
+        };
       }
     }
   }

@@ -20,7 +20,10 @@ export function runGatehouse(args: readonly string[], cli?: string): CliRun {
   const { command, prefix } = gatehouseCommand(cli);
   const r = spawnSync(command, [...prefix, ...args], { encoding: 'utf8', maxBuffer: 256 << 20 });
   if (r.error) {
-    throw new Error(`could not run ${command}${prefix.length ? ` ${prefix.join(' ')}` : ''}: ${r.error.message} (set GATEHOUSE_CLI to the gatehouse CLI, or put gatehouse on PATH)`, { cause: r.error });
+    throw new Error(
+      `could not run ${command}${prefix.length ? ` ${prefix.join(' ')}` : ''}: ${r.error.message} (set GATEHOUSE_CLI to the gatehouse CLI, or put gatehouse on PATH)`,
+      { cause: r.error },
+    );
   }
   return { status: r.status ?? 1, stdout: r.stdout, stderr: r.stderr };
 }

@@ -29,7 +29,10 @@ export interface GoldenResult {
 
 /** The case names in a folder (every `<case>.in.yaml`), sorted. */
 export function goldenCases(dir: string | URL): string[] {
-  return readdirSync(pathOf(dir)).filter((f) => f.endsWith('.in.yaml')).map((f) => f.slice(0, -'.in.yaml'.length)).sort();
+  return readdirSync(pathOf(dir))
+    .filter((f) => f.endsWith('.in.yaml'))
+    .map((f) => f.slice(0, -'.in.yaml'.length))
+    .sort();
 }
 
 /** Translates one case with the plugins loaded, as `gatehouse translate` does. */
@@ -55,7 +58,12 @@ export function stableJson(v: unknown): string {
 
 function sortKeys(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sortKeys);
-  if (v && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]));
+  if (v && typeof v === 'object')
+    return Object.fromEntries(
+      Object.keys(v)
+        .sort()
+        .map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]),
+    );
   return v;
 }
 
@@ -66,7 +74,11 @@ function firstDifference(expected: string, actual: string): string {
   let i = 0;
   while (i < e.length && i < a.length && e[i] === a[i]) i++;
   const from = Math.max(0, i - 3);
-  const show = (lines: string[]) => lines.slice(from, i + 4).map((l, k) => `${from + k + 1 === i + 1 ? '>' : ' '} ${from + k + 1}: ${l}`).join('\n');
+  const show = (lines: string[]) =>
+    lines
+      .slice(from, i + 4)
+      .map((l, k) => `${from + k + 1 === i + 1 ? '>' : ' '} ${from + k + 1}: ${l}`)
+      .join('\n');
   return `first difference at line ${i + 1}\n--- expected\n${show(e)}\n--- actual\n${show(a)}`;
 }
 
@@ -77,7 +89,8 @@ function compare(file: string, actual: string, update: boolean): void {
   }
   if (!existsSync(file)) throw new Error(`${file} is missing: run the test with UPDATE_GOLDEN=1 to write it, then review it`);
   const expected = readFileSync(file, 'utf8');
-  if (expected !== actual) throw new Error(`${file} differs from the translation (UPDATE_GOLDEN=1 rewrites it if the change is intended)\n${firstDifference(expected, actual)}`);
+  if (expected !== actual)
+    throw new Error(`${file} differs from the translation (UPDATE_GOLDEN=1 rewrites it if the change is intended)\n${firstDifference(expected, actual)}`);
 }
 
 /**

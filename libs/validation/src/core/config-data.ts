@@ -37,7 +37,8 @@ export function validateSecret(secret: Record<string, unknown>): FieldError[] {
     case 'kubernetes.io/dockerconfigjson': {
       const key = str(secret['type']) === 'kubernetes.io/dockercfg' ? '.dockercfg' : '.dockerconfigjson';
       if (!has(key)) errors.push(required(keyPath('data', key)));
-      else if (!isJsonObject(decoded(data, stringData, key))) errors.push({ path: keyPath('data', key), type: 'Invalid value', message: `"${REDACTED}": must be a JSON object` });
+      else if (!isJsonObject(decoded(data, stringData, key)))
+        errors.push({ path: keyPath('data', key), type: 'Invalid value', message: `"${REDACTED}": must be a JSON object` });
       break;
     }
     case 'kubernetes.io/basic-auth':
@@ -92,7 +93,8 @@ export function validateNamespace(ns: Record<string, unknown>): FieldError[] {
   const errors: FieldError[] = [];
   for (const f of list(obj(ns['spec'])['finalizers']).map(str)) {
     for (const m of qualifiedName(f)) errors.push(invalid('spec.finalizers', f, m));
-    if (!f.includes('/') && !STANDARD_FINALIZERS.has(f)) errors.push(invalid('spec.finalizers', f, 'name is neither a standard finalizer name nor is it fully qualified'));
+    if (!f.includes('/') && !STANDARD_FINALIZERS.has(f))
+      errors.push(invalid('spec.finalizers', f, 'name is neither a standard finalizer name nor is it fully qualified'));
   }
   return errors;
 }

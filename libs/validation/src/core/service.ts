@@ -91,7 +91,8 @@ export function validateService(service: Record<string, unknown>): FieldError[] 
   if (ranges.length) {
     if (type !== 'LoadBalancer') errors.push(forbidden('spec.LoadBalancerSourceRanges', "may only be used when `type` is 'LoadBalancer'"));
     ranges.forEach((r, i) => {
-      if (!isCIDRSloppy(r.trim())) errors.push(invalid(`spec.LoadBalancerSourceRanges[${i}]`, r.trim(), 'must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)'));
+      if (!isCIDRSloppy(r.trim()))
+        errors.push(invalid(`spec.LoadBalancerSourceRanges[${i}]`, r.trim(), 'must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)'));
     });
   }
   if (spec['allocateLoadBalancerNodePorts'] !== undefined && type !== 'LoadBalancer') {
@@ -101,7 +102,8 @@ export function validateService(service: Record<string, unknown>): FieldError[] 
   const externallyAccessible = type === 'LoadBalancer' || type === 'NodePort' || (type === 'ClusterIP' && list(spec['externalIPs']).length > 0);
   const etp = str(spec['externalTrafficPolicy']);
   if (!externallyAccessible && etp) errors.push(invalid('spec.externalTrafficPolicy', etp, 'may only be set for externally-accessible services'));
-  else if (externallyAccessible && etp && etp !== 'Cluster' && etp !== 'Local') errors.push(notSupported('spec.externalTrafficPolicy', etp, ['Cluster', 'Local']));
+  else if (externallyAccessible && etp && etp !== 'Cluster' && etp !== 'Local')
+    errors.push(notSupported('spec.externalTrafficPolicy', etp, ['Cluster', 'Local']));
 
   const itp = spec['internalTrafficPolicy'];
   if (typeof itp === 'string' && itp !== 'Cluster' && itp !== 'Local') errors.push(notSupported('spec.internalTrafficPolicy', itp, ['Cluster', 'Local']));

@@ -48,7 +48,9 @@ describe('ControlPlaneCa', () => {
     await expect(ca.issueClient('default/a/b')).rejects.toThrow('is not a Gateway NAMESPACE/NAME');
     await expect(ca.issueClient('Default/UPPER')).rejects.toThrow('is not a Gateway NAMESPACE/NAME');
     chmodSync(join(dir, CA_KEY_FILE), 0o644);
-    await expect(ControlPlaneCa.loadOrCreate(dir)).rejects.toThrow(`the xDS CA key ${join(dir, CA_KEY_FILE)} is readable by other users (mode 644): run chmod 600 on it`);
+    await expect(ControlPlaneCa.loadOrCreate(dir)).rejects.toThrow(
+      `the xDS CA key ${join(dir, CA_KEY_FILE)} is readable by other users (mode 644): run chmod 600 on it`,
+    );
   });
 
   it('checks Gateway references as Kubernetes names', () => {

@@ -93,14 +93,18 @@ export class ControlPlaneCa {
     const keyPath = join(dir, CA_KEY_FILE);
     const certPath = join(dir, CA_CERT_FILE);
     if (!existsSync(keyPath) || !existsSync(certPath)) {
-      throw new Error(`the xDS CA directory ${dir} lacks ${CA_CERT_FILE} or ${CA_KEY_FILE}: restore them, or move the directory away to create a new CA (then re-issue every bootstrap)`);
+      throw new Error(
+        `the xDS CA directory ${dir} lacks ${CA_CERT_FILE} or ${CA_KEY_FILE}: restore them, or move the directory away to create a new CA (then re-issue every bootstrap)`,
+      );
     }
     const mode = (await stat(keyPath)).mode & 0o777;
     if (mode & 0o077) throw new Error(`the xDS CA key ${keyPath} is readable by other users (mode ${mode.toString(8)}): run chmod 600 on it`);
     const certPem = await readFile(certPath, 'utf8');
     const cert = new x509.X509Certificate(certPem);
     if (cert.notAfter.getTime() < Date.now()) {
-      throw new Error(`the xDS CA in ${dir} expired on ${cert.notAfter.toISOString()}: move the directory away to create a new CA (then re-issue every bootstrap)`);
+      throw new Error(
+        `the xDS CA in ${dir} expired on ${cert.notAfter.toISOString()}: move the directory away to create a new CA (then re-issue every bootstrap)`,
+      );
     }
     const der = x509.PemConverter.decodeFirst(await readFile(keyPath, 'utf8'));
     const key = await crypto.subtle.importKey('pkcs8', der, KEY_ALG, false, ['sign']);

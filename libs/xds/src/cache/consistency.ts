@@ -27,7 +27,8 @@ export function checkConsistency(s: Snapshot, previous?: Snapshot): string[] {
       const before = problems.length;
       for (const r of (vh['routes'] as M[] | undefined) ?? []) {
         for (const c of routeClusters(r)) {
-          if (!clusters.has(c) && !INTENTIONALLY_MISSING_CLUSTERS.has(c)) problems.push(`route ${String(r['name'])} in ${rc.name} uses cluster ${c}, which is missing`);
+          if (!clusters.has(c) && !INTENTIONALLY_MISSING_CLUSTERS.has(c))
+            problems.push(`route ${String(r['name'])} in ${rc.name} uses cluster ${c}, which is missing`);
         }
       }
       if (problems.length === before) checkedAgainst.set(vh, clusters);

@@ -13,10 +13,29 @@ const fixture = (name: string) => fileURLToPath(new URL(`./testdata/${name}`, im
 /** A listener whose connection manager runs one HTTP filter with `typedConfig`. */
 const listener = (typedConfig: Record<string, unknown>) => ({
   name: 'l',
-  filterChains: [{ filters: [{ name: 'hcm', typedConfig: { '@type': HCM, statPrefix: 'x', httpFilters: [{ name: 'f', typedConfig }, { name: 'router', typedConfig: { '@type': 'type.googleapis.com/envoy.extensions.filters.http.router.v3.Router' } }] } }] }],
+  filterChains: [
+    {
+      filters: [
+        {
+          name: 'hcm',
+          typedConfig: {
+            '@type': HCM,
+            statPrefix: 'x',
+            httpFilters: [
+              { name: 'f', typedConfig },
+              { name: 'router', typedConfig: { '@type': 'type.googleapis.com/envoy.extensions.filters.http.router.v3.Router' } },
+            ],
+          },
+        },
+      ],
+    },
+  ],
 });
 
-const denyAdmin = { '@type': RBAC, rules: { action: 'DENY', policies: { admin: { permissions: [{ urlPath: { path: { prefix: '/admin' } } }], principals: [{ any: true }] } } } };
+const denyAdmin = {
+  '@type': RBAC,
+  rules: { action: 'DENY', policies: { admin: { permissions: [{ urlPath: { path: { prefix: '/admin' } } }], principals: [{ any: true }] } } },
+};
 
 function encodeError(enc: StrictEncoder, msg: Record<string, unknown>): string {
   try {
@@ -37,8 +56,12 @@ describe('plugin-declared protos', () => {
     expect(plugins).toEqual([rbacPlugin]);
     const enc = new StrictEncoder(root);
     expect(enc.encode(LISTENER, listener(denyAdmin)).length).toBeGreaterThan(0);
-    expect(encodeError(enc, listener({ ...denyAdmin, rulez: {} }))).toContain('Listener.filterChains[0].filters[0].typedConfig<HttpConnectionManager>.httpFilters[0].typedConfig<RBAC>.rulez: unknown field of envoy.extensions.filters.http.rbac.v3.RBAC');
-    expect(encodeError(enc, listener({ ...denyAdmin, rules: { action: 'DENNY' } }))).toContain('typedConfig<RBAC>.rules.action: "DENNY" is not a value of Action');
+    expect(encodeError(enc, listener({ ...denyAdmin, rulez: {} }))).toContain(
+      'Listener.filterChains[0].filters[0].typedConfig<HttpConnectionManager>.httpFilters[0].typedConfig<RBAC>.rulez: unknown field of envoy.extensions.filters.http.rbac.v3.RBAC',
+    );
+    expect(encodeError(enc, listener({ ...denyAdmin, rules: { action: 'DENNY' } }))).toContain(
+      'typedConfig<RBAC>.rules.action: "DENNY" is not a value of Action',
+    );
   });
 
   it('an undeclared type fails with the path and the file to declare', () => {
@@ -57,9 +80,17 @@ describe('plugin-declared protos', () => {
     const { root, failures } = pluginProtoRoot([greeter]);
     expect(failures).toEqual([]);
     const enc = new StrictEncoder(root);
-    const greeting = { '@type': 'type.googleapis.com/acme.greeting.v1.Greeting', text: 'hi', delay: '0.5s', header: { key: 'x-hi', value: 'yes' }, mode: 'LOUD' };
+    const greeting = {
+      '@type': 'type.googleapis.com/acme.greeting.v1.Greeting',
+      text: 'hi',
+      delay: '0.5s',
+      header: { key: 'x-hi', value: 'yes' },
+      mode: 'LOUD',
+    };
     expect(enc.encode(LISTENER, listener(greeting)).length).toBeGreaterThan(0);
-    expect(encodeError(enc, listener({ ...greeting, mode: 'QUIET' }))).toContain('typedConfig<Greeting>.mode: "QUIET" is not a value of Mode (one of PLAIN, LOUD)');
+    expect(encodeError(enc, listener({ ...greeting, mode: 'QUIET' }))).toContain(
+      'typedConfig<Greeting>.mode: "QUIET" is not a value of Mode (one of PLAIN, LOUD)',
+    );
     expect(encodeError(enc, listener({ ...greeting, txt: 'x' }))).toContain('typedConfig<Greeting>.txt: unknown field of acme.greeting.v1.Greeting');
   });
 
@@ -72,7 +103,9 @@ describe('plugin-declared protos', () => {
       ['typo', 'envoy/extensions/filters/http/rbac/v3/rbca.proto'],
       ['broken', fixture('broken.proto')],
     ]);
-    expect(describeProtoFailure(failures[0]!)).toMatch(/^plugin "typo": protos: envoy\/extensions\/filters\/http\/rbac\/v3\/rbca\.proto: unknown Envoy proto file \(not in the installed Envoy API set at .*\); that folder has "envoy\/extensions\/filters\/http\/rbac\/v3\/rbac\.proto"; the plugin is not loaded/);
+    expect(describeProtoFailure(failures[0]!)).toMatch(
+      /^plugin "typo": protos: envoy\/extensions\/filters\/http\/rbac\/v3\/rbca\.proto: unknown Envoy proto file \(not in the installed Envoy API set at .*\); that folder has "envoy\/extensions\/filters\/http\/rbac\/v3\/rbac\.proto"; the plugin is not loaded/,
+    );
     expect(describeProtoFailure(failures[1]!)).toContain(`protos: ${fixture('broken.proto')}: does not load: illegal token 'int32', ';' expected (line 7)`);
     // The built-ins and the plugin that loaded keep working.
     expect(new StrictEncoder(root).encode(LISTENER, listener(denyAdmin)).length).toBeGreaterThan(0);
@@ -83,6 +116,9 @@ describe('plugin-declared protos', () => {
       { name: 'relative', protos: { files: ['greeting.proto'] } },
       { name: 'gone', protos: { files: ['/nonexistent/x.proto'] } },
     ]);
-    expect(failures.map((f) => f.message)).toEqual(['own proto file "greeting.proto" must be an absolute path (resolve it against the plugin\'s folder)', 'own proto file /nonexistent/x.proto does not exist']);
+    expect(failures.map((f) => f.message)).toEqual([
+      'own proto file "greeting.proto" must be an absolute path (resolve it against the plugin\'s folder)',
+      'own proto file /nonexistent/x.proto does not exist',
+    ]);
   });
 });

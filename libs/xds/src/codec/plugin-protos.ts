@@ -39,10 +39,18 @@ const MAX_ERROR = 300;
 /** Why a declared file cannot be loaded at all (before parsing), or undefined. */
 function missing(declared: string, kind: 'envoy' | 'file', path: string): string | undefined {
   if (kind === 'envoy') {
-    if (isAbsolute(declared) || !declared.endsWith('.proto')) return `"${declared.slice(0, 120)}" is not an Envoy proto path such as "envoy/extensions/filters/http/rbac/v3/rbac.proto"`;
+    if (isAbsolute(declared) || !declared.endsWith('.proto'))
+      return `"${declared.slice(0, 120)}" is not an Envoy proto path such as "envoy/extensions/filters/http/rbac/v3/rbac.proto"`;
     if (!existsSync(path)) {
       const near = protoFilesIn(dirname(declared));
-      return `unknown Envoy proto file (not in the installed Envoy API set at ${envoyApiDir()})${near.length ? `; that folder has ${near.slice(0, 6).map((f) => `"${f}"`).join(', ')}` : ''}`;
+      return `unknown Envoy proto file (not in the installed Envoy API set at ${envoyApiDir()})${
+        near.length
+          ? `; that folder has ${near
+              .slice(0, 6)
+              .map((f) => `"${f}"`)
+              .join(', ')}`
+          : ''
+      }`;
     }
     return undefined;
   }

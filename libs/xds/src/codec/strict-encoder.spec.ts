@@ -18,8 +18,15 @@ function error(type: string, msg: Record<string, unknown>): string {
 
 describe('StrictEncoder', () => {
   it('round-trips a valid cluster', () => {
-    const bytes = enc.encode(CLUSTER, { name: 'c', type: 'EDS', connectTimeout: '1.5s', edsClusterConfig: { edsConfig: { ads: {}, resourceApiVersion: 'V3' } } });
-    const decoded = envoyRoot().lookupType('envoy.config.cluster.v3.Cluster').toObject(envoyRoot().lookupType('envoy.config.cluster.v3.Cluster').decode(bytes), { enums: String, longs: Number });
+    const bytes = enc.encode(CLUSTER, {
+      name: 'c',
+      type: 'EDS',
+      connectTimeout: '1.5s',
+      edsClusterConfig: { edsConfig: { ads: {}, resourceApiVersion: 'V3' } },
+    });
+    const decoded = envoyRoot()
+      .lookupType('envoy.config.cluster.v3.Cluster')
+      .toObject(envoyRoot().lookupType('envoy.config.cluster.v3.Cluster').decode(bytes), { enums: String, longs: Number });
     expect(decoded).toMatchObject({ name: 'c', type: 'EDS', connectTimeout: { seconds: 1, nanos: 500_000_000 } });
   });
 
@@ -38,7 +45,9 @@ describe('StrictEncoder', () => {
   it('checks fields inside typed Any configs too', () => {
     const hcm = 'type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager';
     const msg = (typedConfig: Record<string, unknown>) => ({ name: 'l', filterChains: [{ filters: [{ name: 'hcm', typedConfig }] }] });
-    expect(error(LISTENER, msg({ '@type': hcm, statPrefx: 'x' }))).toContain('Listener.filterChains[0].filters[0].typedConfig<HttpConnectionManager>.statPrefx: unknown field');
+    expect(error(LISTENER, msg({ '@type': hcm, statPrefx: 'x' }))).toContain(
+      'Listener.filterChains[0].filters[0].typedConfig<HttpConnectionManager>.statPrefx: unknown field',
+    );
     expect(error(LISTENER, msg({ '@type': 'type.googleapis.com/envoy.nope.v3.Missing' }))).toContain('unknown message type envoy.nope.v3.Missing');
     expect(error(LISTENER, msg({ statPrefix: 'x' }))).toContain('needs "@type"');
     expect(enc.encode(LISTENER, msg({ '@type': hcm, statPrefix: 'x', normalizePath: true })).length).toBeGreaterThan(0);

@@ -13,7 +13,11 @@ export class EncodeError extends Error {
 }
 
 const TYPE_URL_PREFIX = 'type.googleapis.com/';
-const WRAPPERS = new Set(['DoubleValue', 'FloatValue', 'Int64Value', 'UInt64Value', 'Int32Value', 'UInt32Value', 'BoolValue', 'StringValue', 'BytesValue'].map((n) => `.google.protobuf.${n}`));
+const WRAPPERS = new Set(
+  ['DoubleValue', 'FloatValue', 'Int64Value', 'UInt64Value', 'Int32Value', 'UInt32Value', 'BoolValue', 'StringValue', 'BytesValue'].map(
+    (n) => `.google.protobuf.${n}`,
+  ),
+);
 const INT_TYPES = new Set(['int32', 'uint32', 'sint32', 'fixed32', 'sfixed32', 'int64', 'uint64', 'sint64', 'fixed64', 'sfixed64']);
 
 type Plain = Record<string, unknown>;
@@ -48,7 +52,16 @@ export class StrictEncoder {
     let k = this.special.get(type);
     if (!k) {
       const full = type.fullName;
-      k = full === '.google.protobuf.Any' ? 'any' : full === '.google.protobuf.Duration' ? 'duration' : full === '.google.protobuf.Struct' ? 'struct' : WRAPPERS.has(full) ? 'wrapper' : 'plain';
+      k =
+        full === '.google.protobuf.Any'
+          ? 'any'
+          : full === '.google.protobuf.Duration'
+            ? 'duration'
+            : full === '.google.protobuf.Struct'
+              ? 'struct'
+              : WRAPPERS.has(full)
+                ? 'wrapper'
+                : 'plain';
       this.special.set(type, k);
     }
     return k;
@@ -106,7 +119,15 @@ export class StrictEncoder {
       if (!(err instanceof EncodeError)) throw err;
       normalized = this.normalizeMessage(elType, element, `${type.name}.${field}[${index}]`);
     }
-    const bytes = elType.encode(normalized, protobuf.Writer.create().uint32((f.id << 3) | 2).fork()).ldelim().finish();
+    const bytes = elType
+      .encode(
+        normalized,
+        protobuf.Writer.create()
+          .uint32((f.id << 3) | 2)
+          .fork(),
+      )
+      .ldelim()
+      .finish();
     this.elements.set(element, bytes);
     return bytes;
   }
@@ -223,7 +244,15 @@ export class StrictEncoder {
 /** Says how to make a type known: the plugin emitting it declares its proto file. */
 function unknownType(name: string): string {
   const files = protoFilesForType(name);
-  const hint = files.length === 1 ? `"${files[0]}"` : files.length > 1 ? `one of ${files.slice(0, 6).map((f) => `"${f}"`).join(', ')}` : 'its .proto file';
+  const hint =
+    files.length === 1
+      ? `"${files[0]}"`
+      : files.length > 1
+        ? `one of ${files
+            .slice(0, 6)
+            .map((f) => `"${f}"`)
+            .join(', ')}`
+        : 'its .proto file';
   return `unknown message type ${name} (not in the loaded protos): the plugin that emits it must declare ${hint} in its \`protos\``;
 }
 

@@ -33,7 +33,11 @@ function snapshotFor(gw: string): Snapshot {
 beforeAll(async () => {
   ca = await ControlPlaneCa.loadOrCreate(join(dir, 'xds-ca'));
   const server = await ca.issueServer(['127.0.0.1']);
-  ads = new AdsServer({ cache, tls: { caPem: ca.certPem, certPem: server.certPem, keyPem: server.keyPem }, callbacks: { onStreamRefused: (r) => refusals.push(r) } });
+  ads = new AdsServer({
+    cache,
+    tls: { caPem: ca.certPem, certPem: server.certPem, keyPem: server.keyPem },
+    callbacks: { onStreamRefused: (r) => refusals.push(r) },
+  });
   address = `127.0.0.1:${await ads.listen('127.0.0.1', 0)}`;
   cache.setSnapshot('default/a', snapshotFor('default/a'));
   cache.setSnapshot('default/b', snapshotFor('default/b'));
@@ -60,7 +64,9 @@ describe('ADS over mTLS', () => {
     for (const delta of [false, true]) {
       refusals.length = 0;
       const c = rawXdsClient(address, { tls: certA, delta });
-      const first = delta ? { node: nodeFor('default/b'), typeUrl: SDS, resourceNamesSubscribe: ['cert-b'] } : { node: nodeFor('default/b'), typeUrl: SDS, resourceNames: ['cert-b'] };
+      const first = delta
+        ? { node: nodeFor('default/b'), typeUrl: SDS, resourceNamesSubscribe: ['cert-b'] }
+        : { node: nodeFor('default/b'), typeUrl: SDS, resourceNames: ['cert-b'] };
       c.send(first);
       const ended = await c.ended;
       expect(ended.code).toBe(status.PERMISSION_DENIED);

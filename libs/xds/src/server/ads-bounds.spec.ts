@@ -49,7 +49,13 @@ beforeAll(async () => {
   ads = new AdsServer({ cache, limits: { maxNamesPerStream: 25_000, maxTypesPerStream: 8 } });
   address = `127.0.0.1:${await ads.listen('127.0.0.1', 0)}`;
   const enc = ads.codec.encoder;
-  cache.setSnapshot('default/a', Snapshot.build({ [CLUSTER_TYPE]: { c: { name: 'c', type: 'EDS', edsClusterConfig: { edsConfig: { ads: {} } } } }, [ENDPOINT_TYPE]: { c: { clusterName: 'c' } } }, enc).snapshot);
+  cache.setSnapshot(
+    'default/a',
+    Snapshot.build(
+      { [CLUSTER_TYPE]: { c: { name: 'c', type: 'EDS', edsClusterConfig: { edsConfig: { ads: {} } } } }, [ENDPOINT_TYPE]: { c: { clusterName: 'c' } } },
+      enc,
+    ).snapshot,
+  );
 });
 afterAll(() => ads.forceClose());
 
@@ -97,18 +103,27 @@ describe('ADS resource bounds', () => {
   it('refuses a name longer than the limit, too many types, and type URLs that are not type URLs', async () => {
     const long = rawXdsClient(address);
     long.send({ node: nodeFor('default/a'), typeUrl: EDS, resourceNames: ['x'.repeat(5000)] });
-    expect(await long.ended).toEqual({ code: status.INVALID_ARGUMENT, details: expect.stringContaining('a ClusterLoadAssignment resource name of 5000 characters') });
+    expect(await long.ended).toEqual({
+      code: status.INVALID_ARGUMENT,
+      details: expect.stringContaining('a ClusterLoadAssignment resource name of 5000 characters'),
+    });
     long.close();
 
     const types = rawXdsClient(address);
     types.send({ node: nodeFor('default/a'), typeUrl: CDS });
     for (let i = 0; i < 8; i++) types.send({ typeUrl: `type.googleapis.com/made.up.T${i}` });
-    expect(await types.ended).toEqual({ code: status.RESOURCE_EXHAUSTED, details: expect.stringContaining('9 resource types asked for: at most 8 per stream') });
+    expect(await types.ended).toEqual({
+      code: status.RESOURCE_EXHAUSTED,
+      details: expect.stringContaining('9 resource types asked for: at most 8 per stream'),
+    });
     types.close();
 
     const odd = rawXdsClient(address);
     odd.send({ node: nodeFor('default/a'), typeUrl: 'type.googleapis.com/x\ny' });
-    expect(await odd.ended).toEqual({ code: status.INVALID_ARGUMENT, details: expect.stringContaining('type URL "type.googleapis.com/x\\ny" is not a type URL') });
+    expect(await odd.ended).toEqual({
+      code: status.INVALID_ARGUMENT,
+      details: expect.stringContaining('type URL "type.googleapis.com/x\\ny" is not a type URL'),
+    });
     odd.close();
     await until('the streams to close', () => ads.streamCount() === 0);
   });
@@ -128,7 +143,10 @@ describe('ADS resource bounds', () => {
 
     const g = rawXdsClient(address);
     g.send({ node: nodeFor('default/a\nINFO forged'), typeUrl: CDS });
-    expect(await g.ended).toEqual({ code: status.INVALID_ARGUMENT, details: expect.stringContaining('names gateway "default/a\\nINFO forged", which is not a Gateway NAMESPACE/NAME') });
+    expect(await g.ended).toEqual({
+      code: status.INVALID_ARGUMENT,
+      details: expect.stringContaining('names gateway "default/a\\nINFO forged", which is not a Gateway NAMESPACE/NAME'),
+    });
     g.close();
   });
 

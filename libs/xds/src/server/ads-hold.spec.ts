@@ -11,7 +11,10 @@ let ads: AdsServer;
 let address: string;
 
 const snapshot = () =>
-  Snapshot.build({ [CLUSTER_TYPE]: { c: { name: 'c', type: 'EDS', edsClusterConfig: { edsConfig: { ads: {} } } } }, [ENDPOINT_TYPE]: { c: { clusterName: 'c' } } }, ads.codec.encoder).snapshot;
+  Snapshot.build(
+    { [CLUSTER_TYPE]: { c: { name: 'c', type: 'EDS', edsClusterConfig: { edsConfig: { ads: {} } } } }, [ENDPOINT_TYPE]: { c: { clusterName: 'c' } } },
+    ads.codec.encoder,
+  ).snapshot;
 
 beforeAll(async () => {
   ads = new AdsServer({ cache });
@@ -57,7 +60,12 @@ describe('requests before the first snapshot', () => {
     const after = rawXdsClient(address);
     after.send({ node: nodeFor(gw), typeUrl: CDS });
     expect((await after.next())?.names).toEqual([]);
-    expect(ads.proxies().filter((p) => p.nodeGroup === gw).map((p) => p.knownGateway)).toEqual([false, false]);
+    expect(
+      ads
+        .proxies()
+        .filter((p) => p.nodeGroup === gw)
+        .map((p) => p.knownGateway),
+    ).toEqual([false, false]);
     before.close();
     after.close();
   });

@@ -71,11 +71,15 @@ export class AdsServer {
     };
     this.server.addService(definition, {
       StreamAggregatedResources: (call: grpc.ServerDuplexStream<DiscoveryRequest, Record<string, unknown>>) => this.serve(call, (ctx) => new SotwStream(ctx)),
-      DeltaAggregatedResources: (call: grpc.ServerDuplexStream<DeltaDiscoveryRequest, Record<string, unknown>>) => this.serve(call, (ctx) => new DeltaStream(ctx)),
+      DeltaAggregatedResources: (call: grpc.ServerDuplexStream<DeltaDiscoveryRequest, Record<string, unknown>>) =>
+        this.serve(call, (ctx) => new DeltaStream(ctx)),
     });
   }
 
-  private serve<Req>(call: grpc.ServerDuplexStream<Req, Record<string, unknown>>, make: (context: StreamContext) => Stream & { onRequest(r: Req): void }): void {
+  private serve<Req>(
+    call: grpc.ServerDuplexStream<Req, Record<string, unknown>>,
+    make: (context: StreamContext) => Stream & { onRequest(r: Req): void },
+  ): void {
     const callbacks = this.options.callbacks ?? {};
     let ended = false;
     const refuse = (err: StreamError, proxy?: ProxyInfo) => {
@@ -93,14 +97,27 @@ export class AdsServer {
       const cert = call.getAuthContext()?.sslPeerCertificate;
       identity = cert?.raw ? gatewayOfCertificate(cert.raw) : undefined;
       if (identity === undefined) {
-        return refuse(new StreamError(grpc.status.PERMISSION_DENIED, 'the client certificate names no Gateway: issue one with gatehouse bootstrap --xds-tls --gateway NAMESPACE/NAME'));
+        return refuse(
+          new StreamError(
+            grpc.status.PERMISSION_DENIED,
+            'the client certificate names no Gateway: issue one with gatehouse bootstrap --xds-tls --gateway NAMESPACE/NAME',
+          ),
+        );
       }
     }
     const id = ++this.nextId;
     const send = (m: Record<string, unknown>) => {
       if (!ended && !call.writableEnded && !call.destroyed) call.write(m);
     };
-    const stream = make({ streamId: id, cache: this.options.cache, codec: this.codec, send, callbacks, limits: this.limits, ...(identity !== undefined ? { identity } : {}) });
+    const stream = make({
+      streamId: id,
+      cache: this.options.cache,
+      codec: this.codec,
+      send,
+      callbacks,
+      limits: this.limits,
+      ...(identity !== undefined ? { identity } : {}),
+    });
     this.streams.set(id, stream);
     // Everything the stream holds is dropped with it (its watch included), however the call ends.
     const done = () => {

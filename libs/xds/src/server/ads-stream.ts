@@ -77,9 +77,13 @@ export abstract class AdsStream {
     let state = proxy.types[typeUrl];
     if (!state) {
       if (typeUrl.length > this.limits.maxTypeUrlLength || !TYPE_URL.test(typeUrl)) {
-        throw new StreamError(status.INVALID_ARGUMENT, `type URL "${safeClientString(typeUrl, 100)}" is not a type URL (printable ASCII, at most ${this.limits.maxTypeUrlLength} characters)`);
+        throw new StreamError(
+          status.INVALID_ARGUMENT,
+          `type URL "${safeClientString(typeUrl, 100)}" is not a type URL (printable ASCII, at most ${this.limits.maxTypeUrlLength} characters)`,
+        );
       }
-      if (++this.typeCount > this.limits.maxTypesPerStream) throw tooMany(`${this.typeCount} resource types asked for`, this.limits.maxTypesPerStream, 'distinct type_url values');
+      if (++this.typeCount > this.limits.maxTypesPerStream)
+        throw tooMany(`${this.typeCount} resource types asked for`, this.limits.maxTypesPerStream, 'distinct type_url values');
       state = proxy.types[typeUrl] = newTypeState();
     }
     this.callbacks.onStreamRequest?.(proxy, typeUrl);
@@ -89,7 +93,10 @@ export abstract class AdsStream {
   /** A resource name from the client, refused when longer than the limit. */
   protected checkName(name: string, typeUrl: string): string {
     if (name.length > this.limits.maxNameLength) {
-      throw new StreamError(status.INVALID_ARGUMENT, `a ${typeUrl.split('.').pop()} resource name of ${name.length} characters ("${safeClientString(name, 60)}"): names are at most ${this.limits.maxNameLength}`);
+      throw new StreamError(
+        status.INVALID_ARGUMENT,
+        `a ${typeUrl.split('.').pop()} resource name of ${name.length} characters ("${safeClientString(name, 60)}"): names are at most ${this.limits.maxNameLength}`,
+      );
     }
     return name;
   }
@@ -104,7 +111,10 @@ export abstract class AdsStream {
     const nodeGroup = nodeGroupOf(req.node);
     const nodeId = safeClientString(typeof req.node?.id === 'string' ? req.node.id : '', this.limits.maxNodeIdLength);
     if (nodeGroup.length > MAX_NODE_GROUP_LENGTH || hasControl(nodeGroup)) {
-      throw new StreamError(status.INVALID_ARGUMENT, `node "${nodeId}" names gateway "${safeClientString(nodeGroup, 100)}", which is not a Gateway NAMESPACE/NAME`);
+      throw new StreamError(
+        status.INVALID_ARGUMENT,
+        `node "${nodeId}" names gateway "${safeClientString(nodeGroup, 100)}", which is not a Gateway NAMESPACE/NAME`,
+      );
     }
     const identity = this.context.identity;
     if (identity !== undefined && nodeGroup !== identity) {

@@ -95,7 +95,8 @@ export class DeltaStream extends AdsStream {
     const has = new Map<string, string>();
     if (!initial) return has;
     const entries = Object.entries(initial);
-    if (entries.length > this.limits.maxNamesPerStream) throw tooMany(`${entries.length} initial resource versions`, this.limits.maxNamesPerStream, 'initial_resource_versions');
+    if (entries.length > this.limits.maxNamesPerStream)
+      throw tooMany(`${entries.length} initial resource versions`, this.limits.maxNamesPerStream, 'initial_resource_versions');
     for (const [name, version] of entries) {
       if (typeof version === 'string' && version.length <= MAX_VERSION_LENGTH) has.set(this.checkName(name, typeUrl), version);
     }

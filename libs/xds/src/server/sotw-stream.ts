@@ -45,7 +45,8 @@ export class SotwStream extends AdsStream {
     const requested = req.resourceNames ?? [];
     const prev = this.watches.get(typeUrl);
     const total = this.nameCount - (prev?.names.size ?? 0) + requested.length;
-    if (total > this.limits.maxNamesPerStream) throw tooMany(`${total} resource names subscribed`, this.limits.maxNamesPerStream, 'resource_names, all types together');
+    if (total > this.limits.maxNamesPerStream)
+      throw tooMany(`${total} resource names subscribed`, this.limits.maxNamesPerStream, 'resource_names, all types together');
     const names = new Set<string>();
     for (const n of requested) names.add(this.checkName(n, typeUrl));
     const namesChanged = !prev || prev.names.size !== names.size || [...names].some((n) => !prev.names.has(n));
