@@ -11,5 +11,5 @@ export {
   type PluginSpec,
 } from './plugin-loader.js';
 export { commandLineSpecs, loadConfiguredPlugins } from './configured-plugins.js';
-export { pluginsOfSettings, settingsInDirectory, type SettingsPlugins } from './settings-plugins.js';
+export { pluginsOfSettings, settingsInCluster, settingsInDirectory, type SettingsPlugins } from './settings-plugins.js';
 export { isPathSpec, resolvePluginModule } from './resolve-module.js';
