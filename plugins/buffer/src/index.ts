@@ -3,7 +3,7 @@
 // The filter sits disabled in listeners that have a BufferPolicy; each route enables it with its own limit.
 import { SDK_VERSION, setPerFilterConfig, typed, typedConfig, type EnvoyTypes, type TranslatorPlugin } from '@gatehouse/plugin-sdk';
 import { BUFFER_POLICY, BUFFER_POLICY_CRD } from './crd.js';
-import { effective, policiesIn } from './policy-scan.js';
+import { effective, policiesIn } from './policy-kit.js';
 
 export { BUFFER_POLICY, BUFFER_POLICY_CRD } from './crd.js';
 

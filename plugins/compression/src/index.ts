@@ -15,7 +15,7 @@ import {
   type TranslatorPlugin,
 } from '@gatehouse/plugin-sdk';
 import { COMPRESSION_POLICY, COMPRESSION_POLICY_CRD } from './crd.js';
-import { effective, policiesIn, refName } from './policy-scan.js';
+import { effective, policiesIn, refName } from './policy-kit.js';
 
 export { COMPRESSION_POLICY, COMPRESSION_POLICY_CRD } from './crd.js';
 

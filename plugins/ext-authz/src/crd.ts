@@ -1,4 +1,4 @@
-import { policyCrd } from './policy-crd.js';
+import { policyCrd } from './policy-kit.js';
 
 export const EXT_AUTH_POLICY = 'ExtAuthPolicy';
 

@@ -12,7 +12,7 @@ import {
   type TranslatorPlugin,
 } from '@gatehouse/plugin-sdk';
 import { FAULT_POLICY, FAULT_POLICY_CRD } from './crd.js';
-import { effective, policiesIn } from './policy-scan.js';
+import { effective, policiesIn } from './policy-kit.js';
 
 export { FAULT_POLICY, FAULT_POLICY_CRD } from './crd.js';
 

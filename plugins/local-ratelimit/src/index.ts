@@ -14,7 +14,7 @@ import {
   type TranslatorPlugin,
 } from '@gatehouse/plugin-sdk';
 import { RATE_LIMIT_POLICY, RATE_LIMIT_POLICY_CRD } from './crd.js';
-import { effective, fromPolicy, policiesIn, policyProblem, tryPolicy } from './policy-scan.js';
+import { effective, fromPolicy, policiesIn, policyProblem, tryPolicy } from './policy-kit.js';
 
 export { RATE_LIMIT_POLICY, RATE_LIMIT_POLICY_CRD } from './crd.js';
 

@@ -1,4 +1,4 @@
-import { extensionRefCrd, policyCrd } from './policy-crd.js';
+import { extensionRefCrd, policyCrd } from './policy-kit.js';
 
 export const LUA_POLICY = 'LuaPolicy';
 export const LUA_FILTER_KIND = 'LuaFilter';

@@ -18,7 +18,7 @@ import {
   type TranslatorPlugin,
 } from '@gatehouse/plugin-sdk';
 import { LUA_FILTER_CRD, LUA_FILTER_KIND, LUA_POLICY, LUA_POLICY_CRD } from './crd.js';
-import { effective, policiesIn, routeName } from './policy-scan.js';
+import { effective, policiesIn, routeName } from './policy-kit.js';
 
 export { LUA_FILTER_CRD, LUA_FILTER_KIND, LUA_POLICY, LUA_POLICY_CRD } from './crd.js';
 

@@ -13,7 +13,7 @@ import {
   type TranslatorPlugin,
 } from '@gatehouse/plugin-sdk';
 import { RBAC_POLICY, RBAC_POLICY_CRD } from './crd.js';
-import { effective, fromPolicy, policiesIn, policyProblem, tryPolicy } from './policy-scan.js';
+import { effective, fromPolicy, policiesIn, policyProblem, tryPolicy } from './policy-kit.js';
 
 export { RBAC_POLICY, RBAC_POLICY_CRD } from './crd.js';
 

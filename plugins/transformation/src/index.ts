@@ -14,7 +14,7 @@ import {
 } from '@gatehouse/plugin-sdk';
 import { TRANSFORMATION_POLICY, TRANSFORMATION_POLICY_CRD } from './crd.js';
 import { bodyScript, type BodyChange } from './lua-body.js';
-import { effective, policiesIn } from './policy-scan.js';
+import { effective, policiesIn } from './policy-kit.js';
 
 export { TRANSFORMATION_POLICY, TRANSFORMATION_POLICY_CRD } from './crd.js';
 export { bodyScript, luaString } from './lua-body.js';
