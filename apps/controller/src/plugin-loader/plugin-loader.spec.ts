@@ -35,6 +35,7 @@ file(
   JSON.stringify({ name: '@acme/gatehouse-hello', type: 'module', exports: { '.': { types: './dist/index.d.ts', import: './dist/index.js' } } }),
 );
 file('node_modules/@acme/gatehouse-hello/dist/index.js', "export default { name: 'hello', sdkVersion: '0.2.0' };");
+file('esm-folder/index.mjs', "export default { name: 'esm-folder', sdkVersion: '0.2.0' };");
 
 describe('loadPlugins', () => {
   it('loads a module by path (default export) and a package by name from node_modules (its exports)', async () => {
@@ -44,6 +45,12 @@ describe('loadPlugins', () => {
     expect(r.report.loaded[1]).toMatchObject({ name: 'hello', module: '@acme/gatehouse-hello', origin: 'command-line', sdkVersion: '0.2.0', warnings: [] });
     expect(r.report.loaded[1]!.file).toBe(join(dir, 'node_modules/@acme/gatehouse-hello/dist/index.js'));
     expect(r.report.builtin).toEqual(['router']);
+  });
+
+  it('loads a folder without package.json by its index.js, else index.mjs', async () => {
+    const r = await load(['./esm-folder']);
+    expect(r.plugins.map((p) => p.name)).toEqual(['esm-folder']);
+    expect(r.report.loaded[0]!.file).toBe(join(dir, 'esm-folder/index.mjs'));
   });
 
   it('takes a "plugins" list; same SDK major loads (0.9.1 beside 0.2.0)', async () => {

@@ -67,11 +67,17 @@ export function findPackageDir(name: string, from: string): string | undefined {
  * package folder); a package name is looked up in node_modules from each of `searchDirs`; undefined when not found
  * there (the caller may still import the bare name, which resolves beside Gatehouse itself).
  */
+/** A folder without package.json: its index.js, else index.mjs (index.js is named when neither exists). */
+function folderIndex(dir: string): string {
+  const mjs = join(dir, 'index.mjs');
+  return !existsSync(join(dir, 'index.js')) && existsSync(mjs) ? mjs : join(dir, 'index.js');
+}
+
 export function resolvePluginModule(spec: string, baseDir: string, searchDirs: readonly string[]): { url: string; file: string } | undefined {
   if (isPathSpec(spec)) {
     const file = resolve(baseDir, spec);
     if (!existsSync(file)) throw new Error(`no such file or folder: ${file}`);
-    const entry = statSync(file).isDirectory() ? (existsSync(join(file, 'package.json')) ? packageEntry(file, '.') : join(file, 'index.js')) : file;
+    const entry = statSync(file).isDirectory() ? (existsSync(join(file, 'package.json')) ? packageEntry(file, '.') : folderIndex(file)) : file;
     if (!existsSync(entry)) throw new Error(`no such file: ${entry} (build the plugin first?)`);
     return { url: pathToFileURL(entry).href, file: entry };
   }
