@@ -157,7 +157,7 @@ export function assemble(
   }
   // Extra resources from plugins: they may look at the whole Gateway and every upstream, so they are asked on every
   // translation.
-  out.generated = engine.hooks.has.resources ? engine.hooks.resources(ctx(), gatewayIr(st, out, upstreams()), out.state.key, gwRef) : [];
+  out.generated = engine.hooks.has.resources ? engine.hooks.resources(ctx(), gatewayIr(st, out, upstreams), out.state.key, gwRef) : [];
   for (const g of out.generated) records[g.typeUrl] = { ...records[g.typeUrl], [g.name]: g.resource };
   // Deterministic order; an unchanged type keeps its record object (the snapshot builder then skips it).
   for (const type of Object.keys(records) as XdsTypeUrl[]) {

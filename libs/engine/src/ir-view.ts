@@ -11,8 +11,10 @@ export function irOf(st: State): IR {
  * The IR a `resources` hook gets while one Gateway is assembled: that Gateway only (others may not be assembled yet,
  * and building every Gateway's view for each one would cost Gateways² per translation), and every upstream.
  */
-export function gatewayIr(st: State, out: GatewayOut, upstreams: Record<string, UpstreamIR>): IR {
-  return { gateways: [gatewayOf(st, out)], upstreams, secrets: st.secrets };
+export function gatewayIr(st: State, out: GatewayOut, upstreams: () => Record<string, UpstreamIR>): IR {
+  const ir = { gateways: [gatewayOf(st, out)], secrets: st.secrets } as Omit<IR, 'upstreams'>;
+  // Every upstream as a sorted record costs O(upstreams) per translation: built only when a hook reads it.
+  return Object.defineProperty(ir, 'upstreams', { enumerable: true, get: upstreams }) as IR;
 }
 
 export function upstreamsOf(st: State): Record<string, UpstreamIR> {
