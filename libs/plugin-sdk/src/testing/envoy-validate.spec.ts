@@ -1,7 +1,7 @@
 // The static bootstrap the test kit validates: what a Gateway is served over xDS, made self-contained.
 import { expect, it } from 'vitest';
 import { staticBootstrap } from './envoy-validate.js';
-import { TEST_CERTIFICATE, TEST_PRIVATE_KEY } from './test-certificate.js';
+import { testCertificate } from './test-certificate.js';
 
 it('inlines RDS, makes EDS clusters STATIC with their endpoints, and gives redacted TLS secrets the test pair', () => {
   const hcm = {
@@ -44,6 +44,9 @@ it('inlines RDS, makes EDS clusters STATIC with their endpoints, and gives redac
     { name: 'd', type: 'STRICT_DNS' },
   ]);
   expect(b.staticResources.secrets).toEqual([
-    { name: 's', tlsCertificate: { certificateChain: { inlineString: TEST_CERTIFICATE }, privateKey: { inlineString: TEST_PRIVATE_KEY } } },
+    {
+      name: 's',
+      tlsCertificate: { certificateChain: { inlineString: testCertificate().certificate }, privateKey: { inlineString: testCertificate().privateKey } },
+    },
   ]);
 });

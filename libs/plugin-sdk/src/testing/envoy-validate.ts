@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TEST_CERTIFICATE, TEST_PRIVATE_KEY } from './test-certificate.js';
+import { testCertificate } from './test-certificate.js';
 
 type Json = { [k: string]: unknown };
 /** One Gateway's resources as `gatehouse translate -o json --show xds` prints them. */
@@ -50,8 +50,8 @@ export function staticBootstrap(x: GatewayXds): Json {
     const copy = structuredClone(s);
     const tls = copy['tlsCertificate'] as Json | undefined;
     if (tls) {
-      tls['certificateChain'] = { inlineString: TEST_CERTIFICATE };
-      tls['privateKey'] = { inlineString: TEST_PRIVATE_KEY };
+      tls['certificateChain'] = { inlineString: testCertificate().certificate };
+      tls['privateKey'] = { inlineString: testCertificate().privateKey };
     }
     return copy;
   });
