@@ -6,6 +6,7 @@ export * from './plugin.js';
 export * from './policies.js';
 export * from './merge.js';
 export * from './policy-kit.js';
+export * from './service-cluster.js';
 export * from './version.js';
 export * from './names.js';
 export type * from '@gatehouse/ir';

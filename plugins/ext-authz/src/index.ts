@@ -18,10 +18,13 @@ import {
   type PluginContext,
   type StagedHttpFilter,
   type TranslatorPlugin,
+  parseServiceUrl,
+  serviceCluster,
+  serviceClusterName,
+  type ServiceUrl,
 } from '@gatehouse/plugin-sdk';
 import { EXT_AUTH_POLICY, EXT_AUTH_POLICY_CRD } from './crd.js';
 import { effective, fromPolicy, policiesIn, policyProblem, refName, tryPolicy } from './policy-kit.js';
-import { parseServiceUrl, serviceCluster, serviceClusterName, type ServiceUrl } from './service-cluster.js';
 
 export { EXT_AUTH_POLICY, EXT_AUTH_POLICY_CRD } from './crd.js';
 

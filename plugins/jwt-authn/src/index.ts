@@ -18,10 +18,12 @@ import {
   type PluginContext,
   type StagedHttpFilter,
   type TranslatorPlugin,
+  parseServiceUrl,
+  serviceCluster,
+  serviceClusterName,
 } from '@gatehouse/plugin-sdk';
 import { JWT_POLICY, JWT_POLICY_CRD } from './crd.js';
 import { effective, fromPolicy, policiesIn, policyProblem, refName, tryPolicy } from './policy-kit.js';
-import { parseServiceUrl, serviceCluster, serviceClusterName } from './service-cluster.js';
 
 export { JWT_POLICY, JWT_POLICY_CRD } from './crd.js';
 

@@ -1,7 +1,7 @@
 // A cluster for a service a filter calls by URL (an auth service, a JWKS endpoint), generated beside the gateway's
 // own clusters: an IP address is a STATIC endpoint, a hostname is resolved by Envoy (STRICT_DNS); https and grpcs
 // originate TLS, verifying the server against the system CA bundle and its hostname.
-import { typed, type EnvoyMessage } from '@gatehouse/plugin-sdk';
+import { typed, type EnvoyMessage } from './envoy.js';
 
 export interface ServiceUrl {
   scheme: 'http' | 'https' | 'grpc' | 'grpcs';
